@@ -1,0 +1,212 @@
+"""The OpenID Connect relying party: Authlib's Flask client plus the checks it leaves to us.
+
+Authlib (1.9) does the code flow with PKCE S256, ``state``, ``nonce``, the signature, ``exp``
+and ``iss`` of the ID token. On top of that, as design.md §3 requires:
+
+- RFC 9207: the ``iss`` parameter of the authorization response must be our issuer (mandatory
+  when discovery says the provider sends it), checked before the code is redeemed;
+- discovery's ``issuer`` must be the configured issuer (OIDC Discovery §4.3);
+- a token response without an ID token is refused (Authlib would silently skip validation);
+- ``aud`` must contain our client id (Authlib accepts a token whose ``azp`` is ours), and with
+  several audiences ``azp`` must be ours;
+- the level of assurance must be at least Substantial, whatever URI form the broker uses;
+- ``auth_time`` must be within ``max_age`` when we asked for it;
+- userinfo's ``sub`` must equal the ID token's ``sub`` (OIDC Core §5.3.4).
+
+Every refusal raises ``LoginRefused`` with a short reason code that is safe to log: no token,
+no claim value and no personal data ever goes into the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+
+import requests
+from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
+from authlib.integrations.flask_client import OAuth
+from flask import Flask, current_app, request
+from joserfc.errors import JoseError
+
+from portal.domain.identity import (
+    CLAIMS_PROFILES,
+    MINIMUM_LEVEL,
+    Identity,
+    extract_identity,
+)
+
+log = logging.getLogger(__name__)
+
+LEEWAY_SECONDS = 60
+
+
+class LoginAborted(Exception):
+    """The person cancelled at the provider."""
+
+
+class ProviderUnavailable(Exception):
+    """The provider did not answer in time, or answered with a server error."""
+
+
+class LoginRefused(Exception):
+    """The login response failed a check. ``reason`` is a code that is safe to log."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    identity: Identity
+    id_token: str
+
+
+def init_app(app: Flask) -> None:
+    oauth = OAuth(app)
+    for audience, settings in app.config["OIDC"].items():
+        oauth.register(
+            name=audience,
+            client_id=settings["client_id"],
+            client_secret=settings["client_secret"],
+            server_metadata_url=f"{settings['issuer']}/.well-known/openid-configuration",
+            client_kwargs={
+                "scope": settings["scopes"],
+                "code_challenge_method": "S256",
+                "default_timeout": app.config["HTTP_TIMEOUT"],
+            },
+        )
+    app.extensions["portal_oauth"] = oauth
+
+
+def _client(audience: str):
+    return current_app.extensions["portal_oauth"].create_client(audience)
+
+
+def _settings(audience: str) -> dict:
+    return current_app.config["OIDC"][audience]
+
+
+def _metadata(audience: str) -> dict:
+    """Discovery document, fetched once per process, with its issuer checked."""
+    try:
+        metadata = _client(audience).load_server_metadata()
+    except (requests.RequestException, ValueError) as error:
+        _client(audience).server_metadata = {}
+        log.warning("oidc discovery failed for %s: %s", audience, type(error).__name__)
+        raise ProviderUnavailable from error
+    if metadata.get("issuer", "").rstrip("/") != _settings(audience)["issuer"]:
+        _client(audience).server_metadata = {}
+        log.warning("oidc discovery for %s names another issuer", audience)
+        raise LoginRefused("discovery_issuer")
+    return metadata
+
+
+def authorization_redirect(audience: str, redirect_uri: str, language: str):
+    """A redirect to the provider's login page; state, nonce and PKCE verifier go in the session."""
+    _metadata(audience)
+    extra = {"nonce": secrets.token_urlsafe(32), "ui_locales": language}
+    max_age = _settings(audience)["max_age"]
+    if max_age is not None:
+        extra["max_age"] = max_age
+    return _client(audience).authorize_redirect(redirect_uri, **extra)
+
+
+def complete_login(audience: str) -> LoginResult:
+    """Validate the callback and return who logged in, or raise one of the exceptions above."""
+    settings = _settings(audience)
+    metadata = _metadata(audience)
+    client = _client(audience)
+
+    returned_issuer = request.args.get("iss")
+    if returned_issuer is None and metadata.get("authorization_response_iss_parameter_supported"):
+        raise LoginRefused("iss_parameter_missing")
+    if returned_issuer is not None and returned_issuer.rstrip("/") != settings["issuer"]:
+        raise LoginRefused("iss_parameter_mismatch")
+
+    error = request.args.get("error")
+    if error == "access_denied":
+        raise LoginAborted
+    if error:
+        raise LoginRefused(f"provider_error:{error[:40]}")
+    if not request.args.get("code") or not request.args.get("state"):
+        raise LoginRefused("callback_incomplete")
+
+    started = int(time.time())
+    try:
+        token = client.authorize_access_token(
+            claims_options={"iss": {"essential": True, "value": metadata["issuer"]}},
+            leeway=LEEWAY_SECONDS,
+        )
+    except MismatchingStateError as error:
+        raise LoginRefused("state_unknown_or_used") from error
+    except OAuthError as error:
+        raise LoginRefused(f"token_endpoint:{(error.error or 'error')[:40]}") from error
+    except (requests.Timeout, requests.ConnectionError) as error:
+        raise ProviderUnavailable from error
+    except requests.HTTPError as error:
+        status = error.response.status_code if error.response is not None else 0
+        if status >= 500:
+            raise ProviderUnavailable from error
+        raise LoginRefused(f"http_{status}") from error
+    except JoseError as error:
+        claim = getattr(error, "claim", None)
+        raise LoginRefused(
+            f"id_token:{type(error).__name__}" + (f":{claim}" if claim else "")
+        ) from error
+    except ValueError as error:  # malformed JSON or token structure
+        raise LoginRefused("malformed_response") from error
+
+    if "id_token" not in token or "userinfo" not in token:
+        raise LoginRefused("no_id_token")
+    claims = dict(token["userinfo"])
+
+    audiences = claims.get("aud")
+    audiences = [audiences] if isinstance(audiences, str) else list(audiences or [])
+    if settings["client_id"] not in audiences:
+        raise LoginRefused("aud_mismatch")
+    if len(audiences) > 1 and claims.get("azp") != settings["client_id"]:
+        raise LoginRefused("azp_mismatch")
+
+    max_age = settings["max_age"]
+    if max_age is not None:
+        auth_time = claims.get("auth_time")
+        if not isinstance(auth_time, int | float):
+            raise LoginRefused("auth_time_missing")
+        if auth_time + max_age + LEEWAY_SECONDS < started:
+            raise LoginRefused("auth_time_too_old")
+
+    userinfo: dict = {}
+    if metadata.get("userinfo_endpoint"):
+        try:
+            userinfo = dict(client.userinfo(token=token))
+        except (requests.Timeout, requests.ConnectionError) as error:
+            raise ProviderUnavailable from error
+        except (requests.HTTPError, ValueError) as error:
+            raise LoginRefused("userinfo_failed") from error
+        if userinfo.get("sub") != claims.get("sub"):
+            raise LoginRefused("userinfo_sub_mismatch")
+
+    identity = extract_identity(CLAIMS_PROFILES[settings["claims_profile"]], claims, userinfo)
+    if identity.level is None or identity.level < MINIMUM_LEVEL:
+        raise LoginRefused("loa_too_low")
+    if audience == "citizen" and identity.cpr is None:
+        raise LoginRefused("no_cpr")
+    return LoginResult(identity=identity, id_token=token["id_token"])
+
+
+def logout_url(audience: str, id_token: str | None, post_logout_redirect_uri: str) -> str | None:
+    """The provider's end-session URL (RP-initiated logout), or None if it has none or is down."""
+    try:
+        metadata = _metadata(audience)
+    except (ProviderUnavailable, LoginRefused):
+        return None
+    if not metadata.get("end_session_endpoint"):
+        return None
+    return _client(audience).create_logout_url(
+        post_logout_redirect_uri=post_logout_redirect_uri,
+        id_token_hint=id_token,
+        client_id=_settings(audience)["client_id"],
+    )["url"]

@@ -1,0 +1,100 @@
+"""Who is making the request, and the rule that every route is public by list or needs a role.
+
+Access is default-deny: ``guard_request`` runs before every view and refuses any endpoint that
+is neither marked ``@public`` nor ``@requires(...)``. The URL-map test proves no route is left
+unmarked. The principal lives in the server-side session; the cookie holds only its id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, redirect, request, session, url_for
+from flask_login import LoginManager, UserMixin, current_user
+
+F = TypeVar("F", bound=Callable)
+
+
+@dataclass
+class Principal(UserMixin):
+    """A logged-in person. ``citizen_id`` is None for a person the portal has no case data on."""
+
+    audience: str
+    subject: str
+    name: str
+    citizen_id: int | None = None
+
+    def get_id(self) -> str:
+        return f"{self.audience}:{self.subject}"
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset({self.audience})
+
+
+def public(view: F) -> F:
+    view.access = "public"  # type: ignore[attr-defined]
+    return view
+
+
+def requires(*roles: str) -> Callable[[F], F]:
+    def mark(view: F) -> F:
+        view.access = frozenset(roles)  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def remember(principal: Principal) -> None:
+    session["principal"] = asdict(principal)
+
+
+def safe_next(target: str | None) -> str | None:
+    """A same-site path to return to after login, or None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or "\\" in target:
+        return None
+    return target
+
+
+login_manager = LoginManager()
+login_manager.session_protection = None
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> Principal | None:
+    data = session.get("principal")
+    if not data:
+        return None
+    principal = Principal(**data)
+    return principal if principal.get_id() == user_id else None
+
+
+def guard_request() -> None:
+    from flask import current_app
+
+    if request.endpoint is None:
+        return  # 404 or 405: the error handlers answer
+    view = current_app.view_functions.get(request.endpoint)
+    access = getattr(view, "access", None)
+    if access == "public" or request.endpoint == "static":
+        return
+    if not isinstance(access, frozenset):
+        abort(404)  # an unmarked route is never served
+    if not current_user.is_authenticated:
+        if getattr(session, "ended_by_timeout", False):
+            return redirect(url_for("auth.logged_out", reason="timeout"))
+        return redirect(url_for("public.start", next=request.full_path.rstrip("?")))
+    if not access & current_user.roles:
+        abort(403)
+    return None
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.before_request(guard_request)

@@ -1,0 +1,195 @@
+"""Server-side sessions (design.md §3): the cookie holds a random id, the database the rest.
+
+- The id is rotated at login and whenever ``session.rotate()`` is called (act-as switches).
+- Idle and absolute timeouts depend on the audience (anonymous, citizen, caseworker).
+- ``session.destroy()`` deletes the row: a stolen cookie is useless after logout.
+- Static files never touch the session, and an anonymous visitor gets no row until something
+  (the login flow, a CSRF token) has to be remembered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import Flask, Request
+from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import delete, select, update
+from werkzeug.datastructures import CallbackDict
+from werkzeug.wrappers import Response
+
+from portal.db import new_session, utcnow
+from portal.models import LoginSession
+
+COOKIE_NAME = "portal_session"
+TOUCH_INTERVAL = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    idle: timedelta
+    absolute: timedelta
+
+
+TIMEOUTS = {
+    "anonymous": Timeouts(idle=timedelta(minutes=30), absolute=timedelta(hours=1)),
+    "citizen": Timeouts(idle=timedelta(minutes=15), absolute=timedelta(hours=4)),
+    "caseworker": Timeouts(idle=timedelta(minutes=30), absolute=timedelta(hours=8)),
+}
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ServerSession(CallbackDict, SessionMixin):
+    def __init__(self, initial=None, token=None, record_id=None, audience="anonymous"):
+        def on_update(_self):
+            _self.modified = True
+
+        super().__init__(initial, on_update)
+        self.token: str | None = token
+        self.record_id: int | None = record_id
+        self.audience: str = audience
+        self.modified = False
+        self.rotate_requested = False
+        self.destroyed = False
+        self.ended_by_timeout = False
+        self.touched = False
+        self.idle_expires_at: datetime | None = None
+        self.absolute_expires_at: datetime | None = None
+
+    def rotate(self, audience: str | None = None) -> None:
+        """Give this session a new id (and, at login, a new audience with its timeouts)."""
+        if audience is not None:
+            self.audience = audience
+        self.rotate_requested = True
+        self.modified = True
+
+    def touch(self) -> None:
+        """Count this request as activity, so the idle timeout starts again."""
+        self.touched = True
+        self.idle_expires_at = utcnow() + TIMEOUTS[self.audience].idle
+
+    def destroy(self) -> None:
+        self.clear()
+        self.destroyed = True
+
+    def seconds_left(self, now: datetime) -> int | None:
+        """Seconds until this session ends by the earlier of its two timeouts."""
+        if self.idle_expires_at is None or self.absolute_expires_at is None:
+            return None
+        end = min(self.idle_expires_at, self.absolute_expires_at)
+        return max(int((end - now).total_seconds()), 0)
+
+
+class DatabaseSessionInterface(SessionInterface):
+    def open_session(self, app: Flask, request: Request) -> ServerSession | None:
+        if request.path.startswith(app.static_url_path or "/static"):
+            return None
+        token = request.cookies.get(COOKIE_NAME)
+        if not token or len(token) > 100:
+            return ServerSession()
+        now = utcnow()
+        with new_session() as db:
+            record = db.scalar(
+                select(LoginSession).where(LoginSession.token_hash == token_hash(token))
+            )
+            if record is None:
+                return ServerSession()
+            if record.idle_expires_at <= now or record.absolute_expires_at <= now:
+                db.delete(record)
+                db.commit()
+                session = ServerSession()
+                session.ended_by_timeout = record.audience != "anonymous"
+                return session
+        session = ServerSession(
+            record.data, token=token, record_id=record.id, audience=record.audience
+        )
+        session.absolute_expires_at = record.absolute_expires_at
+        if now - record.last_seen_at >= TOUCH_INTERVAL:
+            # This request counts as activity; the row is updated when the response is saved.
+            session.touched = True
+            session.idle_expires_at = now + TIMEOUTS[record.audience].idle
+        else:
+            session.idle_expires_at = record.idle_expires_at
+        return session
+
+    def make_null_session(self, app: Flask) -> ServerSession:
+        return ServerSession()
+
+    def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
+        if session is None or not isinstance(session, ServerSession):
+            return
+        cookie_options = {
+            "domain": self.get_cookie_domain(app),
+            "path": self.get_cookie_path(app),
+            "httponly": True,
+            "secure": bool(app.config.get("SESSION_COOKIE_SECURE")),
+            "samesite": "Lax",
+        }
+        now = utcnow()
+        with new_session() as db:
+            if session.destroyed or (session.record_id and not session and session.modified):
+                if session.record_id:
+                    db.execute(delete(LoginSession).where(LoginSession.id == session.record_id))
+                    db.commit()
+                response.delete_cookie(
+                    COOKIE_NAME,
+                    **{
+                        k: cookie_options[k]
+                        for k in ("domain", "path", "secure", "samesite", "httponly")
+                    },
+                )
+                return
+            if session.record_id and session.rotate_requested:
+                db.execute(delete(LoginSession).where(LoginSession.id == session.record_id))
+                session.record_id = None
+            if session.record_id is None:
+                if not session:
+                    db.commit()
+                    return
+                token = secrets.token_urlsafe(32)
+                timeouts = TIMEOUTS[session.audience]
+                record = LoginSession(
+                    token_hash=token_hash(token),
+                    audience=session.audience,
+                    data=dict(session),
+                    created_at=now,
+                    last_seen_at=now,
+                    idle_expires_at=now + timeouts.idle,
+                    absolute_expires_at=now + timeouts.absolute,
+                )
+                db.add(record)
+                db.commit()
+                session.record_id, session.token = record.id, token
+                session.idle_expires_at = record.idle_expires_at
+                session.absolute_expires_at = record.absolute_expires_at
+                response.set_cookie(COOKIE_NAME, token, **cookie_options)
+                response.vary.add("Cookie")
+                return
+            timeouts = TIMEOUTS[session.audience]
+            values: dict = {}
+            if session.modified:
+                values["data"] = dict(session)
+            if session.modified or session.touched:
+                values["last_seen_at"] = now
+                values["idle_expires_at"] = now + timeouts.idle
+            if values:
+                db.execute(
+                    update(LoginSession).where(LoginSession.id == session.record_id).values(values)
+                )
+                db.commit()
+
+
+def purge_expired(db, now: datetime) -> int:
+    """Delete sessions past either timeout; returns how many (run by ``flask sessions purge``)."""
+    result = db.execute(
+        delete(LoginSession).where(
+            (LoginSession.idle_expires_at <= now) | (LoginSession.absolute_expires_at <= now)
+        )
+    )
+    db.commit()
+    return result.rowcount or 0

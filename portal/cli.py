@@ -1,0 +1,46 @@
+"""``flask`` commands for operators: migrations, demo data, session clean-up."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from portal import db as database
+from portal.auth.sessions import purge_expired
+from portal.services.demo_seed import database_is_empty, seed_demo
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.group("db")
+    def db_group():
+        """Database migrations."""
+
+    @db_group.command("upgrade")
+    @click.option("--revision", default="head", show_default=True)
+    def upgrade(revision: str):
+        """Apply Alembic migrations."""
+        database.upgrade(current_app.config["DATABASE_URL"], revision)
+        click.echo(f"Database is at {revision}.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Add the fictitious demo personas, but only to an empty database."""
+        from portal.citizen import today_in_denmark
+
+        with database.new_session() as db:
+            if not database_is_empty(db):
+                click.echo("The database has data already; demo data not added.")
+                return
+            added = seed_demo(db, current_app.config["CPR_HASH_KEY"], today_in_denmark())
+        click.echo(f"Added demo data: {added} fictitious citizens with a ressourceforløb.")
+
+    @app.cli.group("sessions")
+    def sessions_group():
+        """Login sessions."""
+
+    @sessions_group.command("purge")
+    def purge():
+        """Delete expired login sessions (run it from cron, e.g. every hour)."""
+        with database.new_session() as db:
+            count = purge_expired(db, database.utcnow())
+        click.echo(f"Deleted {count} expired sessions.")

@@ -1,0 +1,156 @@
+"""Settings for the portal, read from ``PORTAL_*`` environment variables (and an optional ``.env``).
+
+Every setting has one place: the ``SETTINGS`` table below, which the README mirrors. Production
+fails fast: a missing or default secret, the built-in test IdP, or a base URL that is not HTTPS
+stops the process before it serves a single request.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
+DEVELOPMENT_CPR_KEY = "development-only-cpr-key-do-not-use-in-production"
+
+ENVIRONMENTS = ("development", "test", "production")
+CLAIMS_PROFILES = ("signaturgruppen", "criipto", "nemlogin")
+
+
+class ConfigError(RuntimeError):
+    """The settings are unsafe or incomplete; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("PORTAL_ENV", "development", "development, test or production"),
+    Setting("PORTAL_DATABASE_URL", None, "SQLAlchemy URL; default: SQLite file instance/portal.db"),
+    Setting("PORTAL_SECRET_KEY", None, "signs CSRF tokens; required in production"),
+    Setting("PORTAL_CPR_HASH_KEY", None, "HMAC key for CPR numbers; required in production"),
+    Setting("PORTAL_BASE_URL", "http://localhost:8000", "public address (https in production)"),
+    Setting("PORTAL_OIDC_ISSUER", "http://localhost:8001", "citizen OpenID Provider (issuer URL)"),
+    Setting("PORTAL_OIDC_CLIENT_ID", "portal-citizen", "client id registered at the citizen OP"),
+    Setting("PORTAL_OIDC_CLIENT_SECRET", "test-idp-secret-citizen", "secret at the citizen OP"),
+    Setting("PORTAL_OIDC_CLAIMS_PROFILE", "signaturgruppen", "signaturgruppen|criipto|nemlogin"),
+    Setting("PORTAL_OIDC_SCOPES", None, "scopes to ask for; default depends on the claims profile"),
+    Setting("PORTAL_OIDC_MAX_AGE", None, "seconds; demand a recent login"),
+    Setting("PORTAL_CASEWORKER_OIDC_ISSUER", "http://localhost:8001/erhverv", "caseworker OP"),
+    Setting("PORTAL_CASEWORKER_OIDC_CLIENT_ID", "portal-caseworker", "client id at caseworker OP"),
+    Setting("PORTAL_CASEWORKER_OIDC_CLIENT_SECRET", "test-idp-secret-caseworker", "its secret"),
+    Setting("PORTAL_CASEWORKER_OIDC_CLAIMS_PROFILE", "nemlogin", "claims profile at caseworker OP"),
+    Setting("PORTAL_TESTIDP_ENABLED", None, "1 = run the test IdP (not in production)"),
+    Setting("PORTAL_TESTIDP_PORT", "8001", "port of the built-in test IdP under make run"),
+    Setting("PORTAL_PORT", "8000", "port of the portal under make run"),
+    Setting("PORTAL_HTTP_TIMEOUT", "5", "timeout (s) of every outgoing call"),
+    Setting("PORTAL_REDIS_URL", None, "optional; shared rate limits across instances"),
+    Setting("PORTAL_MUNICIPALITY_NAME", "Din kommune", "shown in the header before login"),
+)
+
+DEFAULT_SCOPES = {
+    "signaturgruppen": "openid mitid ssn",
+    "criipto": "openid ssn",
+    "nemlogin": "openid",
+}
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load(environ: dict[str, str] | None = None) -> dict[str, object]:
+    """Return the Flask config for the given environment (default ``os.environ`` plus ``.env``)."""
+    if environ is None:
+        load_dotenv(PROJECT_ROOT / ".env", override=False)
+        environ = dict(os.environ)
+    raw = {s.name: environ.get(s.name) or s.default for s in SETTINGS}
+
+    env = raw["PORTAL_ENV"]
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
+    production = env == "production"
+
+    testidp_enabled = (
+        _truthy(raw["PORTAL_TESTIDP_ENABLED"])
+        if raw["PORTAL_TESTIDP_ENABLED"] is not None
+        else not production
+    )
+    base_url = (raw["PORTAL_BASE_URL"] or "").rstrip("/")
+
+    problems: list[str] = []
+    if production:
+        if not raw["PORTAL_SECRET_KEY"] or raw["PORTAL_SECRET_KEY"] == DEVELOPMENT_SECRET:
+            problems.append("PORTAL_SECRET_KEY is missing or is the development default.")
+        elif len(raw["PORTAL_SECRET_KEY"]) < 32:
+            problems.append("PORTAL_SECRET_KEY must be at least 32 characters.")
+        if not raw["PORTAL_CPR_HASH_KEY"] or raw["PORTAL_CPR_HASH_KEY"] == DEVELOPMENT_CPR_KEY:
+            problems.append("PORTAL_CPR_HASH_KEY is missing or is the development default.")
+        if testidp_enabled:
+            problems.append("The built-in test IdP must not run in production.")
+        if urlsplit(base_url).scheme != "https":
+            problems.append("PORTAL_BASE_URL must start with https:// in production.")
+        for issuer in ("PORTAL_OIDC_ISSUER", "PORTAL_CASEWORKER_OIDC_ISSUER"):
+            if urlsplit(raw[issuer] or "").scheme != "https":
+                problems.append(f"{issuer} must start with https:// in production.")
+        if not environ.get("PORTAL_OIDC_CLIENT_SECRET"):
+            problems.append("PORTAL_OIDC_CLIENT_SECRET is missing.")
+    if problems:
+        raise ConfigError("The portal will not start:\n- " + "\n- ".join(problems))
+
+    profile = raw["PORTAL_OIDC_CLAIMS_PROFILE"]
+    caseworker_profile = raw["PORTAL_CASEWORKER_OIDC_CLAIMS_PROFILE"]
+    for name, value in (
+        ("PORTAL_OIDC_CLAIMS_PROFILE", profile),
+        ("PORTAL_CASEWORKER_OIDC_CLAIMS_PROFILE", caseworker_profile),
+    ):
+        if value not in CLAIMS_PROFILES:
+            raise ConfigError(f"{name} must be one of {', '.join(CLAIMS_PROFILES)}, not {value!r}.")
+
+    database_url = raw["PORTAL_DATABASE_URL"] or f"sqlite:///{INSTANCE_DIR / 'portal.db'}"
+    max_age = raw["PORTAL_OIDC_MAX_AGE"]
+    return {
+        "PORTAL_ENV": env,
+        "TESTING": env == "test",
+        "SECRET_KEY": raw["PORTAL_SECRET_KEY"] or DEVELOPMENT_SECRET,
+        "CPR_HASH_KEY": raw["PORTAL_CPR_HASH_KEY"] or DEVELOPMENT_CPR_KEY,
+        "DATABASE_URL": database_url,
+        "BASE_URL": base_url,
+        "PREFERRED_URL_SCHEME": urlsplit(base_url).scheme or "http",
+        "SESSION_COOKIE_SECURE": production or urlsplit(base_url).scheme == "https",
+        "TESTIDP_ENABLED": testidp_enabled,
+        "TESTIDP_PORT": int(raw["PORTAL_TESTIDP_PORT"]),
+        "PORT": int(raw["PORTAL_PORT"]),
+        "HTTP_TIMEOUT": float(raw["PORTAL_HTTP_TIMEOUT"]),
+        "REDIS_URL": raw["PORTAL_REDIS_URL"],
+        "MUNICIPALITY_NAME": raw["PORTAL_MUNICIPALITY_NAME"],
+        "OIDC": {
+            "citizen": {
+                "issuer": (raw["PORTAL_OIDC_ISSUER"] or "").rstrip("/"),
+                "client_id": raw["PORTAL_OIDC_CLIENT_ID"],
+                "client_secret": raw["PORTAL_OIDC_CLIENT_SECRET"],
+                "claims_profile": profile,
+                "scopes": raw["PORTAL_OIDC_SCOPES"] or DEFAULT_SCOPES[profile],
+                "max_age": int(max_age) if max_age else None,
+            },
+            "caseworker": {
+                "issuer": (raw["PORTAL_CASEWORKER_OIDC_ISSUER"] or "").rstrip("/"),
+                "client_id": raw["PORTAL_CASEWORKER_OIDC_CLIENT_ID"],
+                "client_secret": raw["PORTAL_CASEWORKER_OIDC_CLIENT_SECRET"],
+                "claims_profile": caseworker_profile,
+                "scopes": DEFAULT_SCOPES[caseworker_profile],
+                "max_age": None,
+            },
+        },
+    }

@@ -1,0 +1,70 @@
+"""``make run``: the portal and the test IdP side by side; Ctrl-C stops both.
+
+The test IdP runs as its own process and the portal reaches it only over HTTP, as it would a
+production broker. If ``PORTAL_OIDC_ISSUER`` points elsewhere, only the portal is started.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from urllib.parse import urlsplit
+
+import requests
+from werkzeug.serving import run_simple
+
+from portal import config, create_app
+from portal.citizen import today_in_denmark
+from portal.services.demo_data import personas
+
+
+def _wait_for(url: str, seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=1).ok:
+                return True
+        except requests.RequestException:
+            time.sleep(0.2)
+    return False
+
+
+def main() -> None:
+    settings = config.load()
+    issuer = settings["OIDC"]["citizen"]["issuer"]
+    parts = urlsplit(issuer)
+    run_idp = (
+        settings["TESTIDP_ENABLED"]
+        and parts.hostname in {"localhost", "127.0.0.1"}
+        and parts.port == settings["TESTIDP_PORT"]
+    )
+    idp = None
+    if run_idp:
+        idp = subprocess.Popen([sys.executable, "-m", "portal.testidp"])
+        if not _wait_for(f"{issuer}/.well-known/openid-configuration"):
+            idp.terminate()
+            sys.exit("The test IdP did not start; see the messages above.")
+    try:
+        app = create_app()
+        base = settings["BASE_URL"]
+        print(f"\nPortal: {base}", flush=True)
+        if run_idp:
+            print(f"Test IdP: {issuer} (a test login, not MitID)\nTest persons:")
+            for persona in personas(today_in_denmark()):
+                print(f"  - {persona.name}: {persona.description}")
+        else:
+            print(f"OpenID Provider: {issuer}")
+        print("Stop with Ctrl-C.\n", flush=True)
+        host = urlsplit(base).hostname or "localhost"
+        run_simple(host, settings["PORT"], app, threaded=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if idp is not None:
+            idp.terminate()
+            idp.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""Identity rules: claims profiles of the MitID brokers, level-of-assurance normalisation, CPR.
+
+Brokers name the same facts differently (design.md §3). A claims profile says where each fact
+is; ``extract_identity`` reads it from the ID token first and userinfo second, so a provider that
+only gives identity claims at userinfo works too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class AssuranceLevel(IntEnum):
+    """NSIS levels of assurance (eIDAS): only Substantial and High may see case data."""
+
+    LOW = 1
+    SUBSTANTIAL = 2
+    HIGH = 3
+
+
+MINIMUM_LEVEL = AssuranceLevel.SUBSTANTIAL
+
+# The same NSIS level is written in several ways: Signaturgruppen's broker
+# ("…/nsis/Substantial"), NemLog-in ("…/nsis/loa/Substantial"), Criipto/Idura
+# ("urn:grn:authn:dk:mitid:substantial"), and NemLog-in's bare attribute value ("Substantial").
+_LOA_PATTERN = re.compile(
+    r"^(?:https://data\.gov\.dk/concept/core/nsis/(?:loa/)?|urn:grn:authn:dk:mitid:)?"
+    r"(low|substantial|high)$",
+    re.IGNORECASE,
+)
+
+
+def normalise_loa(value: object) -> AssuranceLevel | None:
+    """The NSIS level a claim value names, or None when it names none we know."""
+    if not isinstance(value, str):
+        return None
+    match = _LOA_PATTERN.match(value.strip())
+    if not match:
+        return None
+    return AssuranceLevel[match.group(1).upper()]
+
+
+@dataclass(frozen=True)
+class ClaimsProfile:
+    name: str
+    cpr_claims: tuple[str, ...]
+    name_claims: tuple[str, ...]
+    loa_claims: tuple[str, ...]
+
+
+CLAIMS_PROFILES: dict[str, ClaimsProfile] = {
+    "signaturgruppen": ClaimsProfile(
+        name="signaturgruppen",
+        cpr_claims=("dk.cpr",),
+        name_claims=("mitid.identity_name", "name"),
+        loa_claims=("loa", "acr"),
+    ),
+    "criipto": ClaimsProfile(
+        name="criipto",
+        cpr_claims=("cprNumberIdentifier",),
+        name_claims=("name",),
+        loa_claims=("acr",),
+    ),
+    "nemlogin": ClaimsProfile(
+        name="nemlogin",
+        cpr_claims=("https://data.gov.dk/model/core/eid/cprNumber",),
+        name_claims=("https://data.gov.dk/model/core/eid/fullName", "name"),
+        loa_claims=("https://data.gov.dk/concept/core/nsis/loa", "loa", "acr"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who logged in, as the portal needs it. ``cpr`` never leaves the login service unhashed."""
+
+    subject: str
+    cpr: str | None
+    name: str
+    level: AssuranceLevel | None
+
+
+def _first(claim_sets: tuple[Mapping[str, object], ...], names: tuple[str, ...]) -> object | None:
+    for claims in claim_sets:
+        for name in names:
+            value = claims.get(name)
+            if value not in (None, ""):
+                return value
+    return None
+
+
+def extract_identity(
+    profile: ClaimsProfile, id_token: Mapping[str, object], userinfo: Mapping[str, object]
+) -> Identity:
+    sources = (id_token, userinfo)
+    cpr = normalise_cpr(_first(sources, profile.cpr_claims))
+    name = _first(sources, profile.name_claims)
+    if not isinstance(name, str) or not name.strip():
+        given, family = _first(sources, ("given_name",)), _first(sources, ("family_name",))
+        name = " ".join(str(part) for part in (given, family) if part) or ""
+    return Identity(
+        subject=str(id_token["sub"]),
+        cpr=cpr,
+        name=name.strip(),
+        level=normalise_loa(_first(sources, profile.loa_claims)),
+    )
+
+
+_CPR_PATTERN = re.compile(r"^(\d{6})-?(\d{4})$")
+
+
+def normalise_cpr(value: object) -> str | None:
+    """Ten digits, or None. Accepts the common ``DDMMÅÅ-XXXX`` form."""
+    if not isinstance(value, str):
+        return None
+    match = _CPR_PATTERN.match(value.strip())
+    return match.group(1) + match.group(2) if match else None
+
+
+def hash_cpr(cpr: str, key: str) -> str:
+    """The keyed hash the database stores instead of a CPR number (HMAC-SHA256, hex)."""
+    normalised = normalise_cpr(cpr)
+    if normalised is None:
+        raise ValueError("not a CPR number")
+    return hmac.new(key.encode(), normalised.encode(), hashlib.sha256).hexdigest()

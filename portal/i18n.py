@@ -1,0 +1,107 @@
+"""Languages, dates and numbers: Danish is the source language, English is the translation.
+
+The locale comes from ``?lang=`` (the language switch, which keeps the current page) and is then
+remembered in a small ``lang`` cookie that holds nothing else. Dates are shown in
+Europe/Copenhagen in long form ("mandag den 2. marts 2026").
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_timedelta
+from flask import Flask, g, request
+from flask_babel import Babel, format_date, format_datetime, get_locale
+from werkzeug.wrappers import Response
+
+from portal.config import PROJECT_ROOT
+
+LANGUAGES = ("da", "en")
+DEFAULT_LANGUAGE = "da"
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+LANG_COOKIE = "lang"
+TIMEZONE = "Europe/Copenhagen"
+
+LONG_DATE = {"da": "EEEE 'den' d. MMMM y", "en": "EEEE d MMMM y"}
+SHORT_DATE = {"da": "d. MMMM y", "en": "d MMMM y"}
+TIME = {"da": "'kl.' HH.mm", "en": "HH:mm"}
+
+
+def select_locale() -> str:
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        g.chosen_language = chosen
+        return chosen
+    remembered = request.cookies.get(LANG_COOKIE)
+    if remembered in LANGUAGES:
+        return remembered
+    return DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def long_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_date(value, LONG_DATE[current_language()])
+
+
+def short_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_date(value, SHORT_DATE[current_language()])
+
+
+def time_of_day(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, TIME[current_language()])
+
+
+def relative_days(days: int) -> str:
+    """'om 3 dage' / 'in 3 days', 'for 2 uger siden' / '2 weeks ago'."""
+    from datetime import timedelta
+
+    return format_timedelta(
+        timedelta(days=days), add_direction=True, threshold=1.5, locale=current_language()
+    )
+
+
+def duration_days(days: int) -> str:
+    """'3 måneder' / '3 months' without direction."""
+    from datetime import timedelta
+
+    return format_timedelta(timedelta(days=days), threshold=1.5, locale=current_language())
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", TIMEZONE)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(
+        long_date=long_date,
+        short_date=short_date,
+        time_of_day=time_of_day,
+        relative_days=relative_days,
+        duration_days=duration_days,
+    )
+    app.jinja_env.globals.update(
+        current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES, LANGUAGES=LANGUAGES
+    )
+
+    @app.after_request
+    def _remember_language(response: Response) -> Response:
+        chosen = g.get("chosen_language")
+        if chosen and request.cookies.get(LANG_COOKIE) != chosen:
+            response.set_cookie(
+                LANG_COOKIE,
+                chosen,
+                max_age=365 * 24 * 3600,
+                httponly=True,
+                samesite="Lax",
+                secure=bool(app.config.get("SESSION_COOKIE_SECURE")),
+            )
+        return response

@@ -1,0 +1,19 @@
+"""SQLAlchemy models: columns and relationships only. Workflows live in ``portal.services``."""
+
+from portal.models.audit import AuditEvent
+from portal.models.forloeb import Forloeb, ForloebStatus, Offer, OfferKind, OfferStatus
+from portal.models.login_session import LoginSession
+from portal.models.people import Caseworker, Citizen, Municipality
+
+__all__ = [
+    "AuditEvent",
+    "Caseworker",
+    "Citizen",
+    "Forloeb",
+    "ForloebStatus",
+    "LoginSession",
+    "Municipality",
+    "Offer",
+    "OfferKind",
+    "OfferStatus",
+]

@@ -1,0 +1,87 @@
+"""The ressourceforløb and its offers (tilbud).
+
+Whether an offer is employment-oriented follows from its kind (domain.md §4), so it is derived,
+not stored: see ``portal.domain.offers``.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base
+from portal.models.people import Caseworker, Citizen
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=True,
+        length=30,
+        values_callable=lambda members: [m.value for m in members],
+        name=cls.__name__.lower(),
+    )
+
+
+class ForloebStatus(enum.StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class OfferKind(enum.StrEnum):
+    # Employment-oriented offers (LAB ch. 11, 12 and 14): LAB § 113, stk. 3 applies.
+    VIRKSOMHEDSPRAKTIK = "virksomhedspraktik"
+    LOENTILSKUD = "loentilskud"
+    VEJLEDNING_OPKVALIFICERING = "vejledning_opkvalificering"
+    # Other efforts: the right does not apply.
+    MENTOR = "mentor"
+    HEALTH_EFFORT = "health_effort"
+    SOCIAL_EFFORT = "social_effort"
+
+
+class OfferStatus(enum.StrEnum):
+    PLANNED = "planned"
+    ACTIVE = "active"
+    ON_HOLD = "on_hold"
+    ENDED = "ended"
+    CANCELLED = "cancelled"
+
+
+class Forloeb(Base):
+    __tablename__ = "forloeb"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(100), unique=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id"), index=True)
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("caseworker.id"), index=True)
+    start_date: Mapped[date]
+    planned_end_date: Mapped[date]
+    legal_basis: Mapped[str] = mapped_column(String(200))
+    goals: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ForloebStatus] = mapped_column(
+        _enum(ForloebStatus), default=ForloebStatus.ACTIVE
+    )
+
+    citizen: Mapped[Citizen] = relationship()
+    caseworker: Mapped[Caseworker | None] = relationship()
+
+
+class Offer(Base):
+    __tablename__ = "offer"
+    __table_args__ = (Index("ix_offer_forloeb_id_start_date", "forloeb_id", "start_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(100), unique=True)
+    forloeb_id: Mapped[int] = mapped_column(ForeignKey("forloeb.id"))
+    kind: Mapped[OfferKind] = mapped_column(_enum(OfferKind))
+    title: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(String(200), default="")
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    status: Mapped[OfferStatus] = mapped_column(_enum(OfferStatus), default=OfferStatus.PLANNED)
+
+    forloeb: Mapped[Forloeb] = relationship()

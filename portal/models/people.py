@@ -1,0 +1,61 @@
+"""Municipalities and the people the portal knows: citizens and caseworkers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base, UTCDateTime, utcnow
+
+
+class Municipality(Base):
+    __tablename__ = "municipality"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(3), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    cvr: Mapped[str] = mapped_column(String(8), unique=True)
+    phone: Mapped[str] = mapped_column(String(30))
+    email: Mapped[str] = mapped_column(String(200))
+    website: Mapped[str] = mapped_column(String(200))
+
+
+class Citizen(Base):
+    """A person in (or once in) a ressourceforløb.
+
+    The CPR number is never stored: ``cpr_hash`` is an HMAC of it with ``PORTAL_CPR_HASH_KEY``,
+    enough to match a login or an import to the person and useless without the key.
+    """
+
+    __tablename__ = "citizen"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cpr_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    is_fictitious: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    municipality: Mapped[Municipality] = relationship()
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else self.name
+
+
+class Caseworker(Base):
+    """A koordinerende sagsbehandler in a municipality."""
+
+    __tablename__ = "caseworker"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    professional_id: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(30))
+    email: Mapped[str] = mapped_column(String(200))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    is_fictitious: Mapped[bool] = mapped_column(default=False)
+
+    municipality: Mapped[Municipality] = relationship()

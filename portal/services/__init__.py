@@ -1,0 +1,1 @@
+"""Use cases: ``(session, actor, ...) -> result``. They own their transactions and audit events."""

@@ -1,0 +1,75 @@
+"""What a citizen sees about themselves: the front page ("Mit forløb")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from portal.auth.principal import Principal
+from portal.domain.forloeb import Progress, progress
+from portal.domain.offers import is_employment_oriented
+from portal.models import Citizen, Forloeb, Municipality, Offer, OfferStatus
+
+
+@dataclass(frozen=True)
+class Overview:
+    name: str
+    municipality: Municipality | None
+    forloeb: Forloeb | None
+    progress: Progress | None
+    next_offer: Offer | None
+    next_offer_employment_oriented: bool
+
+
+def _next_offer(db: Session, forloeb_id: int, today: date) -> Offer | None:
+    """What comes next: the soonest offer not yet started, else the one going on now."""
+    open_offers = select(Offer).where(
+        Offer.forloeb_id == forloeb_id,
+        Offer.status.in_([OfferStatus.PLANNED, OfferStatus.ACTIVE, OfferStatus.ON_HOLD]),
+    )
+    upcoming = db.scalar(
+        open_offers.where(Offer.start_date > today).order_by(Offer.start_date).limit(1)
+    )
+    if upcoming is not None:
+        return upcoming
+    return db.scalar(
+        open_offers.where(or_(Offer.end_date.is_(None), Offer.end_date >= today))
+        .order_by(Offer.start_date.desc())
+        .limit(1)
+    )
+
+
+def overview(db: Session, principal: Principal, today: date) -> Overview:
+    """The citizen's latest forløb, its progress and the next offer, in four queries at most."""
+    if principal.citizen_id is None:
+        return Overview(principal.name, None, None, None, None, False)
+    citizen = db.scalar(
+        select(Citizen)
+        .options(joinedload(Citizen.municipality))
+        .where(Citizen.id == principal.citizen_id)
+    )
+    if citizen is None:
+        return Overview(principal.name, None, None, None, None, False)
+    forloeb = db.scalar(
+        select(Forloeb)
+        .options(joinedload(Forloeb.caseworker))
+        .where(Forloeb.citizen_id == citizen.id)
+        .order_by(Forloeb.start_date.desc())
+        .limit(1)
+    )
+    if forloeb is None:
+        return Overview(
+            principal.name or citizen.name, citizen.municipality, None, None, None, False
+        )
+    next_offer = _next_offer(db, forloeb.id, today)
+    return Overview(
+        name=principal.name or citizen.name,
+        municipality=citizen.municipality,
+        forloeb=forloeb,
+        progress=progress(forloeb.start_date, forloeb.planned_end_date, today),
+        next_offer=next_offer,
+        next_offer_employment_oriented=bool(next_offer and is_employment_oriented(next_offer.kind)),
+    )

@@ -1,0 +1,81 @@
+/*
+ * Progressive enhancement only: every page works without this file.
+ *
+ * Session timeout warning (WCAG 2.2.1, design.md §3): a dialog appears well before the server
+ * ends the session, with a one-click "Bliv logget ind". The server is the judge of time: the
+ * page tells how many seconds are left, and "Bliv logget ind" asks the server again.
+ */
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var left = parseInt(body.getAttribute("data-session-seconds-left"), 10);
+  var warnAt = parseInt(body.getAttribute("data-session-warn-seconds"), 10) || 150;
+  var dialog = document.getElementById("session-timeout");
+  if (isNaN(left) || !dialog || typeof dialog.showModal !== "function") {
+    return;
+  }
+
+  var countdown = dialog.querySelector(".js-session-countdown");
+  var extendForm = dialog.querySelector(".js-session-extend");
+  var endsAt = Date.now() + left * 1000;
+  var timer = null;
+  var lang = document.documentElement.lang;
+
+  function format(seconds) {
+    var minutes = Math.floor(seconds / 60);
+    var rest = seconds % 60;
+    if (lang === "da") {
+      return minutes > 0 ? minutes + " min. " + rest + " sek." : rest + " sek.";
+    }
+    return minutes > 0 ? minutes + " min " + rest + " s" : rest + " s";
+  }
+
+  function tick() {
+    var remaining = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+    if (remaining <= 0) {
+      window.location.href = "/logget-af?reason=timeout";
+      return;
+    }
+    if (remaining <= warnAt) {
+      if (!dialog.open) {
+        dialog.showModal();
+      }
+      // Update the live region only every 15 seconds, so screen readers are not flooded.
+      if (remaining % 15 === 0 || countdown.textContent === "") {
+        countdown.textContent = format(remaining);
+      }
+    }
+    timer = window.setTimeout(tick, 1000);
+  }
+
+  extendForm.addEventListener("submit", function (event) {
+    if (!window.fetch) {
+      return;
+    }
+    event.preventDefault();
+    window
+      .fetch(extendForm.action, {
+        method: "POST",
+        body: new FormData(extendForm),
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("extend failed");
+        }
+        return response.json();
+      })
+      .then(function (data) {
+        endsAt = Date.now() + data.seconds_left * 1000;
+        countdown.textContent = "";
+        dialog.close();
+      })
+      .catch(function () {
+        extendForm.submit();
+      });
+  });
+
+  timer = window.setTimeout(tick, 1000);
+})();

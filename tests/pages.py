@@ -1,0 +1,65 @@
+"""Page quality, checked on every HTML page a test renders (design.md §9).
+
+A page passes when it is valid HTML5, has exactly one h1, a title that starts with the h1,
+no duplicate ids, a label for every input, and forms with an action (and a CSRF token when
+they POST).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import html5lib
+from html5lib.html5parser import ParseError  # noqa: F401 - re-exported for tests
+
+NS = "{http://www.w3.org/1999/xhtml}"
+LABELLESS_TYPES = {"hidden", "submit", "button", "reset", "image"}
+
+
+def _text(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def parse(html: str):
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=True)
+    return parser.parse(html)
+
+
+def page_problems(html: str) -> list[str]:
+    try:
+        document = parse(html)
+    except Exception as error:  # html5lib raises ParseError with the position
+        return [f"invalid HTML5: {error}"]
+    problems: list[str] = []
+    root = document
+    if root.get("lang") not in {"da", "en"}:
+        problems.append(f"<html lang> is {root.get('lang')!r}")
+    h1s = root.findall(f".//{NS}h1")
+    if len(h1s) != 1:
+        problems.append(f"{len(h1s)} <h1> elements")
+    titles = root.findall(f".//{NS}title")
+    if len(titles) != 1:
+        problems.append("no single <title>")
+    elif h1s and not _text(titles[0]).startswith(_text(h1s[0])):
+        problems.append(f"title {_text(titles[0])!r} does not start with h1 {_text(h1s[0])!r}")
+    ids = Counter(el.get("id") for el in root.iter() if el.get("id"))
+    problems += [f"duplicate id {i!r}" for i, n in ids.items() if n > 1]
+    labels_for = {label.get("for") for label in root.iter(f"{NS}label")}
+    for field in [*root.iter(f"{NS}input"), *root.iter(f"{NS}select"), *root.iter(f"{NS}textarea")]:
+        if field.get("type", "text") in LABELLESS_TYPES:
+            continue
+        if field.get("id") not in labels_for and not field.get("aria-label"):
+            problems.append(f"field {field.get('name')!r} has no label")
+    for form in root.iter(f"{NS}form"):
+        if not form.get("action"):
+            problems.append("form without action")
+        if form.get("method", "get").lower() == "post":
+            names = {i.get("name") for i in form.iter(f"{NS}input")}
+            if "csrf_token" not in names and "request_id" not in names:
+                problems.append(f"POST form to {form.get('action')} without CSRF token")
+    return problems
+
+
+def assert_good_page(html: str) -> None:
+    problems = page_problems(html)
+    assert not problems, "page quality: " + "; ".join(problems)
