@@ -43,8 +43,8 @@ db-upgrade: install ## Apply database migrations
 	$(BIN)/flask db upgrade
 
 translations-update: install ## Extract messages and update translations/en
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k lazy_gettext -k N_ -o translations/messages.pot .
-	$(BIN)/pybabel update --quiet -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k N_ -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 translations-compile: $(STAMP) ## Compile translations (.po → .mo)
 	$(BIN)/pybabel compile --quiet -d translations

@@ -47,7 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.init_app(app)
     assets.init_app(app)
     issuers = sorted({settings["issuer"] for settings in app.config["OIDC"].values()})
-    security.init_app(app, form_targets=issuers)
+    security.init_app(app, form_targets=lambda: issuers)
     principal.init_app(app)
     oidc.init_app(app)
     errors.init_app(app)

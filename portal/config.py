@@ -47,16 +47,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_OIDC_CLAIMS_PROFILE", "signaturgruppen", "signaturgruppen|criipto|nemlogin"),
     Setting("PORTAL_OIDC_SCOPES", None, "scopes to ask for; default depends on the claims profile"),
     Setting("PORTAL_OIDC_MAX_AGE", None, "seconds; demand a recent login"),
-    Setting("PORTAL_CASEWORKER_OIDC_ISSUER", "http://localhost:8001/erhverv", "caseworker OP"),
-    Setting("PORTAL_CASEWORKER_OIDC_CLIENT_ID", "portal-caseworker", "client id at caseworker OP"),
-    Setting("PORTAL_CASEWORKER_OIDC_CLIENT_SECRET", "test-idp-secret-caseworker", "its secret"),
-    Setting("PORTAL_CASEWORKER_OIDC_CLAIMS_PROFILE", "nemlogin", "claims profile at caseworker OP"),
     Setting("PORTAL_TESTIDP_ENABLED", None, "1 = run the test IdP (not in production)"),
     Setting("PORTAL_TESTIDP_PORT", "8001", "port of the built-in test IdP under make run"),
     Setting("PORTAL_PORT", "8000", "port of the portal under make run"),
     Setting("PORTAL_HTTP_TIMEOUT", "5", "timeout (s) of every outgoing call"),
-    Setting("PORTAL_REDIS_URL", None, "optional; shared rate limits across instances"),
-    Setting("PORTAL_MUNICIPALITY_NAME", "Din kommune", "shown in the header before login"),
 )
 
 DEFAULT_SCOPES = {
@@ -68,6 +62,13 @@ DEFAULT_SCOPES = {
 
 def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _number(raw: dict[str, str | None], name: str, kind: type = int):
+    try:
+        return kind(raw[name])
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a number, not {raw[name]!r}.") from None
 
 
 def load(environ: dict[str, str] | None = None) -> dict[str, object]:
@@ -101,22 +102,19 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
             problems.append("The built-in test IdP must not run in production.")
         if urlsplit(base_url).scheme != "https":
             problems.append("PORTAL_BASE_URL must start with https:// in production.")
-        for issuer in ("PORTAL_OIDC_ISSUER", "PORTAL_CASEWORKER_OIDC_ISSUER"):
-            if urlsplit(raw[issuer] or "").scheme != "https":
-                problems.append(f"{issuer} must start with https:// in production.")
+        if urlsplit(raw["PORTAL_OIDC_ISSUER"] or "").scheme != "https":
+            problems.append("PORTAL_OIDC_ISSUER must start with https:// in production.")
         if not environ.get("PORTAL_OIDC_CLIENT_SECRET"):
             problems.append("PORTAL_OIDC_CLIENT_SECRET is missing.")
     if problems:
         raise ConfigError("The portal will not start:\n- " + "\n- ".join(problems))
 
     profile = raw["PORTAL_OIDC_CLAIMS_PROFILE"]
-    caseworker_profile = raw["PORTAL_CASEWORKER_OIDC_CLAIMS_PROFILE"]
-    for name, value in (
-        ("PORTAL_OIDC_CLAIMS_PROFILE", profile),
-        ("PORTAL_CASEWORKER_OIDC_CLAIMS_PROFILE", caseworker_profile),
-    ):
-        if value not in CLAIMS_PROFILES:
-            raise ConfigError(f"{name} must be one of {', '.join(CLAIMS_PROFILES)}, not {value!r}.")
+    if profile not in CLAIMS_PROFILES:
+        raise ConfigError(
+            f"PORTAL_OIDC_CLAIMS_PROFILE must be one of {', '.join(CLAIMS_PROFILES)}, "
+            f"not {profile!r}."
+        )
 
     database_url = raw["PORTAL_DATABASE_URL"] or f"sqlite:///{INSTANCE_DIR / 'portal.db'}"
     max_age = raw["PORTAL_OIDC_MAX_AGE"]
@@ -130,11 +128,9 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "PREFERRED_URL_SCHEME": urlsplit(base_url).scheme or "http",
         "SESSION_COOKIE_SECURE": production or urlsplit(base_url).scheme == "https",
         "TESTIDP_ENABLED": testidp_enabled,
-        "TESTIDP_PORT": int(raw["PORTAL_TESTIDP_PORT"]),
-        "PORT": int(raw["PORTAL_PORT"]),
-        "HTTP_TIMEOUT": float(raw["PORTAL_HTTP_TIMEOUT"]),
-        "REDIS_URL": raw["PORTAL_REDIS_URL"],
-        "MUNICIPALITY_NAME": raw["PORTAL_MUNICIPALITY_NAME"],
+        "TESTIDP_PORT": _number(raw, "PORTAL_TESTIDP_PORT"),
+        "PORT": _number(raw, "PORTAL_PORT"),
+        "HTTP_TIMEOUT": _number(raw, "PORTAL_HTTP_TIMEOUT", float),
         "OIDC": {
             "citizen": {
                 "issuer": (raw["PORTAL_OIDC_ISSUER"] or "").rstrip("/"),
@@ -142,15 +138,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
                 "client_secret": raw["PORTAL_OIDC_CLIENT_SECRET"],
                 "claims_profile": profile,
                 "scopes": raw["PORTAL_OIDC_SCOPES"] or DEFAULT_SCOPES[profile],
-                "max_age": int(max_age) if max_age else None,
-            },
-            "caseworker": {
-                "issuer": (raw["PORTAL_CASEWORKER_OIDC_ISSUER"] or "").rstrip("/"),
-                "client_id": raw["PORTAL_CASEWORKER_OIDC_CLIENT_ID"],
-                "client_secret": raw["PORTAL_CASEWORKER_OIDC_CLIENT_SECRET"],
-                "claims_profile": caseworker_profile,
-                "scopes": DEFAULT_SCOPES[caseworker_profile],
-                "max_age": None,
+                "max_age": _number(raw, "PORTAL_OIDC_MAX_AGE") if max_age else None,
             },
         },
     }

@@ -8,6 +8,7 @@ for a year.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from flask import Flask, g, request
 from werkzeug.wrappers import Response
@@ -41,8 +42,8 @@ def content_security_policy(nonce: str, form_targets: list[str]) -> str:
     )
 
 
-def init_app(app: Flask, form_targets: list[str] | None = None) -> None:
-    targets = list(form_targets or [])
+def init_app(app: Flask, form_targets: Callable[[], list[str]] | None = None) -> None:
+    """``form_targets`` names the origins a form may be sent (or redirected) to besides ours."""
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
@@ -50,7 +51,9 @@ def init_app(app: Flask, form_targets: list[str] | None = None) -> None:
     @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers
-        headers["Content-Security-Policy"] = content_security_policy(csp_nonce(), targets)
+        headers["Content-Security-Policy"] = content_security_policy(
+            csp_nonce(), form_targets() if form_targets else []
+        )
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"
         headers["Referrer-Policy"] = "same-origin"

@@ -8,10 +8,11 @@ from sqlalchemy import select, text
 
 from portal.auth.principal import public, safe_next
 from portal.db import get_session, utcnow
+from portal.i18n import N_
 from portal.models import Citizen, Municipality
 
 bp = Blueprint("public", __name__)
-PORTAL_NAME = "Mit ressourceforløb"
+PORTAL_NAME = N_("Mit ressourceforløb")
 
 
 @bp.app_context_processor

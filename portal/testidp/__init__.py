@@ -55,13 +55,15 @@ def create_app(
     app.extensions["testidp"] = provider
     i18n.init_app(app)
     assets.init_app(app)
-    redirect_origins = sorted(
-        {
-            f"{urlsplit(u).scheme}://{urlsplit(u).netloc}"
-            for c in clients
+
+    def redirect_origins() -> list[str]:
+        uris = [
+            u
+            for c in provider.clients.values()
             for u in (*c.redirect_uris, *c.post_logout_redirect_uris)
-        }
-    )
+        ]
+        return sorted({f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in uris})
+
     security.init_app(app, form_targets=redirect_origins)
 
     @app.get("/.well-known/openid-configuration")

@@ -1,0 +1,77 @@
+"""Every page renders, in both languages, and passes the page-quality checks (tests/pages.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import login
+
+PUBLIC_PAGES = [
+    "/",
+    "/kontakt",
+    "/om-dine-data",
+    "/tilgaengelighed",
+    "/logget-af",
+    "/logget-af?reason=timeout",
+]
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_public_pages_render(client, url, lang):
+    response = client.get(f"{url}{'&' if '?' in url else '?'}lang={lang}")
+    assert response.status_code == 200
+    assert f'<html lang="{lang}">' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("persona", ["mette", "ali", "birgitte", "jens", "sofie", "peter"])
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_every_persona_gets_a_front_page(client, demo, persona, lang):
+    login(client, persona)
+    response = client.get(f"/mit-forloeb?lang={lang}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert demo[persona].name in page
+    assert demo[persona].cpr not in page
+
+
+def test_front_page_shows_the_municipality_contact_in_the_header(client, demo):
+    login(client, "birgitte")
+    page = client.get("/mit-forloeb").get_data(as_text=True)
+    assert "Sydhavn Kommune" in page and 'href="tel:70405060"' in page
+    assert "Karim Olsen" in page
+
+
+def test_the_five_year_forloeb_from_2021_is_shown_with_its_dates(client, demo):
+    login(client, "jens")
+    page = client.get("/mit-forloeb").get_data(as_text=True)
+    assert "15. december 2021" in page
+    assert "14. december 2026" in page
+    assert "startet før 2022" in page
+
+
+def test_front_page_queries_do_not_grow_with_the_number_of_offers(client, db, demo, count_queries):
+    from datetime import timedelta
+
+    from portal.models import Forloeb, Offer, OfferKind
+    from tests.conftest import TODAY
+
+    login(client, "mette")
+    client.get("/mit-forloeb")  # the first page after login also saves the session's data
+    with count_queries() as few:
+        client.get("/mit-forloeb")
+    forloeb = db.query(Forloeb).filter_by(external_id="demo-forloeb-mette").one()
+    db.add_all(
+        Offer(
+            external_id=f"extra-{i}",
+            forloeb=forloeb,
+            kind=OfferKind.MENTOR,
+            title=f"Ekstra {i}",
+            start_date=TODAY + timedelta(days=30 + i),
+        )
+        for i in range(40)
+    )
+    db.commit()
+    with count_queries() as many:
+        client.get("/mit-forloeb")
+    assert many.count == few.count

@@ -1,0 +1,64 @@
+"""Production refuses to start with unsafe settings (design.md §8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.config import DEVELOPMENT_SECRET, ConfigError, load
+
+SAFE_PRODUCTION = {
+    "PORTAL_ENV": "production",
+    "PORTAL_SECRET_KEY": "x" * 48,
+    "PORTAL_CPR_HASH_KEY": "y" * 48,
+    "PORTAL_BASE_URL": "https://ressourceforloeb.nordby.example",
+    "PORTAL_OIDC_ISSUER": "https://broker.example",
+    "PORTAL_OIDC_CLIENT_SECRET": "from-the-broker",
+}
+
+
+def test_a_safe_production_configuration_loads():
+    settings = load(dict(SAFE_PRODUCTION))
+    assert settings["TESTIDP_ENABLED"] is False
+    assert settings["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        ({"PORTAL_SECRET_KEY": ""}, "PORTAL_SECRET_KEY is missing"),
+        ({"PORTAL_SECRET_KEY": DEVELOPMENT_SECRET}, "development default"),
+        ({"PORTAL_SECRET_KEY": "short"}, "at least 32"),
+        ({"PORTAL_CPR_HASH_KEY": ""}, "PORTAL_CPR_HASH_KEY"),
+        ({"PORTAL_TESTIDP_ENABLED": "1"}, "test IdP must not run"),
+        ({"PORTAL_BASE_URL": "http://ressourceforloeb.nordby.example"}, "https://"),
+        ({"PORTAL_OIDC_ISSUER": "http://broker.example"}, "PORTAL_OIDC_ISSUER"),
+        ({"PORTAL_OIDC_CLIENT_SECRET": ""}, "PORTAL_OIDC_CLIENT_SECRET"),
+    ],
+)
+def test_production_refuses_unsafe_settings(change, complaint):
+    with pytest.raises(ConfigError, match=complaint):
+        load({**SAFE_PRODUCTION, **change})
+
+
+def test_development_defaults_run_the_test_idp_on_sqlite():
+    settings = load({})
+    assert settings["TESTIDP_ENABLED"] is True
+    assert settings["DATABASE_URL"].startswith("sqlite:///")
+    assert settings["OIDC"]["citizen"]["scopes"] == "openid mitid ssn"
+
+
+def test_unknown_claims_profile_is_refused():
+    with pytest.raises(ConfigError, match="PORTAL_OIDC_CLAIMS_PROFILE"):
+        load({"PORTAL_OIDC_CLAIMS_PROFILE": "facebook"})
+
+
+def test_test_idp_refuses_to_start_in_production():
+    from portal.testidp import create_app
+
+    with pytest.raises(ConfigError):
+        create_app("https://idp.example", [], (), environment="production")
+
+
+def test_a_setting_that_is_not_a_number_is_named():
+    with pytest.raises(ConfigError, match="PORTAL_HTTP_TIMEOUT must be a number"):
+        load({"PORTAL_HTTP_TIMEOUT": "soon"})
