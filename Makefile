@@ -47,7 +47,7 @@ translations-update: install ## Extract messages and update translations/en
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 translations-compile: $(STAMP) ## Compile translations (.po → .mo)
-	$(BIN)/pybabel compile -d translations 2>&1 | grep -v "^compiling" || true
+	$(BIN)/pybabel compile -d translations
 
 clean: ## Remove the virtualenv and the local database
 	rm -rf $(VENV) instance
