@@ -6,6 +6,8 @@ production broker. If ``PORTAL_OIDC_ISSUER`` points elsewhere, only the portal i
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -30,7 +32,14 @@ def _wait_for(url: str, seconds: float = 15) -> bool:
     return False
 
 
+def _stop_on_sigterm(_signum, _frame) -> None:
+    raise KeyboardInterrupt  # so that `finally` stops the test IdP too
+
+
 def main() -> None:
+    # Ctrl-C works even when started from a shell that ignores SIGINT for background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     settings = config.load()
     issuer = settings["OIDC"]["citizen"]["issuer"]
     parts = urlsplit(issuer)
@@ -41,7 +50,9 @@ def main() -> None:
     )
     idp = None
     if run_idp:
-        idp = subprocess.Popen([sys.executable, "-m", "portal.testidp"])
+        idp = subprocess.Popen(  # noqa: S603 - our own module, no user input
+            [sys.executable, "-m", "portal.testidp", "--parent", str(os.getpid())]
+        )
         if not _wait_for(f"{issuer}/.well-known/openid-configuration"):
             idp.terminate()
             sys.exit("The test IdP did not start; see the messages above.")

@@ -15,11 +15,17 @@ def citizen_principal(db: Session, identity: Identity, cpr_hash_key: str) -> Pri
 
     The CPR number is hashed here and goes no further: neither the session nor the log sees it.
     """
-    citizen_id = None
+    citizen = None
     if identity.cpr is not None:
-        citizen_id = db.scalar(
-            select(Citizen.id).where(Citizen.cpr_hash == hash_cpr(identity.cpr, cpr_hash_key))
-        )
+        citizen = db.execute(
+            select(Citizen.id, Citizen.name).where(
+                Citizen.cpr_hash == hash_cpr(identity.cpr, cpr_hash_key)
+            )
+        ).first()
     return Principal(
-        audience="citizen", subject=identity.subject, name=identity.name, citizen_id=citizen_id
+        audience="citizen",
+        subject=identity.subject,
+        # MitID's name is the person's own; the case system's is the fallback.
+        name=identity.name or (citizen.name if citizen else ""),
+        citizen_id=citizen.id if citizen else None,
     )

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import os
+import signal
+import threading
+import time
 from urllib.parse import urlsplit
 
 from werkzeug.serving import run_simple
@@ -12,7 +18,20 @@ from portal.services.demo_data import personas
 from portal.testidp import create_app, default_clients
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Under ``make run``, stop when the portal process is gone, however it ended."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
 def main() -> None:
+    arguments = argparse.ArgumentParser(description=__doc__)
+    arguments.add_argument("--parent", type=int, help="stop when this process ends")
+    parent = arguments.parse_args().parent
+    if parent:
+        threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     settings = config.load()
     issuer = settings["OIDC"]["citizen"]["issuer"]
     app = create_app(
@@ -22,7 +41,8 @@ def main() -> None:
         environment=settings["PORTAL_ENV"],
     )
     host = urlsplit(issuer).hostname or "localhost"
-    run_simple(host, settings["TESTIDP_PORT"], app, threaded=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        run_simple(host, settings["TESTIDP_PORT"], app, threaded=True)
 
 
 if __name__ == "__main__":

@@ -110,7 +110,8 @@ class Provider:
         self._keys = [_new_key()]
         self._pending: dict[str, PendingAuthorization] = {}
         self._codes: dict[str, IssuedCode] = {}
-        self._access_tokens: dict[str, tuple[str, str, float]] = {}  # token -> persona, client, exp
+        # access token -> (persona key, granted scope, expiry)
+        self._access_tokens: dict[str, tuple[str, str, float]] = {}
         self._sso: dict[str, tuple[str, float]] = {}  # sso id -> persona, time
         self.switches: set[str] = set()
 
@@ -229,7 +230,7 @@ class Provider:
         with self._lock:
             self._access_tokens[access_token] = (
                 persona.key,
-                client_id,
+                pending.scope,
                 time.time() + ACCESS_TOKEN_LIFETIME,
             )
             issued.access_tokens.append(access_token)
@@ -303,7 +304,7 @@ class Provider:
         persona = self.personas[entry[0]]
         claims = {"sub": persona.subject}
         claims.update(self._loa_claims())
-        claims.update(self.identity_claims(persona, "openid mitid ssn"))
+        claims.update(self.identity_claims(persona, entry[1]))
         if "userinfo_sub_mismatch" in self.switches:
             claims["sub"] = "someone-else"
         return claims

@@ -240,3 +240,11 @@ def test_bliv_logget_ind_extends_the_session(client, db, demo):
     row = db.scalar(select(LoginSession).where(LoginSession.audience == "citizen"))
     db.refresh(row)
     assert row.idle_expires_at > utcnow() + timedelta(minutes=14)
+
+
+def test_a_provider_that_sends_no_name_still_lets_the_citizen_in(client, idp, demo, monkeypatch):
+    monkeypatch.setitem(client.application.config["OIDC"]["citizen"], "scopes", "openid ssn")
+    assert login(client, "mette").headers["Location"] == "/mit-forloeb"
+    page = client.get("/mit-forloeb").get_data(as_text=True)
+    assert "Hej Mette Testesen." in page, "the name from the case system is used"
+    assert "Logget ind som </span>Mette Testesen" in page
