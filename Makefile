@@ -44,7 +44,7 @@ db-upgrade: install ## Apply database migrations
 
 translations-update: install ## Extract messages and update translations/en
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k N_ -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 translations-compile: $(STAMP) ## Compile translations (.po → .mo)
 	$(BIN)/pybabel compile -d translations

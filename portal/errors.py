@@ -7,6 +7,7 @@ the page the person came from, so they can try again without losing their way.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from flask import Flask, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -14,10 +15,54 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal.auth.principal import safe_next
+from portal.i18n import N_
 
 log = logging.getLogger(__name__)
 
-PAGES = {
+
+@dataclass(frozen=True)
+class ErrorPage:
+    title: str
+    text: str
+
+
+ERROR_PAGES = {
+    "bad_request": ErrorPage(
+        N_("Der er sket en fejl"),
+        N_("Vi kunne ikke forstå det, din browser sendte. Gå tilbage, og prøv igen."),
+    ),
+    "forbidden": ErrorPage(
+        N_("Du har ikke adgang til siden"),
+        N_("Siden er ikke for dig. Har du brug for hjælp, så kontakt din kommune."),
+    ),
+    "not_found": ErrorPage(
+        N_("Vi kan ikke finde siden"),
+        N_(
+            "Siden findes ikke, eller du har ikke adgang til den. "
+            "Tjek adressen, eller gå til forsiden."
+        ),
+    ),
+    "method_not_allowed": ErrorPage(
+        N_("Der er sket en fejl"),
+        N_("Siden kan ikke bruges på den måde. Gå tilbage, og prøv igen."),
+    ),
+    "too_many_requests": ErrorPage(
+        N_("Prøv igen om lidt"),
+        N_("Du har prøvet mange gange på kort tid. Vent et minut, og prøv så igen."),
+    ),
+    "server_error": ErrorPage(
+        N_("Der er sket en fejl hos os"),
+        N_("Det er ikke din fejl. Vi har fået besked om fejlen. Prøv igen om lidt."),
+    ),
+    "session_expired": ErrorPage(
+        N_("Din session er udløbet"),
+        N_(
+            "Siden var åben for længe, eller du var logget af. Derfor kunne vi ikke gemme det, "
+            "du sendte. Gå tilbage, og prøv igen."
+        ),
+    ),
+}
+PAGE_FOR_STATUS = {
     400: "bad_request",
     403: "forbidden",
     404: "not_found",
@@ -26,7 +71,6 @@ PAGES = {
     429: "too_many_requests",
     500: "server_error",
 }
-
 
 FALLBACK_PAGE = """<!DOCTYPE html>
 <html lang="da"><head><meta charset="utf-8"><title>Der er sket en fejl hos os</title></head>
@@ -44,20 +88,25 @@ def _way_back() -> str:
     return url_for("public.start")
 
 
+def _render(name: str, status: int):
+    page = ERROR_PAGES[name]
+    return render_template("errors/error.html", page=page, way_back=_way_back()), status
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(_error: CSRFError):
         if request.endpoint == "auth.logout" and not current_user.is_authenticated:
             # The session has already ended, so there is nothing left to log out of.
             return redirect(url_for("auth.logged_out"))
-        return render_template("errors/session_expired.html", way_back=_way_back()), 400
+        return _render("session_expired", 400)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        page = PAGES.get(code, "bad_request" if code < 500 else "server_error")
-        response = render_template(f"errors/{page}.html", way_back=_way_back())
-        return response, code
+        return _render(
+            PAGE_FOR_STATUS.get(code, "bad_request" if code < 500 else "server_error"), code
+        )
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
@@ -65,7 +114,7 @@ def init_app(app: Flask) -> None:
             return http_error(error)
         log.exception("unhandled error on %s %s", request.method, request.endpoint)
         try:
-            return render_template("errors/server_error.html", way_back=_way_back()), 500
+            return _render("server_error", 500)
         except Exception:  # the layout itself failed (e.g. the database is down)
             log.exception("error page could not be rendered")
             return FALLBACK_PAGE, 500, {"Content-Type": "text/html; charset=utf-8"}
