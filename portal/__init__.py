@@ -6,12 +6,12 @@ import logging
 
 from flask import Flask
 from flask_compress import Compress
-from flask_wtf import CSRFProtect
 
 from portal import assets, cli, config, db, errors, i18n, security
 
 
 def create_app(overrides: dict | None = None) -> Flask:
+    from portal.api import bp as api_bp
     from portal.auth import bp as auth_bp
     from portal.auth import oidc, principal
     from portal.auth.sessions import DatabaseSessionInterface
@@ -42,7 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     db.init_app(app)
     app.session_interface = DatabaseSessionInterface()
-    CSRFProtect(app)
+    security.csrf.init_app(app)
     Compress(app)
     i18n.init_app(app)
     assets.init_app(app)
@@ -56,4 +56,5 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(citizen_bp)
+    app.register_blueprint(api_bp)
     return app

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 from flask import Flask, current_app
 
 from portal import db as database
 from portal.auth.sessions import purge_expired
+from portal.services.case_import import ImportRejected, import_batch
 from portal.services.demo_seed import database_is_empty, seed_demo
 
 
@@ -31,8 +34,32 @@ def init_app(app: Flask) -> None:
             if not database_is_empty(db):
                 click.echo("The database has data already; demo data not added.")
                 return
-            added = seed_demo(db, current_app.config["CPR_HASH_KEY"], today_in_denmark())
+            summary = seed_demo(db, current_app.config["CPR_HASH_KEY"], today_in_denmark())
+        added = summary.created["citizens"]
         click.echo(f"Added demo data: {added} fictitious citizens with a ressourceforløb.")
+
+    @app.cli.command("import-cases")
+    @click.argument("batch", type=click.File("rb"))
+    def import_cases(batch):
+        """Import a JSON batch from the case system (schemas/case-import.schema.json)."""
+        try:
+            payload = json.load(batch)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise click.ClickException(f"The file is not valid JSON: {error}") from None
+        with database.new_session() as db:
+            try:
+                summary = import_batch(db, payload, current_app.config["CPR_HASH_KEY"])
+            except ImportRejected as rejected:
+                for problem in rejected.problems:
+                    click.echo(f"- {problem}", err=True)
+                raise click.ClickException(
+                    f"Nothing was imported: {len(rejected.problems)} problem(s)."
+                ) from None
+        for kind, counts in summary.as_dict().items():
+            click.echo(
+                f"{kind}: {counts['created']} created, {counts['updated']} updated, "
+                f"{counts['unchanged']} unchanged"
+            )
 
     @app.cli.group("sessions")
     def sessions_group():

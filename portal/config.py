@@ -51,6 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_TESTIDP_PORT", "8001", "port of the built-in test IdP under make run"),
     Setting("PORTAL_PORT", "8000", "port of the portal under make run"),
     Setting("PORTAL_HTTP_TIMEOUT", "5", "timeout (s) of every outgoing call"),
+    Setting("PORTAL_IMPORT_TOKEN", None, "bearer token of the case-import API; unset = off"),
 )
 
 DEFAULT_SCOPES = {
@@ -104,6 +105,9 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
             problems.append("PORTAL_BASE_URL must start with https:// in production.")
         if urlsplit(raw["PORTAL_OIDC_ISSUER"] or "").scheme != "https":
             problems.append("PORTAL_OIDC_ISSUER must start with https:// in production.")
+        token = raw["PORTAL_IMPORT_TOKEN"]
+        if token is not None and len(token) < 32:
+            problems.append("PORTAL_IMPORT_TOKEN must be at least 32 characters.")
         if not environ.get("PORTAL_OIDC_CLIENT_SECRET"):
             problems.append("PORTAL_OIDC_CLIENT_SECRET is missing.")
     if problems:
@@ -131,6 +135,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "TESTIDP_PORT": _number(raw, "PORTAL_TESTIDP_PORT"),
         "PORT": _number(raw, "PORTAL_PORT"),
         "HTTP_TIMEOUT": _number(raw, "PORTAL_HTTP_TIMEOUT", float),
+        "IMPORT_TOKEN": raw["PORTAL_IMPORT_TOKEN"],
         "OIDC": {
             "citizen": {
                 "issuer": (raw["PORTAL_OIDC_ISSUER"] or "").rstrip("/"),

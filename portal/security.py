@@ -11,7 +11,11 @@ import secrets
 from collections.abc import Callable
 
 from flask import Flask, g, request
+from flask_wtf import CSRFProtect
 from werkzeug.wrappers import Response
+
+# Every POST needs a CSRF token, except machine endpoints marked @token_protected.
+csrf = CSRFProtect()
 
 STATIC_MAX_AGE = 365 * 24 * 3600
 

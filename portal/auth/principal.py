@@ -40,6 +40,14 @@ def public(view: F) -> F:
     return view
 
 
+def token_protected(view: F) -> F:
+    """A machine endpoint: no session, no CSRF; the view checks its own bearer token."""
+    from portal.security import csrf
+
+    view.access = "token"  # type: ignore[attr-defined]
+    return csrf.exempt(view)
+
+
 def requires(*roles: str) -> Callable[[F], F]:
     def mark(view: F) -> F:
         view.access = frozenset(roles)  # type: ignore[attr-defined]
@@ -82,7 +90,7 @@ def guard_request() -> None:
         return  # 404 or 405: the error handlers answer
     view = current_app.view_functions.get(request.endpoint)
     access = getattr(view, "access", None)
-    if access == "public" or request.endpoint == "static":
+    if access in ("public", "token") or request.endpoint == "static":
         return
     if not isinstance(access, frozenset):
         abort(404)  # an unmarked route is never served

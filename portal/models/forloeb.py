@@ -7,9 +7,10 @@ not stored: see ``portal.domain.offers``.
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, time
+from decimal import Decimal
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
@@ -80,8 +81,20 @@ class Offer(Base):
     kind: Mapped[OfferKind] = mapped_column(_enum(OfferKind))
     title: Mapped[str] = mapped_column(String(200))
     place: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
     start_date: Mapped[date]
     end_date: Mapped[date | None]
+    # The weekly schedule, in local Danish time: e.g. "MO,TU,TH" from 09:00 to 13:00.
+    weekdays: Mapped[str] = mapped_column(String(30), default="")
+    day_starts_at: Mapped[time | None]
+    day_ends_at: Mapped[time | None]
+    hours_per_week: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_phone: Mapped[str] = mapped_column(String(30), default="")
+    contact_email: Mapped[str] = mapped_column(String(200), default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    # Skånehensyn: what has been agreed about the citizen's health (special-category data).
+    accommodations: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[OfferStatus] = mapped_column(_enum(OfferStatus), default=OfferStatus.PLANNED)
 
     forloeb: Mapped[Forloeb] = relationship()

@@ -37,6 +37,8 @@ class Citizen(Base):
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
     is_fictitious: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Raising this number revokes every calendar feed link the citizen has shared.
+    calendar_feed_version: Mapped[int] = mapped_column(default=1)
 
     municipality: Mapped[Municipality] = relationship()
 

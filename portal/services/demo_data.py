@@ -26,6 +26,37 @@ class DemoOffer:
     start: date
     end: date | None
     status: str
+    address: str = ""
+    weekdays: tuple[str, ...] = ()
+    day_starts_at: str | None = None
+    day_ends_at: str | None = None
+    hours_per_week: float | None = None
+    contact: dict = field(default_factory=dict)
+    purpose: str = ""
+    accommodations: str = ""
+
+    def as_import(self) -> dict:
+        """This offer in the case system's import format (schemas/case-import.schema.json)."""
+        record = {
+            "id": self.external_id,
+            "kind": self.kind,
+            "title": self.title,
+            "place": self.place,
+            "address": self.address,
+            "start": self.start.isoformat(),
+            "status": self.status,
+            "weekdays": list(self.weekdays),
+            "contact": self.contact,
+            "purpose": self.purpose,
+            "accommodations": self.accommodations,
+        }
+        if self.end:
+            record["end"] = self.end.isoformat()
+        if self.day_starts_at:
+            record["day_starts_at"], record["day_ends_at"] = self.day_starts_at, self.day_ends_at
+        if self.hours_per_week is not None:
+            record["hours_per_week"] = self.hours_per_week
+        return record
 
 
 @dataclass(frozen=True)
@@ -134,6 +165,24 @@ def personas(today: date) -> tuple[Persona, ...]:
                         days(9),
                         days(9 + 13 * 7),
                         "planned",
+                        address="Havevej 12, 9990 Nordby",
+                        weekdays=("MO", "TU", "TH"),
+                        day_starts_at="09:00",
+                        day_ends_at="13:00",
+                        hours_per_week=12,
+                        contact={
+                            "name": "Hanne Gartner",
+                            "phone": "20 30 40 50",
+                            "email": "hanne@groenthjoerne.example",
+                        },
+                        purpose=(
+                            "Du skal prøve, om du kan arbejde med planter 12 timer om ugen. "
+                            "Du skal også finde ud af, hvilke opgaver du er god til."
+                        ),
+                        accommodations=(
+                            "Du skal ikke løfte mere end 10 kg. "
+                            "Du må holde en pause, når du har brug for det."
+                        ),
                     ),
                     DemoOffer(
                         "demo-offer-mette-2",
@@ -143,6 +192,10 @@ def personas(today: date) -> tuple[Persona, ...]:
                         days(-60),
                         days(120),
                         "active",
+                        address="Rådhuspladsen 1, 9990 Nordby",
+                        hours_per_week=1,
+                        contact={"name": "Sune Mentor", "phone": "70 10 20 55"},
+                        purpose="Din mentor hjælper dig med at komme godt i gang med praktikken.",
                     ),
                 ),
             ),
@@ -170,6 +223,21 @@ def personas(today: date) -> tuple[Persona, ...]:
                         days(-21),
                         days(160),
                         "active",
+                        address="Industrivej 3, 9990 Nordby",
+                        weekdays=("MO", "TU", "WE", "TH"),
+                        day_starts_at="07:00",
+                        day_ends_at="12:00",
+                        hours_per_week=20,
+                        contact={
+                            "name": "Bo Lagerchef",
+                            "phone": "30 40 50 60",
+                            "email": "bo@nordbylager.example",
+                        },
+                        purpose=(
+                            "Du skal arbejde på et lager og få erfaring, "
+                            "så du kan få et almindeligt job."
+                        ),
+                        accommodations="Ingen tunge løft over 15 kg. Du kører ikke truck.",
                     ),
                 ),
             ),
@@ -197,6 +265,12 @@ def personas(today: date) -> tuple[Persona, ...]:
                         days(-30),
                         days(60),
                         "active",
+                        address="Kajgade 7, 8880 Sydhavn",
+                        weekdays=("WE",),
+                        day_starts_at="10:00",
+                        day_ends_at="11:00",
+                        contact={"name": "Sydhavn Sundhedshus", "phone": "70 40 50 90"},
+                        purpose="Samtaler om, hvordan du kan få det bedre.",
                     ),
                     DemoOffer(
                         "demo-offer-birgitte-2",
@@ -206,6 +280,8 @@ def personas(today: date) -> tuple[Persona, ...]:
                         days(14),
                         days(200),
                         "planned",
+                        contact={"name": "Karim Olsen", "phone": "70 40 50 71"},
+                        purpose="En mentor skal hjælpe dig med at få faste tider i hverdagen.",
                     ),
                 ),
             ),
@@ -234,6 +310,14 @@ def personas(today: date) -> tuple[Persona, ...]:
                         days(30),
                         days(72),
                         "planned",
+                        address="Skolevej 20, 8880 Sydhavn",
+                        weekdays=("MO", "WE"),
+                        day_starts_at="08:30",
+                        day_ends_at="12:30",
+                        hours_per_week=8,
+                        contact={"name": "Studievejledningen", "phone": "70 40 50 99"},
+                        purpose="Du lærer om rengøring og service, så du kan søge job som pedel.",
+                        accommodations="Du kan sidde ned en del af tiden.",
                     ),
                 ),
             ),

@@ -22,24 +22,30 @@ PUBLIC_ENDPOINTS = {
 }
 
 
+TOKEN_ENDPOINTS = {"api.case_import"}
+
+
 def test_every_route_is_public_by_list_or_needs_a_role(app):
-    public, protected, unmarked = set(), set(), set()
+    public, token, protected, unmarked = set(), set(), set(), set()
     for rule in app.url_map.iter_rules():
         access = getattr(app.view_functions[rule.endpoint], "access", None)
         if access == "public" or rule.endpoint == "static":
             public.add(rule.endpoint)
+        elif access == "token":
+            token.add(rule.endpoint)
         elif isinstance(access, frozenset) and access:
             protected.add(rule.endpoint)
         else:
             unmarked.add(rule.endpoint)
     assert not unmarked
     assert public == PUBLIC_ENDPOINTS, "a new public route must be added to the list on purpose"
+    assert token == TOKEN_ENDPOINTS, "so must a new machine (bearer token) route"
 
 
 def test_every_protected_get_route_sends_an_anonymous_visitor_to_login(app, client):
     for rule in app.url_map.iter_rules():
         access = getattr(app.view_functions[rule.endpoint], "access", None)
-        if access == "public" or rule.endpoint == "static" or "GET" not in rule.methods:
+        if access in ("public", "token") or rule.endpoint == "static" or "GET" not in rule.methods:
             continue
         url = rule.build({arg: 1 for arg in rule.arguments})[1]
         response = client.get(url)

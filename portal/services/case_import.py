@@ -1,0 +1,279 @@
+"""Importing a batch from the municipal case system: all or nothing, idempotent, CPR hashed.
+
+Records are upserted on the case system's own keys (municipality code, caseworker id, citizen
+CPR hash, forløb id, offer id). Existing rows are loaded in a few bulk queries, so a batch of
+thousands of citizens costs a handful of SELECTs and one flush. Any problem — in the batch itself
+(``portal.domain.case_import``) or against what the database already holds — rejects the whole
+batch before a single row is written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, time
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.domain.case_import import Problem, validate_batch
+from portal.domain.identity import hash_cpr
+from portal.models import (
+    Caseworker,
+    Citizen,
+    Forloeb,
+    ForloebStatus,
+    Municipality,
+    Offer,
+    OfferKind,
+    OfferStatus,
+)
+
+CHUNK = 500  # keys per IN (...) query
+
+
+class ImportRejected(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s) in the batch")
+        self.problems = problems
+
+
+@dataclass
+class ImportSummary:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+
+    def as_dict(self) -> dict:
+        kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
+        return {
+            k: {
+                "created": self.created[k],
+                "updated": self.updated[k],
+                "unchanged": self.unchanged[k],
+            }
+            for k in kinds
+        }
+
+
+def _load(db: Session, column, keys: Iterable) -> dict:
+    keys = list(dict.fromkeys(keys))
+    found = {}
+    entity = column.class_
+    for i in range(0, len(keys), CHUNK):
+        for row in db.scalars(select(entity).where(column.in_(keys[i : i + CHUNK]))):
+            found[getattr(row, column.key)] = row
+    return found
+
+
+def _apply(summary: ImportSummary, kind: str, row, values: dict, created: bool) -> None:
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    if created:
+        summary.created[kind] += 1
+    elif changed:
+        summary.updated[kind] += 1
+    else:
+        summary.unchanged[kind] += 1
+
+
+def _time(value: str | None) -> time | None:
+    return time.fromisoformat(value) if value else None
+
+
+def import_batch(db: Session, payload: object, cpr_hash_key: str) -> ImportSummary:
+    """Validate and write one batch in one transaction, or raise ``ImportRejected``."""
+    problems = validate_batch(payload)
+    if problems:
+        raise ImportRejected(problems)
+    assert isinstance(payload, dict)
+    municipalities_in = payload.get("municipalities", [])
+    caseworkers_in = payload.get("caseworkers", [])
+    citizens_in = payload.get("citizens", [])
+    forloeb_in = [(c, f) for c in citizens_in for f in c.get("forloeb", [])]
+    offers_in = [(f, o) for _, f in forloeb_in for o in f.get("offers", [])]
+    cpr_hashes = [hash_cpr(c["cpr"], cpr_hash_key) for c in citizens_in]
+
+    municipality_codes = {m["code"] for m in municipalities_in}
+    municipality_codes |= {c["municipality"] for c in (*caseworkers_in, *citizens_in)}
+    municipalities = _load(db, Municipality.code, municipality_codes)
+    caseworker_ids = {c["id"] for c in caseworkers_in}
+    caseworker_ids |= {f["caseworker"] for _, f in forloeb_in if f.get("caseworker")}
+    caseworkers = _load(db, Caseworker.professional_id, caseworker_ids)
+    citizens = _load(db, Citizen.cpr_hash, cpr_hashes)
+    forloebs = _load(db, Forloeb.external_id, [f["id"] for _, f in forloeb_in])
+    offers = _load(db, Offer.external_id, [o["id"] for _, o in offers_in])
+
+    problems = _reference_problems(
+        payload, municipalities, caseworkers, citizens, forloebs, offers, cpr_hashes
+    )
+    if problems:
+        raise ImportRejected(problems)
+
+    summary = ImportSummary()
+
+    def upsert(kind: str, rows: dict, key, make, values: dict) -> object:
+        row = rows.get(key)
+        created = row is None
+        if created:
+            row = rows[key] = make()
+            db.add(row)
+        _apply(summary, kind, row, values, created)
+        return row
+
+    # One level at a time, flushing in between, so that every foreign key is a known id and
+    # nothing is lazy-loaded row by row.
+    for record in municipalities_in:
+        upsert(
+            "municipalities",
+            municipalities,
+            record["code"],
+            lambda r=record: Municipality(code=r["code"]),
+            {k: record[k] for k in ("name", "cvr", "phone", "email", "website")},
+        )
+    db.flush()
+    for record in caseworkers_in:
+        upsert(
+            "caseworkers",
+            caseworkers,
+            record["id"],
+            lambda r=record: Caseworker(professional_id=r["id"]),
+            {
+                "name": record["name"],
+                "phone": record.get("phone", ""),
+                "email": record.get("email", ""),
+                "municipality_id": municipalities[record["municipality"]].id,
+            },
+        )
+    db.flush()
+    for record, cpr_hash in zip(citizens_in, cpr_hashes, strict=True):
+        upsert(
+            "citizens",
+            citizens,
+            cpr_hash,
+            lambda h=cpr_hash: Citizen(cpr_hash=h),
+            {
+                "name": record["name"],
+                "is_fictitious": record.get("fictitious", False),
+                "municipality_id": municipalities[record["municipality"]].id,
+            },
+        )
+    db.flush()
+    for record, cpr_hash in zip(citizens_in, cpr_hashes, strict=True):
+        for item in record.get("forloeb", []):
+            upsert(
+                "forloeb",
+                forloebs,
+                item["id"],
+                lambda i=item: Forloeb(external_id=i["id"]),
+                {
+                    "citizen_id": citizens[cpr_hash].id,
+                    "start_date": date.fromisoformat(item["start"]),
+                    "planned_end_date": date.fromisoformat(item["planned_end"]),
+                    "legal_basis": item["legal_basis"],
+                    "goals": item.get("goals", ""),
+                    "caseworker_id": caseworkers[item["caseworker"]].id
+                    if item.get("caseworker")
+                    else None,
+                    "status": ForloebStatus(item.get("status", "active")),
+                },
+            )
+    db.flush()
+    for item, entry in offers_in:
+        upsert(
+            "offers",
+            offers,
+            entry["id"],
+            lambda e=entry: Offer(external_id=e["id"]),
+            _offer_values(entry, forloebs[item["id"]].id),
+        )
+    db.commit()
+    return summary
+
+
+def _offer_values(entry: dict, forloeb_id: int) -> dict:
+    contact = entry.get("contact", {})
+    hours = entry.get("hours_per_week")
+    return {
+        "forloeb_id": forloeb_id,
+        "kind": OfferKind(entry["kind"]),
+        "title": entry["title"],
+        "place": entry.get("place", ""),
+        "address": entry.get("address", ""),
+        "start_date": date.fromisoformat(entry["start"]),
+        "end_date": date.fromisoformat(entry["end"]) if entry.get("end") else None,
+        "weekdays": ",".join(entry.get("weekdays", [])),
+        "day_starts_at": _time(entry.get("day_starts_at")),
+        "day_ends_at": _time(entry.get("day_ends_at")),
+        "hours_per_week": Decimal(str(hours)).quantize(Decimal("0.1"))
+        if hours is not None
+        else None,
+        "contact_name": contact.get("name", ""),
+        "contact_phone": contact.get("phone", ""),
+        "contact_email": contact.get("email", ""),
+        "purpose": entry.get("purpose", ""),
+        "accommodations": entry.get("accommodations", ""),
+        "status": OfferStatus(entry.get("status", "planned")),
+    }
+
+
+def _reference_problems(
+    payload, municipalities, caseworkers, citizens, forloebs, offers, cpr_hashes
+) -> list[Problem]:
+    """What the batch refers to must exist (in the batch or the database) and stay its own."""
+    problems: list[Problem] = []
+    known_municipalities = set(municipalities) | {
+        m["code"] for m in payload.get("municipalities", [])
+    }
+    known_caseworkers = set(caseworkers) | {c["id"] for c in payload.get("caseworkers", [])}
+    for i, record in enumerate(payload.get("caseworkers", [])):
+        if record["municipality"] not in known_municipalities:
+            problems.append(
+                Problem(
+                    f"caseworkers[{i}].municipality",
+                    f"unknown municipality {record['municipality']!r}",
+                    record["id"],
+                )
+            )
+    for i, (record, cpr_hash) in enumerate(
+        zip(payload.get("citizens", []), cpr_hashes, strict=True)
+    ):
+        if record["municipality"] not in known_municipalities:
+            problems.append(
+                Problem(
+                    f"citizens[{i}].municipality",
+                    f"unknown municipality {record['municipality']!r}",
+                )
+            )
+        citizen = citizens.get(cpr_hash)
+        for j, item in enumerate(record.get("forloeb", [])):
+            where = f"citizens[{i}].forloeb[{j}]"
+            if item.get("caseworker") and item["caseworker"] not in known_caseworkers:
+                problems.append(
+                    Problem(
+                        f"{where}.caseworker",
+                        f"unknown caseworker {item['caseworker']!r}",
+                        item["id"],
+                    )
+                )
+            existing = forloebs.get(item["id"])
+            if existing is not None and (citizen is None or existing.citizen_id != citizen.id):
+                problems.append(
+                    Problem(where, "this forløb id belongs to another citizen", item["id"])
+                )
+            for k, entry in enumerate(item.get("offers", [])):
+                offer = offers.get(entry["id"])
+                if offer is not None and (existing is None or offer.forloeb_id != existing.id):
+                    problems.append(
+                        Problem(
+                            f"{where}.offers[{k}]",
+                            "this offer id belongs to another forløb",
+                            entry["id"],
+                        )
+                    )
+    return problems

@@ -1,0 +1,268 @@
+"""Case data in from the municipal case system: the format, the CLI, the API, and bad batches."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.models import Citizen, Forloeb, Municipality, Offer
+from portal.services.case_import import ImportRejected, import_batch
+from tests.conftest import CPR_KEY
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "schemas" / "case-import.example.json"
+TOKEN = "import-token-0123456789abcdefghijklmnopqrstuv"
+
+
+@pytest.fixture
+def example() -> dict:
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def counts(db) -> dict:
+    return {
+        model.__tablename__: db.scalar(select(func.count()).select_from(model))
+        for model in (Municipality, Citizen, Forloeb, Offer)
+    }
+
+
+def test_the_example_batch_imports_and_a_second_time_changes_nothing(db, example):
+    first = import_batch(db, example, CPR_KEY).as_dict()
+    assert first["citizens"]["created"] == 4
+    assert first["offers"]["created"] == 6
+    again = import_batch(db, example, CPR_KEY).as_dict()
+    assert all(c["created"] == 0 and c["updated"] == 0 for c in again.values())
+    assert counts(db) == {"municipality": 2, "citizen": 4, "forloeb": 4, "offer": 6}
+
+
+def test_cpr_numbers_are_hashed_on_arrival(db, example):
+    import_batch(db, example, CPR_KEY)
+    stored = " ".join(db.scalars(select(Citizen.cpr_hash)))
+    for citizen in example["citizens"]:
+        assert citizen["cpr"] not in stored
+
+
+def test_a_changed_record_is_updated_in_place(db, example):
+    import_batch(db, example, CPR_KEY)
+    example["citizens"][0]["forloeb"][0]["offers"][0]["title"] = "Praktik i en gartneri"
+    summary = import_batch(db, example, CPR_KEY).as_dict()
+    assert summary["offers"] == {"created": 0, "updated": 1, "unchanged": 5}
+    assert (
+        db.scalar(select(Offer.title).where(Offer.external_id == "demo-offer-mette-1"))
+        == "Praktik i en gartneri"
+    )
+
+
+def offer(batch):
+    return batch["citizens"][0]["forloeb"][0]["offers"][0]
+
+
+BAD = [
+    (
+        "unknown offer kind",
+        lambda b: offer(b).update(kind="massage"),
+        "citizens[0].forloeb[0].offers[0].kind (id 'demo-offer-mette-1'): 'massage' is not one of",
+    ),
+    (
+        "end before start",
+        lambda b: offer(b).update(start="2027-01-10", end="2027-01-01"),
+        "citizens[0].forloeb[0].offers[0].end (id 'demo-offer-mette-1'): is before the start",
+    ),
+    (
+        "impossible date",
+        lambda b: offer(b).update(start="2027-02-30"),
+        "citizens[0].forloeb[0].offers[0].start (id 'demo-offer-mette-1'): not a real date",
+    ),
+    (
+        "duplicate offer id",
+        lambda b: b["citizens"][1]["forloeb"][0]["offers"][0].update(id="demo-offer-mette-1"),
+        "the same offer is also at citizens[0].forloeb[0].offers[0]",
+    ),
+    (
+        "duplicate citizen",
+        lambda b: b["citizens"][1].update(cpr="010190-1111"),
+        "citizens[1]: the same citizen is also at citizens[0]",
+    ),
+    (
+        "malformed CPR",
+        lambda b: b["citizens"][2].update(cpr="0303-903333"),
+        "citizens[2].cpr: the CPR number must be 10 digits",
+    ),
+    (
+        "unknown municipality",
+        lambda b: b["citizens"][0].update(municipality="999"),
+        "citizens[0].municipality: unknown municipality '999'",
+    ),
+    (
+        "unknown caseworker",
+        lambda b: b["citizens"][0]["forloeb"][0].update(caseworker="nobody"),
+        "citizens[0].forloeb[0].caseworker (id 'demo-forloeb-mette'): unknown caseworker 'nobody'",
+    ),
+    (
+        "unknown field",
+        lambda b: offer(b).update(salary=100),
+        "Unknown field(s) ('salary' was unexpected)",
+    ),
+    ("missing title", lambda b: offer(b).pop("title"), "'title' is a required property"),
+    (
+        "day ends before it starts",
+        lambda b: offer(b).update(day_ends_at="08:00"),
+        "offers[0].day_ends_at (id 'demo-offer-mette-1'): is not after day_starts_at",
+    ),
+    ("not an object", lambda b: b.update(citizens="all of them"), "citizens: 'all of them' is"),
+]
+
+
+@pytest.mark.parametrize(("case", "spoil", "message"), BAD, ids=[b[0] for b in BAD])
+def test_a_bad_batch_is_rejected_whole_with_a_precise_problem(db, example, case, spoil, message):
+    spoil(example)
+    with pytest.raises(ImportRejected) as rejected:
+        import_batch(db, example, CPR_KEY)
+    problems = [str(p) for p in rejected.value.problems]
+    assert any(message in p for p in problems), problems
+    assert counts(db) == {"municipality": 0, "citizen": 0, "forloeb": 0, "offer": 0}
+    for citizen in example["citizens"] if isinstance(example["citizens"], list) else []:
+        assert all(citizen["cpr"] not in p for p in problems), "no CPR number in a problem"
+
+
+def test_an_offer_cannot_move_to_another_citizens_forloeb(db, example):
+    import_batch(db, example, CPR_KEY)
+    moved = copy.deepcopy(example)
+    moved["citizens"][1]["forloeb"][0]["offers"].append(offer(example))
+    moved["citizens"][0]["forloeb"][0]["offers"].pop(0)
+    with pytest.raises(ImportRejected) as rejected:
+        import_batch(db, moved, CPR_KEY)
+    assert "this offer id belongs to another forløb" in str(rejected.value.problems[0])
+
+
+def large_batch(citizens: int) -> dict:
+    start = date(2026, 3, 1)
+    return {
+        "municipalities": [
+            {
+                "code": "903",
+                "name": "Storby Kommune",
+                "cvr": "33333333",
+                "phone": "70 00 00 00",
+                "email": "a@storby.example",
+                "website": "https://storby.example",
+            }
+        ],
+        "caseworkers": [
+            {"id": f"cw-{i}", "name": f"Sagsbehandler {i}", "municipality": "903"}
+            for i in range(50)
+        ],
+        "citizens": [
+            {
+                "cpr": f"{(i % 28) + 1:02d}0185{i:04d}",
+                "name": f"Borger {i}",
+                "municipality": "903",
+                "fictitious": True,
+                "forloeb": [
+                    {
+                        "id": f"f-{i}",
+                        "start": start.isoformat(),
+                        "planned_end": (start + timedelta(days=3 * 365)).isoformat(),
+                        "legal_basis": "LAB kapitel 19",
+                        "caseworker": f"cw-{i % 50}",
+                        "offers": [
+                            {
+                                "id": f"o-{i}-{k}",
+                                "kind": "mentor",
+                                "title": f"Tilbud {k}",
+                                "start": (start + timedelta(days=30 * k)).isoformat(),
+                            }
+                            for k in range(3)
+                        ],
+                    }
+                ],
+            }
+            for i in range(citizens)
+        ],
+    }
+
+
+def test_a_large_good_batch_is_accepted(db):
+    summary = import_batch(db, large_batch(3000), CPR_KEY).as_dict()
+    assert summary["citizens"]["created"] == 3000
+    assert summary["offers"]["created"] == 9000
+    again = import_batch(db, large_batch(3000), CPR_KEY).as_dict()
+    assert again["offers"]["unchanged"] == 9000
+
+
+# -- the HTTP endpoint -------------------------------------------------------------------------
+@pytest.fixture
+def api(client, monkeypatch):
+    monkeypatch.setitem(client.application.config, "IMPORT_TOKEN", TOKEN)
+    return client
+
+
+def post(client, body, token=TOKEN, **kwargs):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.post("/api/v1/case-import", json=body, headers=headers, **kwargs)
+
+
+def test_the_api_imports_with_the_right_token(api, db, example):
+    response = post(api, example)
+    assert response.status_code == 200
+    assert response.get_json()["imported"]["citizens"]["created"] == 4
+
+
+@pytest.mark.parametrize("token", [None, "wrong-token", TOKEN[:-1]])
+def test_the_api_refuses_without_the_right_token(api, db, example, token):
+    response = post(api, example, token=token)
+    assert response.status_code == 401
+    assert counts(db)["citizen"] == 0
+
+
+def test_the_api_is_off_without_a_configured_token(client, db, example):
+    assert post(client, example, token="anything").status_code == 401
+
+
+def test_the_api_answers_bad_batches_with_the_problems(api, db, example):
+    offer(example)["kind"] = "massage"
+    response = post(api, example)
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["error"] == "Nothing was imported."
+    assert body["problems"][0]["where"] == "citizens[0].forloeb[0].offers[0].kind"
+    assert body["problems"][0]["record"] == "demo-offer-mette-1"
+
+
+def test_the_api_refuses_what_is_not_json(api, db):
+    response = api.post(
+        "/api/v1/case-import",
+        data="{not json",
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    response = api.post(
+        "/api/v1/case-import", data="a=1", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert response.status_code == 415
+
+
+def test_the_api_refuses_a_payload_that_is_too_large(api, db, monkeypatch):
+    monkeypatch.setattr("portal.api.IMPORT_MAX_BYTES", 1000)
+    response = post(api, {"citizens": [], "padding": "x" * 5000})
+    assert response.status_code == 413
+    assert "error" in response.get_json()
+
+
+def test_the_cli_imports_a_file_and_reports(app, db, example, tmp_path):
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps(example), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import-cases", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "citizens: 4 created, 0 updated, 0 unchanged" in result.output
+
+    offer(example)["end"] = "2000-01-01"
+    path.write_text(json.dumps(example), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import-cases", str(path)])
+    assert result.exit_code == 1
+    assert "Nothing was imported: 1 problem(s)." in result.output
+    assert "offers[0].end (id 'demo-offer-mette-1'): is before the start" in result.output
