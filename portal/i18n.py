@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from babel.dates import format_timedelta
 from flask import Flask, g, request
-from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
 from werkzeug.wrappers import Response
 
 from portal.config import PROJECT_ROOT
@@ -65,6 +65,11 @@ def time_of_day(value: datetime | None) -> str:
     return format_datetime(value, TIME[current_language()])
 
 
+def number(value) -> str:
+    """12 → '12', 7.5 → '7,5' in Danish and '7.5' in English."""
+    return format_decimal(value, format="#,##0.#")
+
+
 def relative_days(days: int) -> str:
     """'om 3 dage' / 'in 3 days', 'for 2 uger siden' / '2 weeks ago'."""
     from datetime import timedelta
@@ -92,6 +97,7 @@ def init_app(app: Flask) -> None:
         time_of_day=time_of_day,
         relative_days=relative_days,
         duration_days=duration_days,
+        number=number,
     )
     app.jinja_env.globals.update(
         current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES, LANGUAGES=LANGUAGES

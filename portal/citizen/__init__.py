@@ -1,23 +1,58 @@
-"""The citizen's own pages. Thin views: the service decides what the citizen may see."""
+"""The citizen's own pages. Thin views: the services decide what the citizen may see."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, render_template
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
-from portal.auth.principal import requires
+from portal.auth.principal import public, requires
+from portal.citizen import texts
 from portal.db import get_session
+from portal.domain.offers import is_employment_oriented, phase
 from portal.i18n import TIMEZONE
-from portal.services import citizens
+from portal.models import Citizen
+from portal.services import calendar, citizens, offers
 
 bp = Blueprint("citizen", __name__)
 
 
 def today_in_denmark():
     return datetime.now(ZoneInfo(TIMEZONE)).date()
+
+
+@bp.app_template_global()
+def offer_texts():
+    return texts
+
+
+@bp.app_template_global()
+def offer_phase(offer) -> str:
+    return phase(offer.start_date, offer.end_date, offer.status, today_in_denmark())
+
+
+bp.add_app_template_global(is_employment_oriented, "is_employment_oriented")
+
+
+def _offer_url(offer) -> str:
+    return f"{current_app.config['BASE_URL']}{url_for('citizen.offer', offer_id=offer.id)}"
+
+
+def _host() -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
 
 
 @bp.get("/mit-forloeb")
@@ -28,3 +63,88 @@ def overview():
     if data.forloeb is None:
         return render_template("citizen/no_forloeb.html", overview=data)
     return render_template("citizen/overview.html", overview=data, today=today)
+
+
+@bp.get("/tilbud")
+@requires("citizen")
+def offer_list():
+    today = today_in_denmark()
+    data = citizens.overview(get_session(), current_user, today)
+    lists = offers.offer_lists(get_session(), current_user, today)
+    return render_template("citizen/offers.html", lists=lists, overview=data, today=today)
+
+
+def _own_offer_or_404(offer_id: int):
+    offer = offers.own_offer(get_session(), current_user, offer_id)
+    if offer is None:
+        abort(404)
+    return offer
+
+
+@bp.get("/tilbud/<int:offer_id>")
+@requires("citizen")
+def offer(offer_id: int):
+    return render_template(
+        "citizen/offer.html", offer=_own_offer_or_404(offer_id), today=today_in_denmark()
+    )
+
+
+@bp.get("/tilbud/<int:offer_id>/bekymret")
+@requires("citizen")
+def worried(offer_id: int):
+    return render_template(
+        "citizen/worried.html", offer=_own_offer_or_404(offer_id), today=today_in_denmark()
+    )
+
+
+@bp.get("/tilbud/<int:offer_id>/kalender.ics")
+@requires("citizen")
+def offer_ics(offer_id: int):
+    offer = _own_offer_or_404(offer_id)
+    body = calendar.calendar_bytes([offer], _host(), _offer_url, offer.title)
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="tilbud.ics"'},
+    )
+
+
+@bp.get("/kalender")
+@requires("citizen")
+def calendar_feed_page():
+    citizen = (
+        get_session().get(Citizen, current_user.citizen_id) if current_user.citizen_id else None
+    )
+    if citizen is None:
+        abort(404)
+    token = calendar.feed_token(current_app.config["SECRET_KEY"], citizen)
+    feed_url = f"{current_app.config['BASE_URL']}{url_for('citizen.calendar_feed', token=token)}"
+    return render_template(
+        "citizen/calendar.html", feed_url=feed_url, renewed=request.args.get("renewed") == "1"
+    )
+
+
+@bp.post("/kalender/nyt-link")
+@requires("citizen")
+def renew_calendar_feed():
+    if current_user.citizen_id is None:
+        abort(404)
+    calendar.renew_feed(get_session(), current_user.citizen_id)
+    return redirect(url_for("citizen.calendar_feed_page", renewed=1))
+
+
+@bp.get("/kalender/<token>.ics")
+@public
+def calendar_feed(token: str):
+    """The personal feed a calendar app subscribes to: the signed token is the only key."""
+    db = get_session()
+    citizen = calendar.citizen_for_feed(db, current_app.config["SECRET_KEY"], token)
+    if citizen is None:
+        abort(404)
+    body = calendar.calendar_bytes(
+        calendar.feed_offers(db, citizen.id, today_in_denmark()),
+        _host(),
+        _offer_url,
+        "Mit ressourceforløb",
+    )
+    return Response(body, mimetype="text/calendar")

@@ -75,3 +75,22 @@ def test_front_page_queries_do_not_grow_with_the_number_of_offers(client, db, de
     with count_queries() as many:
         client.get("/mit-forloeb")
     assert many.count == few.count
+
+
+@pytest.mark.parametrize("persona", ["mette", "ali", "birgitte", "jens"])
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_every_offer_page_renders_for_every_persona(client, db, demo, persona, lang):
+    """Each page passes the page-quality checks (CheckedClient) in both languages."""
+    from sqlalchemy import select
+
+    from portal.models import Offer
+
+    login(client, persona)
+    urls = ["/tilbud", "/kalender"]
+    for external_id in [o.external_id for o in demo[persona].forloeb.offers]:
+        offer_id = db.scalar(select(Offer.id).where(Offer.external_id == external_id))
+        urls += [f"/tilbud/{offer_id}", f"/tilbud/{offer_id}/bekymret"]
+    for url in urls:
+        response = client.get(f"{url}?lang={lang}")
+        assert response.status_code == 200, url
+        assert demo[persona].cpr not in response.get_data(as_text=True)

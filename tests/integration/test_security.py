@@ -19,6 +19,7 @@ PUBLIC_ENDPOINTS = {
     "auth.callback",
     "auth.logout",
     "auth.logged_out",
+    "citizen.calendar_feed",  # the signed, revocable token in the URL is the key
 }
 
 

@@ -1,0 +1,116 @@
+"""Offers as iCalendar (RFC 5545): one offer to download, or a personal feed to subscribe to.
+
+Times are local Danish time with a VTIMEZONE for Europe/Copenhagen, so a weekly 09:00 stays
+09:00 on both sides of a daylight-saving change. The feed URL carries a signed token (the
+citizen's id and feed version); raising the version revokes every link given out before. The
+calendar holds what a calendar needs — title, place, times, contact — and never the agreed
+health considerations.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from portal.domain.offers import first_session, weekdays_of
+from portal.models import Citizen, Forloeb, Offer, OfferStatus
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+FEED_SALT = "calendar-feed"
+FEED_LIMIT = 200
+
+
+def _serializer(secret: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt=FEED_SALT)
+
+
+def feed_token(secret: str, citizen: Citizen) -> str:
+    return _serializer(secret).dumps([citizen.id, citizen.calendar_feed_version])
+
+
+def citizen_for_feed(db: Session, secret: str, token: str) -> Citizen | None:
+    """The citizen whose valid, unrevoked feed token this is; None for anything else."""
+    try:
+        citizen_id, version = _serializer(secret).loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    citizen = db.get(Citizen, citizen_id) if isinstance(citizen_id, int) else None
+    if citizen is None or citizen.calendar_feed_version != version:
+        return None
+    return citizen
+
+
+def renew_feed(db: Session, citizen_id: int) -> None:
+    """Revoke the citizen's feed links; the next link shown is a new one."""
+    db.execute(
+        update(Citizen)
+        .where(Citizen.id == citizen_id)
+        .values(calendar_feed_version=Citizen.calendar_feed_version + 1)
+    )
+    db.commit()
+
+
+def feed_offers(db: Session, citizen_id: int, today: date) -> list[Offer]:
+    return list(
+        db.scalars(
+            select(Offer)
+            .join(Forloeb, Offer.forloeb_id == Forloeb.id)
+            .where(
+                Forloeb.citizen_id == citizen_id,
+                Offer.status.in_([OfferStatus.PLANNED, OfferStatus.ACTIVE, OfferStatus.ON_HOLD]),
+                (Offer.end_date.is_(None)) | (Offer.end_date >= today),
+            )
+            .order_by(Offer.start_date)
+            .limit(FEED_LIMIT)
+        )
+    )
+
+
+def _event(offer: Offer, host: str, offer_url: str, now: datetime) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", f"offer-{offer.external_id}@{host}")
+    event.add("dtstamp", now)
+    event.add("summary", offer.title)
+    location = ", ".join(part for part in (offer.place, offer.address) if part)
+    if location:
+        event.add("location", location)
+    contact = " ".join(p for p in (offer.contact_name, offer.contact_phone) if p)
+    description = f"Kontakt: {contact}\n{offer_url}" if contact else offer_url
+    event.add("description", description)
+    event.add("url", offer_url)
+    weekdays = weekdays_of(offer.weekdays)
+    if offer.day_starts_at and offer.day_ends_at:
+        first = first_session(offer.start_date, weekdays)
+        event.add("dtstart", datetime.combine(first, offer.day_starts_at, COPENHAGEN))
+        event.add("dtend", datetime.combine(first, offer.day_ends_at, COPENHAGEN))
+        if weekdays:
+            rule: dict = {"freq": "weekly", "byday": offer.weekdays.split(",")}
+            if offer.end_date:
+                last = datetime.combine(offer.end_date, offer.day_ends_at, COPENHAGEN)
+                rule["until"] = last.astimezone(UTC)
+            event.add("rrule", rule)
+    else:
+        # No daily times: the first day as an all-day event, not months of all-day clutter.
+        event.add("dtstart", offer.start_date)
+        event.add("dtend", offer.start_date + timedelta(days=1))
+    return event
+
+
+def calendar_bytes(offers: list[Offer], host: str, offer_url, name: str) -> bytes:
+    """``offer_url(offer)`` gives the offer page's absolute URL."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Mit ressourceforloeb//DA")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/Copenhagen")
+    now = datetime.now(UTC)
+    for offer in offers:
+        calendar.add_component(_event(offer, host, offer_url(offer), now))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

@@ -1,0 +1,58 @@
+"""A citizen's offers: the lists and one offer, seen only by the citizen whose offers they are.
+
+Everything a citizen may see is looked up through their own citizen id, so another citizen's
+offer id simply finds nothing (and the view answers 404). Each function costs a fixed number of
+queries, however many offers there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from portal.auth.principal import Principal
+from portal.domain.offers import phase
+from portal.models import Forloeb, Offer
+
+
+@dataclass
+class OfferLists:
+    upcoming: list[Offer] = field(default_factory=list)
+    current: list[Offer] = field(default_factory=list)
+    past: list[Offer] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.upcoming or self.current or self.past)
+
+
+def _own_offers(principal: Principal):
+    return (
+        select(Offer)
+        .join(Forloeb, Offer.forloeb_id == Forloeb.id)
+        .where(Forloeb.citizen_id == principal.citizen_id)
+    )
+
+
+def offer_lists(db: Session, principal: Principal, today: date) -> OfferLists:
+    """Upcoming (soonest first), current, and past (latest first) — one query."""
+    lists = OfferLists()
+    if principal.citizen_id is None:
+        return lists
+    for offer in db.scalars(_own_offers(principal).order_by(Offer.start_date, Offer.id)):
+        getattr(lists, phase(offer.start_date, offer.end_date, offer.status, today)).append(offer)
+    lists.past.reverse()
+    return lists
+
+
+def own_offer(db: Session, principal: Principal, offer_id: int) -> Offer | None:
+    """The offer with its forløb and caseworker, or None if it is not this citizen's."""
+    if principal.citizen_id is None:
+        return None
+    return db.scalar(
+        _own_offers(principal)
+        .options(joinedload(Offer.forloeb).joinedload(Forloeb.caseworker))
+        .where(Offer.id == offer_id)
+    )
