@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format assets db-upgrade seed translations-update \
+.PHONY: help install run test lint format assets db-upgrade readability translations-update \
         translations-compile clean
 
 help: ## List the commands
@@ -41,6 +41,9 @@ assets: ## Refresh the vendored DKFDS from npm (version pinned in package.json)
 
 db-upgrade: install ## Apply database migrations
 	$(BIN)/flask db upgrade
+
+readability: install ## LIX of every rules page and help text (goal 30, limit 35)
+	$(BIN)/flask readability
 
 translations-update: install ## Extract messages and update translations/en
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k N_ -o translations/messages.pot .

@@ -17,6 +17,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.auth.sessions import DatabaseSessionInterface
     from portal.citizen import bp as citizen_bp
     from portal.public import bp as public_bp
+    from portal.rules import bp as rules_bp
 
     app = Flask(
         __name__,
@@ -57,4 +58,5 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(citizen_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(rules_bp)
     return app

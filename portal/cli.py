@@ -61,6 +61,30 @@ def init_app(app: Flask) -> None:
                 f"{counts['unchanged']} unchanged"
             )
 
+    @app.cli.command("readability")
+    def readability():
+        """LIX of every rules page and help text (goal 30, never above 35)."""
+        from portal.domain.readability import GOAL, LIMIT, lix
+        from portal.rules.pages import GLOSSARY, HELP, PAGES
+
+        texts = [(f"rules/{page.slug}", page.texts()) for page in PAGES]
+        texts.append(("rules/ord-og-begreber", [t for pair in GLOSSARY for t in pair]))
+        texts += [(f"help/{key}", [text]) for key, (text, _slug) in HELP.items()]
+        worst = 0.0
+        for name, lines in texts:
+            result = lix("\n".join(lines))
+            worst = max(worst, result.score)
+            mark = (
+                "over the limit"
+                if result.score > LIMIT
+                else ("above the goal" if result.score > GOAL else "ok")
+            )
+            click.echo(
+                f"{name:32} LIX {result.score:5.1f}  ({result.words} words, "
+                f"{result.sentences} sentences)  {mark}"
+            )
+        click.echo(f"Highest: {worst:.1f} (goal {GOAL}, limit {LIMIT})")
+
     @app.cli.group("sessions")
     def sessions_group():
         """Login sessions."""

@@ -79,7 +79,19 @@ def test_english_journey_and_a_person_without_forloeb(phone: Page, live_portal: 
     assert_accessible(phone)
 
 
-@pytest.mark.parametrize("path", ["/kontakt", "/om-dine-data", "/tilgaengelighed", "/findes-ikke"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/kontakt",
+        "/om-dine-data",
+        "/tilgaengelighed",
+        "/findes-ikke",
+        "/dine-rettigheder/",
+        "/dine-rettigheder/sundhedskoordinator",
+        "/dine-rettigheder/ord-og-begreber",
+        "/dine-rettigheder/klage?lang=en",
+    ],
+)
 def test_footer_and_error_pages_are_accessible(phone: Page, live_portal: str, path: str):
     phone.goto(f"{live_portal}{path}")
     assert_accessible(phone)

@@ -20,6 +20,9 @@ PUBLIC_ENDPOINTS = {
     "auth.logout",
     "auth.logged_out",
     "citizen.calendar_feed",  # the signed, revocable token in the URL is the key
+    "rules.index",
+    "rules.page",
+    "rules.glossary",
 }
 
 
