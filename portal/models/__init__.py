@@ -1,6 +1,7 @@
 """SQLAlchemy models: columns and relationships only. Workflows live in ``portal.services``."""
 
 from portal.models.audit import AuditEvent
+from portal.models.concern import Concern, ConcernEvent
 from portal.models.forloeb import Forloeb, ForloebStatus, Offer, OfferKind, OfferStatus
 from portal.models.login_session import LoginSession
 from portal.models.people import Caseworker, Citizen, Municipality
@@ -9,6 +10,8 @@ __all__ = [
     "AuditEvent",
     "Caseworker",
     "Citizen",
+    "Concern",
+    "ConcernEvent",
     "Forloeb",
     "ForloebStatus",
     "LoginSession",

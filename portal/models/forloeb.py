@@ -18,6 +18,7 @@ from portal.models.people import Caseworker, Citizen
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
+    """A string enum stored as its values, with a CHECK constraint (portable, no native type)."""
     return Enum(
         cls,
         native_enum=False,

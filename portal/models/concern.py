@@ -1,0 +1,79 @@
+"""Concerns (bekymringer) and their timeline. Rules live in portal.domain.concerns.
+
+A concern's ``answers`` are the citizen's structured answers (special-category health data,
+GDPR art. 9): frozen once sent — later information is added as events, never by editing.
+``version`` gives optimistic locking, so two people acting at once cannot overwrite each other.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base, UTCDateTime, utcnow
+from portal.domain.concerns import ConcernStatus
+from portal.models.forloeb import Offer, _enum
+from portal.models.people import Citizen
+
+
+class Concern(Base):
+    __tablename__ = "concern"
+    __table_args__ = (
+        Index("ix_concern_citizen_id_created_at", "citizen_id", "created_at"),
+        # At most one draft per offer: a second tab or a double tap resumes it.
+        Index(
+            "uq_concern_offer_id_draft",
+            "offer_id",
+            unique=True,
+            sqlite_where=text("status = 'draft'"),
+            postgresql_where=text("status = 'draft'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id"))
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), index=True)
+    status: Mapped[ConcernStatus] = mapped_column(_enum(ConcernStatus), default=ConcernStatus.DRAFT)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    steps_done: Mapped[int] = mapped_column(default=0)
+    right_applies: Mapped[bool]
+    offer_started_when_sent: Mapped[bool | None]
+    # The offer's status before this concern put it on hold, to restore when it is released.
+    held_offer_status: Mapped[str | None] = mapped_column(String(20))
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
+    created_by_role: Mapped[str] = mapped_column(String(20))
+    created_by_ref: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    citizen: Mapped[Citizen] = relationship()
+    offer: Mapped[Offer] = relationship()
+    events: Mapped[list[ConcernEvent]] = relationship(
+        back_populates="concern", order_by="ConcernEvent.occurred_at"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class ConcernEvent(Base):
+    """One step in a concern's timeline: status changes, messages, added information."""
+
+    __tablename__ = "concern_event"
+    __table_args__ = (
+        Index("ix_concern_event_concern_id_occurred_at", "concern_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(30))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    actor_ref: Mapped[str] = mapped_column(String(100))
+    citizen_visible: Mapped[bool] = mapped_column(default=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    concern: Mapped[Concern] = relationship(back_populates="events")

@@ -1,0 +1,192 @@
+"""Concern use cases against the database: drafts, sending once, on hold, the whole path."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from portal.auth.principal import Principal
+from portal.domain.concerns import ConcernAction as A
+from portal.domain.concerns import ConcernStatus as S
+from portal.domain.concerns import TransitionRefused
+from portal.models import Citizen, Concern, ConcernEvent, Offer, OfferStatus
+from portal.services import concerns
+from portal.services.concerns import Actor
+from tests.conftest import CPR_KEY, TODAY
+
+CASEWORKER = Actor("caseworker", "caseworker:1")
+COMPLETE = {
+    "worries": ["hours"],
+    "worry_text": "For mange timer.",
+    "health_text": "Ryg.",
+    "doctor_knows": "yes",
+    "may_contact_doctor": "no",
+    "helps": ["fewer_hours"],
+    "meeting_form": "phone",
+    "phone": "20304050",
+}
+
+
+def principal(db, persona) -> Principal:
+    from portal.domain.identity import hash_cpr
+
+    citizen = db.scalar(select(Citizen).where(Citizen.cpr_hash == hash_cpr(persona.cpr, CPR_KEY)))
+    return Principal("citizen", persona.subject, persona.name, citizen.id)
+
+
+def offer(db, external_id) -> Offer:
+    return db.scalar(select(Offer).where(Offer.external_id == external_id))
+
+
+def sent(db, demo, persona="mette", external_id="demo-offer-mette-1"):
+    who = principal(db, demo[persona])
+    draft = concerns.start(db, who, offer(db, external_id).id, TODAY)
+    concerns.save_step(db, draft, 5, COMPLETE)
+    return who, concerns.submit(db, who, draft)
+
+
+def test_starting_twice_resumes_the_same_draft(db, demo):
+    mette = principal(db, demo["mette"])
+    first = concerns.start(db, mette, offer(db, "demo-offer-mette-1").id, TODAY)
+    again = concerns.start(db, mette, offer(db, "demo-offer-mette-1").id, TODAY)
+    assert first.id == again.id
+    assert first.answers == {"offer_started": "no"}, "proposed from the offer's dates"
+    assert first.right_applies is True
+
+
+def test_another_citizens_offer_cannot_be_concerned_about(db, demo):
+    ali = principal(db, demo["ali"])
+    assert concerns.start(db, ali, offer(db, "demo-offer-mette-1").id, TODAY) is None
+
+
+def test_an_ended_offer_cannot_be_concerned_about(db, demo):
+    ended = offer(db, "demo-offer-mette-2")
+    ended.status = OfferStatus.ENDED
+    db.commit()
+    with pytest.raises(concerns.ConcernNotAllowed):
+        concerns.start(db, principal(db, demo["mette"]), ended.id, TODAY)
+
+
+def test_a_draft_is_not_sent_before_every_step_is_done(db, demo):
+    mette = principal(db, demo["mette"])
+    draft = concerns.start(db, mette, offer(db, "demo-offer-mette-1").id, TODAY)
+    concerns.save_step(db, draft, 2, {"worries": ["pain"]})
+    with pytest.raises(concerns.NotReady) as not_ready:
+        concerns.submit(db, mette, draft)
+    assert not_ready.value.step == 3
+    assert draft.status is S.DRAFT
+
+
+def test_sending_puts_a_not_started_offer_on_hold_once(db, demo):
+    mette, concern = sent(db, demo)
+    assert concern.status is S.SUBMITTED
+    assert concern.reference == f"B-{concern.submitted_at.year}-{concern.id:06d}"
+    assert concern.offer_started_when_sent is False
+    assert offer(db, "demo-offer-mette-1").status is OfferStatus.ON_HOLD
+    again = concerns.submit(db, mette, concern)
+    assert again.reference == concern.reference
+    assert db.scalar(select(func.count()).select_from(Concern)) == 1
+    assert db.scalar(select(func.count()).select_from(ConcernEvent)) == 1
+
+
+def test_a_stale_copy_of_the_draft_cannot_send_a_second_concern(db, demo):
+    mette = principal(db, demo["mette"])
+    draft = concerns.start(db, mette, offer(db, "demo-offer-mette-1").id, TODAY)
+    concerns.save_step(db, draft, 5, COMPLETE)
+    # Another tab sent it already; this request still holds the draft as it was.
+    db.execute(
+        update(Concern)
+        .where(Concern.id == draft.id)
+        .values(status=S.SUBMITTED)
+        .execution_options(synchronize_session=False)
+    )
+    result = concerns.submit(db, mette, draft)
+    assert result.status is S.SUBMITTED
+    assert db.scalar(select(func.count()).select_from(ConcernEvent)) == 0
+
+
+def test_a_started_offer_is_not_put_on_hold(db, demo):
+    _who, concern = sent(db, demo, "ali", "demo-offer-ali-1")
+    assert concern.offer_started_when_sent is True
+    assert offer(db, "demo-offer-ali-1").status is OfferStatus.ACTIVE
+
+
+def test_without_the_right_nothing_is_put_on_hold(db, demo):
+    _who, concern = sent(db, demo, "birgitte", "demo-offer-birgitte-2")
+    assert concern.right_applies is False
+    assert offer(db, "demo-offer-birgitte-2").status is OfferStatus.PLANNED
+
+
+def test_withdrawing_releases_the_hold(db, demo):
+    mette, concern = sent(db, demo)
+    concerns.withdraw(db, mette, concern)
+    assert concern.status is S.WITHDRAWN
+    assert offer(db, "demo-offer-mette-1").status is OfferStatus.PLANNED
+    with pytest.raises(TransitionRefused):
+        concerns.withdraw(db, mette, concern)
+
+
+def test_the_whole_path_to_the_decision_releases_the_hold(db, demo):
+    mette, concern = sent(db, demo)
+    concerns.add_information(db, mette, concern, "Jeg har også ondt i knæet.")
+    meeting = (TODAY + timedelta(days=7)).isoformat()
+    for action, details in [
+        (A.ACKNOWLEDGE, {}),
+        (A.BOOK_MEETING, {"meeting_at": meeting}),
+        (A.RECORD_ADVICE, {"advice": "Færre timer."}),
+        (A.DECIDE, {"decision": "adapted", "reason": "8 timer om ugen."}),
+        (A.CLOSE, {}),
+    ]:
+        concerns.transition(db, CASEWORKER, concern, action, **details)
+    assert concern.status is S.CLOSED
+    assert offer(db, "demo-offer-mette-1").status is OfferStatus.PLANNED
+    kinds = [e.kind for e in db.scalars(select(ConcernEvent).order_by(ConcernEvent.id))]
+    assert kinds == [
+        "submitted",
+        "information_added",
+        "acknowledge",
+        "book_meeting",
+        "record_advice",
+        "decide",
+        "close",
+    ]
+
+
+def test_deciding_before_the_advice_is_refused(db, demo):
+    _mette, concern = sent(db, demo)
+    concerns.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)
+    with pytest.raises(TransitionRefused, match="decide only after the advice"):
+        concerns.transition(db, CASEWORKER, concern, A.DECIDE, decision="kept")
+    assert concern.status is S.ACKNOWLEDGED
+
+
+def test_the_second_of_two_caseworkers_acting_at_once_is_told(db, demo):
+    _mette, concern = sent(db, demo)
+    seen_version = concern.version
+    concerns.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE, expected_version=seen_version)
+    with pytest.raises(concerns.ConcurrentChange):
+        concerns.transition(
+            db,
+            Actor("caseworker", "caseworker:2"),
+            concern,
+            A.WITHDRAW,
+            expected_version=seen_version,
+        )
+    assert concern.status is S.ACKNOWLEDGED
+
+
+def test_information_cannot_be_added_to_a_finished_concern(db, demo):
+    mette, concern = sent(db, demo)
+    concerns.withdraw(db, mette, concern)
+    with pytest.raises(TransitionRefused):
+        concerns.add_information(db, mette, concern, "Mere")
+
+
+def test_own_concerns_are_listed_newest_first(db, demo):
+    mette, first = sent(db, demo)
+    second = concerns.start(db, mette, offer(db, "demo-offer-mette-2").id, TODAY)
+    listed = concerns.own_concerns(db, mette)
+    assert [c.id for c in listed] == [second.id, first.id]
+    assert concerns.own_concerns(db, principal(db, demo["ali"])) == []
