@@ -46,7 +46,7 @@ readability: install ## LIX of every rules page and help text (goal 30, limit 35
 	$(BIN)/flask readability
 
 translations-update: install ## Extract messages and update translations/en
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k N_ -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 translations-compile: $(STAMP) ## Compile translations (.po → .mo)

@@ -80,7 +80,8 @@ def test_other_offers_do_not_promise_the_legal_right(client, db, demo):
 def test_the_worried_page_explains_how_to_use_the_right(client, db, demo):
     login(client, "mette")
     page = text_of(client.get(f"/tilbud/{offer_id(db, 'demo-offer-mette-1')}/bekymret"))
-    assert "Sig, at du vil have en samtale med en sundhedskoordinator." in page
+    assert "Du bruger din ret ved at sende en bekymring her." in page
+    assert "Skriv din bekymring" in page
     assert "Lone Madsen" in page and "70 10 20 41" in page
     assert "inden for 4 uger" in page and "Ankestyrelsen" in page
 

@@ -24,6 +24,8 @@ def extracted_messages(tmp_path: Path) -> set[str]:
             "-k",
             "lazy_gettext",
             "-k",
+            "_l",
+            "-k",
             "N_",
             "--no-location",
             "-o",

@@ -1,0 +1,90 @@
+"""Sending a concern on a phone with the keyboard, axe-checked on every step."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+def press_choice(page: Page, label: str) -> None:
+    page.get_by_label(label, exact=True).focus()
+    page.keyboard.press("Space")
+
+
+def type_into(page: Page, label: str, text: str) -> None:
+    page.get_by_label(label).focus()
+    page.keyboard.type(text)
+
+
+def continue_with_enter(page: Page) -> None:
+    page.get_by_role("button", name="Gem og fortsæt").focus()
+    page.keyboard.press("Enter")
+
+
+def test_a_concern_about_an_offer_not_yet_started(phone: Page, live_portal: str):
+    phone.goto(f"{live_portal}/login")
+    phone.get_by_role("button", name="Jens Testhansen").click()
+    phone.get_by_role("link", name="Se tilbuddet").click()
+    phone.get_by_role(
+        "link", name="Jeg er bekymret for, om tilbuddet passer til mit helbred"
+    ).click()
+    assert_accessible(phone)
+    phone.get_by_role("button", name="Skriv din bekymring").click()
+
+    expect(phone.get_by_text("Trin 1 af 6")).to_be_visible()
+    expect(phone.get_by_label("Nej, ikke endnu")).to_be_checked()  # proposed from the dates
+    assert_accessible(phone)
+    continue_with_enter(phone)
+
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Hvad er du bekymret for?")
+    continue_with_enter(phone)  # nothing chosen: an error summary, linked to the field
+    expect(phone.get_by_role("heading", name="Der er problemer")).to_be_visible()
+    assert_accessible(phone)
+    phone.get_by_role("link", name=re.compile("Vælg mindst én ting")).click()
+    press_choice(phone, "Jeg bliver for træt")
+    type_into(phone, "Fortæl med dine egne ord (frivilligt)", "Jeg kan ikke stå op så længe.")
+    continue_with_enter(phone)
+
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Dit helbred")
+    type_into(phone, "Hvad er vigtigt at vide om dit helbred?", "Dårlig ryg.")
+    press_choice(phone, "Ja")
+    press_choice(phone, "Ja, det må sundhedskoordinatoren gerne")
+    assert_accessible(phone)
+    continue_with_enter(phone)
+
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Hvad kunne hjælpe?")
+    press_choice(phone, "Flere pauser")
+    continue_with_enter(phone)
+
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Samtalen")
+    press_choice(phone, "Telefon")
+    type_into(phone, "Dit telefonnummer", "20 30 40 50")
+    assert_accessible(phone)
+    continue_with_enter(phone)
+
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Opsummering")
+    expect(phone.get_by_text("Jeg kan ikke stå op så længe.")).to_be_visible()
+    assert_accessible(phone)
+    phone.get_by_role("button", name="Send din bekymring").click()
+
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Kvittering")
+    expect(phone.get_by_text(re.compile(r"Dit nummer er B-\d{4}-\d{6}\."))).to_be_visible()
+    expect(phone.get_by_text("Tilbuddet er sat i bero.", exact=False)).to_be_visible()
+    assert_accessible(phone)
+
+    phone.get_by_role("link", name="Følg din bekymring").click()
+    expect(phone.get_by_text("Du sendte din bekymring.")).to_be_visible()
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Træk bekymringen tilbage").click()
+    assert_accessible(phone)
+    phone.get_by_role("button", name="Ja, træk bekymringen tilbage").click()
+    expect(phone.get_by_text("Du trak din bekymring tilbage.")).to_be_visible()
+    phone.goto(f"{live_portal}/bekymringer/")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Mine bekymringer")
+    assert_accessible(phone)

@@ -1,0 +1,236 @@
+"""The concern form as a citizen uses it: step by step, errors, resume, send once, follow."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.models import Concern, Offer, OfferStatus
+from tests.conftest import csrf_token, login
+
+STEPS = {
+    1: {"offer_started": "no"},
+    2: {
+        "worries": ["hours", "fatigue"],
+        "worry_text": "Jeg bliver meget træt <b>efter</b> 3 timer.",
+    },
+    3: {
+        "health_text": "Jeg har en kronisk sygdom.",
+        "doctor_knows": "yes",
+        "may_contact_doctor": "yes",
+    },
+    4: {"helps": ["fewer_hours"], "helps_text": ""},
+    5: {
+        "meeting_form": "video",
+        "unavailable": "",
+        "companion": "Sofie",
+        "interpreter": "",
+        "phone": "20 30 40 50",
+        "email": "mette@example.dk",
+    },
+}
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def offer_id(db, external_id="demo-offer-mette-1") -> int:
+    return db.scalar(select(Offer.id).where(Offer.external_id == external_id))
+
+
+def start(client, db, external_id="demo-offer-mette-1") -> str:
+    page = client.get(f"/tilbud/{offer_id(db, external_id)}/bekymret")
+    response = client.post(
+        "/bekymringer/ny",
+        data={"csrf_token": csrf_token(page), "offer_id": offer_id(db, external_id)},
+    )
+    assert response.status_code == 302
+    return response.headers["Location"]
+
+
+def post_step(client, url, answers):
+    token = csrf_token(client.get(url))
+    return client.post(url, data={"csrf_token": token, **answers})
+
+
+def fill_all(client, db, external_id="demo-offer-mette-1") -> int:
+    url = start(client, db, external_id)
+    concern_id = int(re.search(r"/bekymringer/(\d+)/", url).group(1))
+    for number, answers in STEPS.items():
+        response = post_step(client, f"/bekymringer/{concern_id}/trin/{number}", answers)
+        assert response.status_code == 302, (number, text_of(response)[:500])
+    return concern_id
+
+
+def test_the_whole_journey_before_the_offer_starts(client, db, demo):
+    login(client, "mette")
+    concern_id = fill_all(client, db)
+    summary = client.get(f"/bekymringer/{concern_id}/opsummering")
+    text = text_of(summary)
+    assert "Trin 6 af 6" in text
+    assert "Der er for mange timer, Jeg bliver for træt" in text
+    assert "&lt;b&gt;efter&lt;/b&gt;" in summary.get_data(as_text=True), "markup shown as text"
+    assert "Din sagsbehandler og sundhedskoordinatoren kan se dine svar" in text
+
+    sent = client.post(f"/bekymringer/{concern_id}/send", data={"csrf_token": csrf_token(summary)})
+    assert sent.headers["Location"] == f"/bekymringer/{concern_id}/kvittering"
+    receipt = text_of(client.get(sent.headers["Location"]))
+    reference = re.search(r"B-\d{4}-\d{6}", receipt).group(0)
+    assert "Tilbuddet er sat i bero" in receipt
+    assert "inden for 4 uger" in receipt
+    assert text_of(client.get(sent.headers["Location"])) == receipt, "the receipt can be reloaded"
+
+    again = client.post(f"/bekymringer/{concern_id}/send", data={"csrf_token": csrf_token(summary)})
+    assert again.headers["Location"] == f"/bekymringer/{concern_id}/kvittering"
+    assert db.scalar(select(func.count()).select_from(Concern)) == 1
+    assert db.scalar(select(Offer.status).where(Offer.id == offer_id(db))) is OfferStatus.ON_HOLD
+
+    listing = text_of(client.get("/bekymringer/"))
+    assert reference in listing and "Sendt" in listing
+    detail = text_of(client.get(f"/bekymringer/{concern_id}"))
+    assert "Du sendte din bekymring." in detail
+    assert "Sat i bero" in text_of(client.get(f"/tilbud/{offer_id(db)}"))
+
+
+def test_field_errors_are_specific_and_keep_what_was_typed(client, db, demo):
+    login(client, "mette")
+    concern_id = fill_all(client, db)
+    long_text = "x" * 2100
+    response = post_step(
+        client, f"/bekymringer/{concern_id}/trin/2", {"worries": [], "worry_text": long_text}
+    )
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "Der er problemer" in text
+    assert "Du kan højst skrive 2000 tegn. Du har skrevet 2100." in text
+    assert long_text in response.get_data(as_text=True), "the typed text is kept"
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
+
+    response = post_step(
+        client,
+        f"/bekymringer/{concern_id}/trin/5",
+        {"meeting_form": "", "phone": "123", "email": "ikke-en-mail"},
+    )
+    text = text_of(response)
+    assert "Vælg, hvordan du vil holde samtalen." in text
+    assert "Skriv telefonnummeret med 8 cifre" in text
+    assert "Skriv en e-mailadresse som navn@eksempel.dk." in text
+    assert 'value="ikke-en-mail"' in response.get_data(as_text=True)
+
+
+def test_a_draft_survives_a_new_login_and_continues_where_it_was(app, client, db, demo):
+    login(client, "mette")
+    url = start(client, db)
+    concern_id = int(re.search(r"/bekymringer/(\d+)/", url).group(1))
+    post_step(client, url, STEPS[1])
+    post_step(client, f"/bekymringer/{concern_id}/trin/2", STEPS[2])
+
+    later = app.test_client()
+    login(later, "mette")
+    listing = text_of(later.get("/bekymringer/"))
+    assert "Kladde" in listing
+    resumed = later.get(f"/bekymringer/{concern_id}")
+    assert resumed.headers["Location"] == f"/bekymringer/{concern_id}/trin/3"
+    page = later.get(f"/bekymringer/{concern_id}/trin/2").get_data(as_text=True)
+    assert "Jeg bliver meget træt" in page, "earlier answers are shown again"
+    restarted = start(later, db)
+    assert restarted == f"/bekymringer/{concern_id}/trin/3", "starting again resumes the draft"
+
+
+def test_steps_cannot_be_skipped(client, db, demo):
+    login(client, "mette")
+    url = start(client, db)
+    concern_id = int(re.search(r"/bekymringer/(\d+)/", url).group(1))
+    assert client.get(f"/bekymringer/{concern_id}/trin/4").headers["Location"] == url
+    assert client.get(f"/bekymringer/{concern_id}/opsummering").headers["Location"] == url
+
+
+def test_someone_elses_concern_is_not_found(app, client, db, demo):
+    login(client, "mette")
+    concern_id = fill_all(client, db)
+    other = app.test_client()
+    login(other, "ali")
+    for path in ["", "/trin/1", "/opsummering", "/kvittering", "/traek-tilbage"]:
+        assert other.get(f"/bekymringer/{concern_id}{path}").status_code == 404, path
+    token = csrf_token(other.get("/bekymringer/"))
+    assert (
+        other.post(f"/bekymringer/{concern_id}/send", data={"csrf_token": token}).status_code == 404
+    )
+    assert (
+        other.post(
+            "/bekymringer/ny", data={"csrf_token": token, "offer_id": offer_id(db)}
+        ).status_code
+        == 404
+    )
+
+
+def test_an_ended_offer_is_explained(client, db, demo):
+    offer = db.get(Offer, offer_id(db))
+    offer.status = OfferStatus.CANCELLED
+    db.commit()
+    login(client, "mette")
+    token = csrf_token(client.get("/bekymringer/"))
+    response = client.post("/bekymringer/ny", data={"csrf_token": token, "offer_id": offer.id})
+    assert response.status_code == 409
+    assert "Tilbuddet er slut" in text_of(response)
+
+
+def test_adding_information_and_withdrawing(client, db, demo):
+    login(client, "mette")
+    concern_id = fill_all(client, db)
+    summary = client.get(f"/bekymringer/{concern_id}/opsummering")
+    client.post(f"/bekymringer/{concern_id}/send", data={"csrf_token": csrf_token(summary)})
+
+    detail = client.get(f"/bekymringer/{concern_id}")
+    empty = client.post(
+        f"/bekymringer/{concern_id}/tilfoej",
+        data={"csrf_token": csrf_token(detail), "information": "  "},
+    )
+    assert empty.status_code == 400 and "Skriv det, du vil tilføje." in text_of(empty)
+    added = client.post(
+        f"/bekymringer/{concern_id}/tilfoej",
+        data={"csrf_token": csrf_token(detail), "information": "Også knæet."},
+    )
+    assert added.status_code == 302
+    assert "Du tilføjede: Også knæet." in text_of(client.get(added.headers["Location"]))
+
+    confirm = client.get(f"/bekymringer/{concern_id}/traek-tilbage")
+    assert "Tilbuddet er ikke længere i bero" in text_of(confirm)
+    client.post(
+        f"/bekymringer/{concern_id}/traek-tilbage", data={"csrf_token": csrf_token(confirm)}
+    )
+    detail = text_of(client.get(f"/bekymringer/{concern_id}"))
+    assert "Du trak din bekymring tilbage." in detail
+    assert "Tilføj noget" not in detail
+    assert db.scalar(select(Offer.status).where(Offer.id == offer_id(db))) is OfferStatus.PLANNED
+
+
+def test_a_started_offer_and_an_offer_without_the_right(client, db, demo):
+    login(client, "birgitte")
+    url = start(client, db, "demo-offer-birgitte-1")
+    assert "Retten til en samtale med en sundhedskoordinator gælder ikke" in text_of(
+        client.get(url)
+    )
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_every_step_renders_in_both_languages(client, db, demo, lang):
+    login(client, "mette")
+    concern_id = fill_all(client, db)
+    for number in range(1, 6):
+        assert client.get(f"/bekymringer/{concern_id}/trin/{number}?lang={lang}").status_code == 200
+    assert client.get(f"/bekymringer/{concern_id}/opsummering?lang={lang}").status_code == 200
+
+
+def test_deleting_a_draft(client, db, demo):
+    login(client, "mette")
+    concern_id = fill_all(client, db)
+    summary = client.get(f"/bekymringer/{concern_id}/opsummering")
+    response = client.post(
+        f"/bekymringer/{concern_id}/slet", data={"csrf_token": csrf_token(summary)}
+    )
+    assert response.headers["Location"] == "/bekymringer/?deleted=1"
+    assert db.scalar(select(func.count()).select_from(Concern)) == 0
