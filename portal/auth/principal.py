@@ -96,7 +96,8 @@ def guard_request() -> None:
         abort(404)  # an unmarked route is never served
     if not current_user.is_authenticated:
         if getattr(session, "ended_by_timeout", False):
-            return redirect(url_for("auth.logged_out", reason="timeout"))
+            back = request.full_path.rstrip("?") if request.method == "GET" else None
+            return redirect(url_for("auth.logged_out", reason="timeout", next=back))
         return redirect(url_for("public.start", next=request.full_path.rstrip("?")))
     if not access & current_user.roles:
         abort(403)

@@ -103,7 +103,9 @@ def logged_out():
     reason = "timeout" if request.args.get("reason") == "timeout" else "logout"
     if current_user.is_authenticated:
         return redirect(url_for("citizen.overview"))
-    return render_template("auth/logged_out.html", reason=reason)
+    return render_template(
+        "auth/logged_out.html", reason=reason, next=safe_next(request.args.get("next"))
+    )
 
 
 @bp.post("/session/extend")

@@ -4,6 +4,8 @@ timeline, adding information and withdrawing. Thin views: the services decide an
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -15,6 +17,7 @@ from portal.domain.concerns import ConcernStatus, TransitionRefused
 from portal.i18n import N_
 from portal.services import concerns
 
+log = logging.getLogger(__name__)
 bp = Blueprint("concerns", __name__, url_prefix="/bekymringer")
 TOTAL_STEPS = len(STEPS) + 1  # the summary is the last step
 
@@ -92,13 +95,21 @@ def step(concern_id: int, number: int):
         )
     key, form_class, heading = STEPS[number - 1]
     form = form_class(data=concern.answers) if request.method == "GET" else form_class()
+    not_saved = False
     if request.method == "POST" and form.validate():
         answers = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
-        concerns.save_step(get_session(), concern, number, answers)
-        if request.form.get("return_to") == "summary" or number == len(STEPS):
-            return redirect(url_for("concerns.summary", concern_id=concern.id))
-        return redirect(url_for("concerns.step", concern_id=concern.id, number=number + 1))
-    status = 400 if form.errors else 200
+        try:
+            concerns.save_step(get_session(), concern, number, answers)
+        except (concerns.NotSaved, concerns.ConcurrentChange):
+            # Nothing of this step was saved; the earlier steps are untouched, and what was
+            # typed is shown again.
+            log.exception("saving step %s of a concern failed", number)
+            not_saved = True
+        else:
+            if request.form.get("return_to") == "summary" or number == len(STEPS):
+                return redirect(url_for("concerns.summary", concern_id=concern.id))
+            return redirect(url_for("concerns.step", concern_id=concern.id, number=number + 1))
+    status = 503 if not_saved else (400 if form.errors else 200)
     return render_template(
         f"concerns/step_{key}.html",
         concern=concern,
@@ -107,6 +118,7 @@ def step(concern_id: int, number: int):
         total=TOTAL_STEPS,
         heading=heading,
         return_to=request.values.get("return_to"),
+        not_saved=not_saved,
         today=today_in_denmark(),
         other_limit=OTHER_TEXT_LIMIT,
     ), status
@@ -139,6 +151,17 @@ def send(concern_id: int):
         concern = concerns.submit(get_session(), current_user, concern)
     except concerns.NotReady as not_ready:
         return redirect(url_for("concerns.step", concern_id=concern.id, number=not_ready.step))
+    except concerns.NotSaved:
+        log.exception("sending a concern failed")
+        concern = _concern_or_404(concern_id)
+        return render_template(
+            "concerns/summary.html",
+            concern=concern,
+            choices=CHOICES,
+            number=TOTAL_STEPS,
+            total=TOTAL_STEPS,
+            not_sent=True,
+        ), 503
     return redirect(url_for("concerns.receipt", concern_id=concern.id))
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -44,6 +44,10 @@ class ConcernNotAllowed(Exception):
 
 class ConcurrentChange(Exception):
     """Someone else changed the concern first; nothing was saved."""
+
+
+class NotSaved(Exception):
+    """The database refused the write; it was rolled back and nothing was half-saved."""
 
 
 class NotReady(Exception):
@@ -162,6 +166,9 @@ def save_step(db: Session, concern: Concern, step: int, answers: dict) -> None:
     except StaleDataError as error:
         db.rollback()
         raise ConcurrentChange from error
+    except SQLAlchemyError as error:
+        db.rollback()
+        raise NotSaved from error
 
 
 def delete_draft(db: Session, concern: Concern) -> None:
@@ -207,7 +214,11 @@ def submit(db: Session, principal: Principal, concern: Concern) -> Concern:
         )
         offer.status = OfferStatus.ON_HOLD
     _event(db, concern, "submitted", Actor.citizen(principal), on_hold=on_hold)
-    db.commit()
+    try:
+        db.commit()
+    except SQLAlchemyError as error:
+        db.rollback()
+        raise NotSaved from error
     db.refresh(concern)
     return concern
 

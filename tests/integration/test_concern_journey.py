@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import urllib.parse
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.models import Concern, Offer, OfferStatus
-from tests.conftest import csrf_token, login
+from tests.conftest import callback_path, csrf_token, idp_login_url, login, pick_persona
 
 STEPS = {
     1: {"offer_started": "no"},
@@ -234,3 +235,45 @@ def test_deleting_a_draft(client, db, demo):
     )
     assert response.headers["Location"] == "/bekymringer/?deleted=1"
     assert db.scalar(select(func.count()).select_from(Concern)) == 0
+
+
+def test_a_refused_write_keeps_the_typed_text_and_the_draft(client, db, demo, monkeypatch):
+    from portal.services import concerns as service
+
+    login(client, "mette")
+    url = start(client, db)
+    concern_id = int(re.search(r"/bekymringer/(\d+)/", url).group(1))
+    post_step(client, url, STEPS[1])
+
+    def refuse(*_args, **_kwargs):
+        raise service.NotSaved
+
+    monkeypatch.setattr(service, "save_step", refuse)
+    response = post_step(client, f"/bekymringer/{concern_id}/trin/2", STEPS[2])
+    assert response.status_code == 503
+    assert "Vi kunne ikke gemme dine svar" in text_of(response)
+    assert "Jeg bliver meget træt" in response.get_data(as_text=True)
+    monkeypatch.undo()
+    assert db.get(Concern, concern_id).steps_done == 1, "the draft is as it was"
+
+
+def test_after_a_timeout_the_citizen_comes_back_to_the_same_step(client, db, demo):
+    from sqlalchemy import update
+
+    from portal.db import utcnow
+    from portal.models import LoginSession
+
+    login(client, "mette")
+    url = start(client, db)
+    post_step(client, url, STEPS[1])
+    step_two = url.replace("/trin/1", "/trin/2")
+    db.execute(update(LoginSession).values(idle_expires_at=utcnow()))
+    db.commit()
+    timed_out = client.get(step_two)
+    assert timed_out.headers["Location"] == f"/logget-af?reason=timeout&next={step_two}"
+    page = client.get(timed_out.headers["Location"])
+    link = re.search(r'href="(/login\?next=[^"]+)"', page.get_data(as_text=True)).group(1)
+    assert urllib.parse.unquote(link) == f"/login?next={step_two}"
+    assert "kommer du tilbage til siden, hvor du var" in text_of(page)
+    callback = pick_persona(idp_login_url(client, f"/login?next={step_two}"), "mette")
+    assert client.get(callback_path(callback)).headers["Location"] == step_two

@@ -208,7 +208,7 @@ def test_an_expired_session_logs_the_citizen_out(client, db, demo, column):
     db.execute(update(LoginSession).values({column: utcnow()}))
     db.commit()
     response = client.get("/mit-forloeb")
-    assert response.headers["Location"] == "/logget-af?reason=timeout"
+    assert response.headers["Location"] == "/logget-af?reason=timeout&next=/mit-forloeb"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Du var ikke aktiv i et stykke tid" in page
     assert db.scalar(select(LoginSession).where(LoginSession.audience == "citizen")) is None
