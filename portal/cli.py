@@ -85,6 +85,24 @@ def init_app(app: Flask) -> None:
             )
         click.echo(f"Highest: {worst:.1f} (goal {GOAL}, limit {LIMIT})")
 
+    @app.cli.group("outbox")
+    def outbox_group():
+        """E-mail notices waiting to be sent."""
+
+    @outbox_group.command("send")
+    def outbox_send():
+        """Deliver due e-mails (run from cron every minute); failures are retried later."""
+        from portal.services.outbox import deliver_due, transport_from_config
+
+        with database.new_session() as db:
+            result = deliver_due(
+                db,
+                transport_from_config(current_app.config),
+                database.utcnow(),
+                current_app.config["BASE_URL"],
+            )
+        click.echo(f"Sent {result.sent}, to retry {result.retried}, failed {result.failed}.")
+
     @app.cli.group("sessions")
     def sessions_group():
         """Login sessions."""

@@ -52,6 +52,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_PORT", "8000", "port of the portal under make run"),
     Setting("PORTAL_HTTP_TIMEOUT", "5", "timeout (s) of every outgoing call"),
     Setting("PORTAL_IMPORT_TOKEN", None, "bearer token of the case-import API; unset = off"),
+    Setting("PORTAL_SMTP_HOST", None, "mail server for notices; unset = e-mails go to the log"),
+    Setting("PORTAL_SMTP_PORT", "587", "mail server port"),
+    Setting("PORTAL_SMTP_USER", None, "mail server user (optional)"),
+    Setting("PORTAL_SMTP_PASSWORD", None, "mail server password (optional)"),
+    Setting("PORTAL_SMTP_FROM", "noreply@localhost", "sender address of notices"),
+    Setting("PORTAL_SMTP_STARTTLS", "1", "1 = STARTTLS before login"),
 )
 
 DEFAULT_SCOPES = {
@@ -136,6 +142,14 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "PORT": _number(raw, "PORTAL_PORT"),
         "HTTP_TIMEOUT": _number(raw, "PORTAL_HTTP_TIMEOUT", float),
         "IMPORT_TOKEN": raw["PORTAL_IMPORT_TOKEN"],
+        "SMTP": {
+            "host": raw["PORTAL_SMTP_HOST"],
+            "port": _number(raw, "PORTAL_SMTP_PORT"),
+            "username": raw["PORTAL_SMTP_USER"],
+            "password": raw["PORTAL_SMTP_PASSWORD"],
+            "sender": raw["PORTAL_SMTP_FROM"],
+            "starttls": _truthy(raw["PORTAL_SMTP_STARTTLS"]),
+        },
         "OIDC": {
             "citizen": {
                 "issuer": (raw["PORTAL_OIDC_ISSUER"] or "").rstrip("/"),

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -30,6 +31,19 @@ def _wait_for(url: str, seconds: float = 15) -> bool:
         except requests.RequestException:
             time.sleep(0.2)
     return False
+
+
+def _deliver_outbox(app) -> None:
+    """What cron does in production: deliver the e-mail outbox (to the log without SMTP)."""
+    from portal import db as database
+    from portal.services.outbox import deliver_due, transport_from_config
+
+    while True:
+        time.sleep(15)
+        with app.app_context(), database.new_session() as db:
+            deliver_due(
+                db, transport_from_config(app.config), database.utcnow(), app.config["BASE_URL"]
+            )
 
 
 def _stop_on_sigterm(_signum, _frame) -> None:
@@ -67,6 +81,7 @@ def main() -> None:
         else:
             print(f"OpenID Provider: {issuer}")
         print("Stop with Ctrl-C.\n", flush=True)
+        threading.Thread(target=_deliver_outbox, args=(app,), daemon=True).start()
         host = urlsplit(base).hostname or "localhost"
         run_simple(host, settings["PORT"], app, threaded=True)
     except KeyboardInterrupt:

@@ -23,7 +23,7 @@ from portal.db import get_session
 from portal.domain.offers import is_employment_oriented, phase
 from portal.i18n import TIMEZONE
 from portal.models import Citizen
-from portal.services import calendar, citizens, offers
+from portal.services import calendar, citizens, notices, offers
 
 bp = Blueprint("citizen", __name__)
 
@@ -62,7 +62,8 @@ def overview():
     data = citizens.overview(get_session(), current_user, today)
     if data.forloeb is None:
         return render_template("citizen/no_forloeb.html", overview=data)
-    return render_template("citizen/overview.html", overview=data, today=today)
+    news = notices.unread(get_session(), current_user.citizen_id)
+    return render_template("citizen/overview.html", overview=data, today=today, news=news)
 
 
 @bp.get("/tilbud")

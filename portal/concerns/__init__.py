@@ -15,7 +15,7 @@ from portal.concerns.forms import CHOICES, OTHER_TEXT_LIMIT, STEPS
 from portal.db import get_session
 from portal.domain.concerns import ConcernStatus, TransitionRefused
 from portal.i18n import N_
-from portal.services import concerns
+from portal.services import concerns, notices
 
 log = logging.getLogger(__name__)
 bp = Blueprint("concerns", __name__, url_prefix="/bekymringer")
@@ -184,6 +184,7 @@ def detail(concern_id: int):
             if concern.steps_done >= len(STEPS)
             else url_for("concerns.step", concern_id=concern.id, number=concern.steps_done + 1)
         )
+    notices.mark_read(get_session(), current_user.citizen_id, concern.id)
     return render_template(
         "concerns/detail.html",
         concern=concern,

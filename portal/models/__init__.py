@@ -4,6 +4,7 @@ from portal.models.audit import AuditEvent
 from portal.models.concern import Concern, ConcernEvent
 from portal.models.forloeb import Forloeb, ForloebStatus, Offer, OfferKind, OfferStatus
 from portal.models.login_session import LoginSession
+from portal.models.notice import Notice, OutboxMessage
 from portal.models.people import Caseworker, Citizen, Municipality
 
 __all__ = [
@@ -16,7 +17,9 @@ __all__ = [
     "ForloebStatus",
     "LoginSession",
     "Municipality",
+    "Notice",
     "Offer",
     "OfferKind",
     "OfferStatus",
+    "OutboxMessage",
 ]

@@ -32,6 +32,7 @@ from portal.domain.concerns import (
     right_applies,
 )
 from portal.models import Concern, ConcernEvent, Forloeb, Offer, OfferStatus
+from portal.services import notices
 from portal.services.offers import own_offer
 
 # The steps a draft must have completed before it can be sent (see portal.concerns.steps).
@@ -113,6 +114,8 @@ def _event(
         data=data,
     )
     db.add(event)
+    if visible:
+        notices.notify(db, concern, kind)
     return event
 
 

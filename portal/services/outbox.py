@@ -1,0 +1,138 @@
+"""Delivering the outbox: SMTP in production, the log in development; failures are retried.
+
+``deliver_due`` is run by ``flask outbox send`` (cron, every minute) and by ``make run`` in the
+background. A message that fails is tried again later (1 min, 5 min, 30 min, 2 h, 12 h) and
+given up after that, marked failed for an operator to see. Nothing here ever runs inside a
+citizen's request.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=12),
+)
+
+
+class Transport(Protocol):
+    def send(self, to: str, subject: str, body: str) -> None: ...
+
+
+def masked(address: str) -> str:
+    """'m***@example.dk': enough for an operator to recognise, not to read."""
+    name, _, domain = address.partition("@")
+    return f"{name[:1]}***@{domain}"
+
+
+class LogTransport:
+    """Development: the message goes to the log (it holds no health details by design)."""
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        log.info("e-mail to %s: %s\n%s", masked(to), subject, body)
+
+
+@dataclass(frozen=True)
+class SmtpTransport:
+    host: str
+    port: int
+    sender: str
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = True
+    timeout: float = 10.0
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = self.sender, to, subject
+        message.set_content(body)
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.username:
+                smtp.login(self.username, self.password or "")
+            smtp.send_message(message)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    sent: int
+    retried: int
+    failed: int
+
+
+def deliver_due(
+    db: Session, transport: Transport, now: datetime, portal_url: str, limit: int = 100
+) -> Delivery:
+    due = list(
+        db.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.failed_at.is_(None),
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .order_by(OutboxMessage.next_attempt_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    sent = retried = failed = 0
+    for message in due:
+        try:
+            transport.send(
+                message.to_address, message.subject, message.body.format(portal_url=portal_url)
+            )
+        except (OSError, smtplib.SMTPException) as error:
+            message.attempts += 1
+            message.last_error = type(error).__name__[:100]
+            if message.attempts > len(BACKOFF):
+                message.failed_at = now
+                failed += 1
+                log.error("outbox message %s failed for good: %s", message.id, message.last_error)
+            else:
+                message.next_attempt_at = now + BACKOFF[message.attempts - 1]
+                retried += 1
+                log.warning(
+                    "outbox message %s not delivered (%s); trying again later",
+                    message.id,
+                    message.last_error,
+                )
+        else:
+            message.attempts += 1
+            message.sent_at = now
+            sent += 1
+        db.commit()
+    return Delivery(sent, retried, failed)
+
+
+def transport_from_config(config) -> Transport:
+    smtp = config["SMTP"]
+    if not smtp["host"]:
+        return LogTransport()
+    return SmtpTransport(
+        host=smtp["host"],
+        port=smtp["port"],
+        sender=smtp["sender"],
+        username=smtp["username"],
+        password=smtp["password"],
+        starttls=smtp["starttls"],
+        timeout=config["HTTP_TIMEOUT"],
+    )
