@@ -8,6 +8,7 @@ Europe/Copenhagen in long form ("mandag den 2. marts 2026").
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_timedelta
 from flask import Flask, g, request
@@ -65,6 +66,23 @@ def time_of_day(value: datetime | None) -> str:
     return format_datetime(value, TIME[current_language()])
 
 
+def meeting_time(value: str | None) -> str:
+    """An ISO date(-time) from the timeline as 'mandag den 7. december 2026 kl. 10.00'.
+
+    A time without a zone is Danish local time (that is how a caseworker books it)."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if "T" not in value:
+        return long_date(moment.date())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(TIMEZONE))
+    return f"{long_date(moment)} {time_of_day(moment)}"
+
+
 def number(value) -> str:
     """12 → '12', 7.5 → '7,5' in Danish and '7.5' in English."""
     return format_decimal(value, format="#,##0.#")
@@ -98,6 +116,7 @@ def init_app(app: Flask) -> None:
         relative_days=relative_days,
         duration_days=duration_days,
         number=number,
+        meeting_time=meeting_time,
     )
     app.jinja_env.globals.update(
         current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES, LANGUAGES=LANGUAGES

@@ -13,9 +13,9 @@ from portal.auth.principal import requires
 from portal.citizen import today_in_denmark
 from portal.concerns.forms import CHOICES, OTHER_TEXT_LIMIT, STEPS
 from portal.db import get_session
-from portal.domain.concerns import ConcernStatus, TransitionRefused
+from portal.domain.concerns import ConcernStatus, TransitionRefused, can_concern
 from portal.i18n import N_
-from portal.services import concerns, notices
+from portal.services import concerns, notices, offers
 
 log = logging.getLogger(__name__)
 bp = Blueprint("concerns", __name__, url_prefix="/bekymringer")
@@ -58,8 +58,15 @@ def _draft_or_redirect(concern):
 @bp.get("/")
 @requires("citizen")
 def index():
+    today = today_in_denmark()
+    lists = offers.offer_lists(get_session(), current_user, today)
+    eligible = [
+        o for o in (*lists.upcoming, *lists.current) if can_concern(o.status, o.end_date, today)
+    ]
     return render_template(
-        "concerns/index.html", concerns=concerns.own_concerns(get_session(), current_user)
+        "concerns/index.html",
+        concerns=concerns.own_concerns(get_session(), current_user),
+        eligible=eligible,
     )
 
 

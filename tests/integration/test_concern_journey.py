@@ -277,3 +277,15 @@ def test_after_a_timeout_the_citizen_comes_back_to_the_same_step(client, db, dem
     assert "kommer du tilbage til siden, hvor du var" in text_of(page)
     callback = pick_persona(idp_login_url(client, f"/login?next={step_two}"), "mette")
     assert client.get(callback_path(callback)).headers["Location"] == step_two
+
+
+def test_a_concern_can_be_started_from_mine_bekymringer(client, db, demo):
+    login(client, "mette")
+    page = client.get("/bekymringer/")
+    text = text_of(page)
+    assert "Skriv en bekymring om Virksomhedspraktik i en planteskole" in text
+    assert "Skriv en bekymring om Mentorstøtte" in text
+    response = client.post(
+        "/bekymringer/ny", data={"csrf_token": csrf_token(page), "offer_id": offer_id(db)}
+    )
+    assert re.fullmatch(r"/bekymringer/\d+/trin/1", response.headers["Location"])

@@ -190,3 +190,32 @@ def test_own_concerns_are_listed_newest_first(db, demo):
     listed = concerns.own_concerns(db, mette)
     assert [c.id for c in listed] == [second.id, first.id]
     assert concerns.own_concerns(db, principal(db, demo["ali"])) == []
+
+
+def test_the_citizen_reads_the_whole_path_in_plain_danish(client, db, demo):
+    import re
+
+    from tests.conftest import login
+
+    _mette, concern = sent(db, demo)
+    for action, details in [
+        (A.ACKNOWLEDGE, {}),
+        (A.BOOK_MEETING, {"meeting_at": "2026-12-07T10:00"}),
+        (A.RECORD_ADVICE, {"advice": "Færre timer."}),
+        (A.DECIDE, {"decision": "adapted", "reason": "8 timer om ugen."}),
+    ]:
+        concerns.transition(db, CASEWORKER, concern, action, **details)
+    login(client, "mette")
+    page = re.sub(
+        r"\s+",
+        " ",
+        re.sub(r"<[^>]+>", " ", client.get(f"/bekymringer/{concern.id}").get_data(as_text=True)),
+    )
+    for expected in [
+        "Du sendte din bekymring.",
+        "Din sagsbehandler har modtaget din bekymring.",
+        "Mødet er aftalt til mandag den 7. december 2026 kl. 10.00.",
+        "Sundhedskoordinatoren har givet sin rådgivning.",
+        "Kommunen har besluttet: Tilbuddet bliver ændret. 8 timer om ugen.",
+    ]:
+        assert expected in page, expected
