@@ -13,7 +13,7 @@ from portal.auth.principal import requires
 from portal.citizen import today_in_denmark
 from portal.concerns.forms import CHOICES, OTHER_TEXT_LIMIT, STEPS
 from portal.db import get_session
-from portal.domain.concerns import ConcernStatus, TransitionRefused, can_concern
+from portal.domain.concerns import FINISHED, ConcernStatus, TransitionRefused, can_concern
 from portal.i18n import N_
 from portal.services import concerns, notices, offers
 
@@ -60,12 +60,16 @@ def _draft_or_redirect(concern):
 def index():
     today = today_in_denmark()
     lists = offers.offer_lists(get_session(), current_user, today)
+    mine = concerns.own_concerns(get_session(), current_user)
+    busy = {c.offer_id for c in mine if c.status not in FINISHED}
     eligible = [
-        o for o in (*lists.upcoming, *lists.current) if can_concern(o.status, o.end_date, today)
+        o
+        for o in (*lists.upcoming, *lists.current)
+        if can_concern(o.status, o.end_date, today) and o.id not in busy
     ]
     return render_template(
         "concerns/index.html",
-        concerns=concerns.own_concerns(get_session(), current_user),
+        concerns=mine,
         eligible=eligible,
     )
 
@@ -82,6 +86,8 @@ def start():
         return render_template("concerns/not_possible.html"), 409
     if concern is None:
         abort(404)
+    if concern.status is not ConcernStatus.DRAFT:  # already sent: add to it there
+        return redirect(url_for("concerns.detail", concern_id=concern.id))
     step = min(concern.steps_done + 1, len(STEPS))
     return redirect(url_for("concerns.step", concern_id=concern.id, number=step))
 

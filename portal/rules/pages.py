@@ -110,8 +110,8 @@ PAGES: tuple[RulesPage, ...] = (
                         "sygdom eller sociale problemer."
                     ),
                     N_(
-                        "Kommunen starter kun et forløb, hvis der er en chance for, at du kan komme "
-                        "til at arbejde."
+                        "Kommunen starter kun et forløb, hvis der er en chance for, at du kan blive "
+                        "bedre til at arbejde."
                     ),
                 ),
             ),
@@ -339,7 +339,7 @@ PAGES: tuple[RulesPage, ...] = (
                 N_("Sådan klager du"),
                 numbered=True,
                 items=(
-                    N_("Du klager til kommunen inden for 4 uger. Du kan skrive eller ringe."),
+                    N_("Du klager til kommunen inden for 4 uger."),
                     N_("Kommunen ser på sagen igen."),
                     N_("Er kommunen stadig uenig med dig, sender den klagen til Ankestyrelsen."),
                 ),

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal.auth.principal import Principal
 from portal.db import utcnow
 from portal.domain.concerns import (
+    OPEN,
     ConcernAction,
     ConcernStatus,
     Decision,
@@ -120,14 +121,18 @@ def _event(
 
 
 def start(db: Session, principal: Principal, offer_id: int, today: date) -> Concern | None:
-    """The draft for this offer — resumed if one exists, else a new one. None: not their offer."""
+    """The concern to continue for this offer: the open one or the draft if there is one (more
+    is added to an open concern, not sent twice), else a new draft. None: not their offer."""
     offer = own_offer(db, principal, offer_id)
     if offer is None:
         return None
     if not can_concern(offer.status, offer.end_date, today):
         raise ConcernNotAllowed
     existing = db.scalar(
-        _own(principal).where(Concern.offer_id == offer.id, Concern.status == ConcernStatus.DRAFT)
+        _own(principal)
+        .where(Concern.offer_id == offer.id, Concern.status.in_([ConcernStatus.DRAFT, *OPEN]))
+        .order_by(Concern.created_at.desc())
+        .limit(1)
     )
     if existing is not None:
         return existing

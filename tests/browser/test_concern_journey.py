@@ -12,8 +12,8 @@ from tests.browser.conftest import assert_accessible
 pytestmark = pytest.mark.browser
 
 
-def press_choice(page: Page, label: str) -> None:
-    page.get_by_label(label, exact=True).focus()
+def press_choice(page: Page, label: str, nth: int = 0) -> None:
+    page.get_by_label(label, exact=True).nth(nth).focus()
     page.keyboard.press("Space")
 
 
@@ -88,3 +88,53 @@ def test_a_concern_about_an_offer_not_yet_started(phone: Page, live_portal: str)
     phone.goto(f"{live_portal}/bekymringer/")
     expect(phone.get_by_role("heading", level=1)).to_have_text("Mine bekymringer")
     assert_accessible(phone)
+
+
+def test_a_started_offer_resumed_after_closing_the_browser_and_sent_twice(
+    browser, live_portal: str
+):
+    from tests.browser.conftest import PHONE
+
+    def new_phone():
+        return browser.new_context(viewport=PHONE, is_mobile=True, locale="da-DK")
+
+    first = new_phone()
+    page = first.new_page()
+    page.goto(f"{live_portal}/login")
+    page.get_by_role("button", name="Ali Prøvesen").click()
+    page.goto(f"{live_portal}/bekymringer/")
+    page.get_by_role("button", name="Skriv en bekymring om Lagerjob med løntilskud").click()
+    expect(page.get_by_label("Ja, tilbuddet er startet")).to_be_checked()
+    continue_with_enter(page)
+    press_choice(page, "Det er for hårdt for kroppen")
+    continue_with_enter(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dit helbred")
+    first.close()  # the browser is closed halfway
+
+    second = new_phone()
+    page = second.new_page()
+    page.goto(f"{live_portal}/login?next=/bekymringer/")
+    page.get_by_role("button", name="Ali Prøvesen").click()
+    expect(page.get_by_text("Kladde")).to_be_visible()
+    page.get_by_role("link", name="Lagerjob med løntilskud").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dit helbred")
+    type_into(page, "Hvad er vigtigt at vide om dit helbred?", "Ondt i skulderen.")
+    press_choice(page, "Nej")
+    press_choice(page, "Nej", nth=1)
+    continue_with_enter(page)
+    continue_with_enter(page)
+    press_choice(page, "Et møde, hvor vi ses")
+    type_into(page, "Dit telefonnummer", "30405060")
+    continue_with_enter(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Opsummering")
+    page.get_by_role("button", name="Send din bekymring").dblclick()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kvittering")
+    expect(page.get_by_text("sat i bero")).to_have_count(0)
+    page.go_back()
+    page.goto(f"{live_portal}/bekymringer/")
+    expect(page.get_by_role("link", name="Lagerjob med løntilskud", exact=True)).to_have_count(1)
+    expect(
+        page.get_by_role("button", name="Skriv en bekymring om Lagerjob med løntilskud")
+    ).to_have_count(0)
+    assert_accessible(page)
+    second.close()

@@ -219,3 +219,11 @@ def test_the_citizen_reads_the_whole_path_in_plain_danish(client, db, demo):
         "Kommunen har besluttet: Tilbuddet bliver ændret. 8 timer om ugen.",
     ]:
         assert expected in page, expected
+
+
+def test_starting_again_after_sending_leads_to_the_open_concern(db, demo):
+    mette, concern = sent(db, demo)
+    assert concerns.start(db, mette, offer(db, "demo-offer-mette-1").id, TODAY).id == concern.id
+    concerns.withdraw(db, mette, concern)
+    fresh = concerns.start(db, mette, offer(db, "demo-offer-mette-1").id, TODAY)
+    assert fresh.id != concern.id and fresh.status is S.DRAFT
