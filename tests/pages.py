@@ -63,3 +63,11 @@ def page_problems(html: str) -> list[str]:
 def assert_good_page(html: str) -> None:
     problems = page_problems(html)
     assert not problems, "page quality: " + "; ".join(problems)
+
+
+def text_of(response) -> str:
+    """The words a person reads on the page (tags removed, white space folded)."""
+    import re
+
+    html = response if isinstance(response, str) else response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

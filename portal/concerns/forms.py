@@ -81,21 +81,27 @@ def one_of(key: str, message):
     return check
 
 
-class StartedForm(FlaskForm):
-    offer_started = RadioField(
+def radios(key: str, missing_message) -> RadioField:
+    """One choice from ``CHOICES[key]``; the message says what to choose when none is."""
+    return RadioField(
         validate_choice=False,
-        validators=[
-            required(_l("Vælg, om tilbuddet er startet.")),
-            one_of("offer_started", _l("Vælg, om tilbuddet er startet.")),
-        ],
+        validators=[required(missing_message), one_of(key, _l("Vælg fra listen."))],
     )
+
+
+def checkboxes(key: str) -> SelectMultipleField:
+    """Any number of choices from ``CHOICES[key]``."""
+    return SelectMultipleField(
+        validate_choice=False, validators=[one_of(key, _l("Vælg fra listen."))]
+    )
+
+
+class StartedForm(FlaskForm):
+    offer_started = radios("offer_started", _l("Vælg, om tilbuddet er startet."))
 
 
 class WorriesForm(FlaskForm):
-    worries = SelectMultipleField(
-        validate_choice=False,
-        validators=[one_of("worries", _l("Vælg fra listen."))],
-    )
+    worries = checkboxes("worries")
     worry_text = TextAreaField(validators=[limit(WORRY_TEXT_LIMIT)])
 
     def validate(self, extra_validators=None) -> bool:
@@ -116,27 +122,14 @@ class HealthForm(FlaskForm):
             limit(HEALTH_TEXT_LIMIT),
         ]
     )
-    doctor_knows = RadioField(
-        validate_choice=False,
-        validators=[
-            required(_l("Vælg, om din egen læge kender til det.")),
-            one_of("doctor_knows", _l("Vælg fra listen.")),
-        ],
-    )
-    may_contact_doctor = RadioField(
-        validate_choice=False,
-        validators=[
-            required(_l("Vælg, om sundhedskoordinatoren må kontakte din læge.")),
-            one_of("may_contact_doctor", _l("Vælg fra listen.")),
-        ],
+    doctor_knows = radios("doctor_knows", _l("Vælg, om din egen læge kender til det."))
+    may_contact_doctor = radios(
+        "may_contact_doctor", _l("Vælg, om sundhedskoordinatoren må kontakte din læge.")
     )
 
 
 class HelpsForm(FlaskForm):
-    helps = SelectMultipleField(
-        validate_choice=False,
-        validators=[one_of("helps", _l("Vælg fra listen."))],
-    )
+    helps = checkboxes("helps")
     helps_text = TextAreaField(validators=[limit(OTHER_TEXT_LIMIT)])
 
 
@@ -145,13 +138,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class MeetingForm(FlaskForm):
-    meeting_form = RadioField(
-        validate_choice=False,
-        validators=[
-            required(_l("Vælg, hvordan du vil holde samtalen.")),
-            one_of("meeting_form", _l("Vælg fra listen.")),
-        ],
-    )
+    meeting_form = radios("meeting_form", _l("Vælg, hvordan du vil holde samtalen."))
     unavailable = TextAreaField(validators=[limit(SHORT_TEXT_LIMIT)])
     companion = StringField(validators=[limit(100)])
     interpreter = StringField(validators=[limit(50)])

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from portal.models import Concern, Offer, OfferStatus
 from tests.conftest import callback_path, csrf_token, idp_login_url, login, pick_persona
+from tests.pages import text_of
 
 STEPS = {
     1: {"offer_started": "no"},
@@ -32,10 +33,6 @@ STEPS = {
         "email": "mette@example.dk",
     },
 }
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 def offer_id(db, external_id="demo-offer-mette-1") -> int:

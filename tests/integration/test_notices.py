@@ -16,7 +16,8 @@ from portal.models import Concern, Notice, OutboxMessage
 from portal.services import concerns, outbox
 from portal.services.concerns import Actor
 from tests.conftest import login
-from tests.integration.test_concern_journey import fill_all, text_of
+from tests.integration.test_concern_journey import fill_all
+from tests.pages import text_of
 
 CASEWORKER = Actor("caseworker", "caseworker:1")
 

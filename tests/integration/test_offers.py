@@ -13,16 +13,13 @@ from sqlalchemy import delete, select, update
 
 from portal.models import Forloeb, Offer, OfferKind, OfferStatus
 from tests.conftest import TODAY, csrf_token, login
+from tests.pages import text_of
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
 def offer_id(db, external_id: str) -> int:
     return db.scalar(select(Offer.id).where(Offer.external_id == external_id))
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 def test_offers_are_grouped_upcoming_current_past(client, db, demo):

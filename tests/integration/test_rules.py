@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from portal.rules.pages import PAGES
 from tests.conftest import login
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+from tests.pages import text_of
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
