@@ -32,7 +32,7 @@ from portal.domain.concerns import (
     reference_number,
     right_applies,
 )
-from portal.models import Concern, ConcernEvent, Forloeb, Offer, OfferStatus
+from portal.models import AuditEvent, Concern, ConcernEvent, Forloeb, Offer, OfferStatus
 from portal.services import notices
 from portal.services.offers import own_offer
 
@@ -273,6 +273,19 @@ def transition(
     if action in (ConcernAction.DECIDE, ConcernAction.WITHDRAW):
         _release_hold(db, concern)
     _event(db, concern, str(action), actor, **details)
+    if actor.role != "citizen":
+        # Someone other than the citizen handled their health data: it goes in the access log
+        # in the same transaction (domain.md §8).
+        db.add(
+            AuditEvent(
+                occurred_at=utcnow(),
+                actor_role=actor.role,
+                actor_ref=actor.ref,
+                subject_citizen_id=concern.citizen_id,
+                action=f"concern.{action}",
+                purpose="Behandling af bekymring om et tilbud",
+            )
+        )
     try:
         db.commit()
     except StaleDataError as error:

@@ -227,3 +227,19 @@ def test_starting_again_after_sending_leads_to_the_open_concern(db, demo):
     concerns.withdraw(db, mette, concern)
     fresh = concerns.start(db, mette, offer(db, "demo-offer-mette-1").id, TODAY)
     assert fresh.id != concern.id and fresh.status is S.DRAFT
+
+
+def test_a_caseworkers_steps_are_in_the_access_log_and_the_citizens_are_not(db, demo):
+    from portal.models import AuditEvent
+
+    mette, concern = sent(db, demo)
+    concerns.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)
+    concerns.withdraw(db, mette, concern)
+    (event,) = db.scalars(select(AuditEvent)).all()
+    assert (event.actor_role, event.actor_ref, event.action) == (
+        "caseworker",
+        "caseworker:1",
+        "concern.acknowledge",
+    )
+    assert event.subject_citizen_id == concern.citizen_id
+    assert event.purpose == "Behandling af bekymring om et tilbud"
