@@ -35,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
             "text/html",
             "text/css",
             "application/javascript",
+            "text/javascript",
             "application/json",
             "image/svg+xml",
             "text/calendar",

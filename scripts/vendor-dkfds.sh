@@ -16,6 +16,14 @@ cp -r "$src/dist/img/svg-icons" "$src/dist/img/all-svg-icons.svg" "$src/dist/img
 for format in woff2 woff; do
   cp -r "$src/dist/fonts/IBMPlexSans/complete/$format" "$dst/fonts/IBMPlexSans/complete/"
 done
+# Subsets by script (the page fetches only what its text needs; see static/css/portal.css).
+mkdir -p "$dst/fonts/IBMPlexSans/split/woff2"
+for weight in Regular SemiBold Bold; do
+  for subset in Latin1 Latin2; do
+    cp "$src/dist/fonts/IBMPlexSans/split/woff2/IBMPlexSans-$weight-$subset.woff2" \
+       "$dst/fonts/IBMPlexSans/split/woff2/"
+  done
+done
 cp "$src/dist/LICENSE.md" "$dst/LICENSE.md"
 echo "$version" > "$dst/VERSION"
 echo "Vendored DKFDS $version into $dst"
