@@ -70,9 +70,10 @@ def overview():
 @requires("citizen")
 def offer_list():
     today = today_in_denmark()
-    data = citizens.overview(get_session(), current_user, today)
-    lists = offers.offer_lists(get_session(), current_user, today)
-    return render_template("citizen/offers.html", lists=lists, overview=data, today=today)
+    db = get_session()
+    lists = offers.offer_lists(db, current_user, today)
+    caseworker = None if lists else citizens.coordinating_caseworker(db, current_user)
+    return render_template("citizen/offers.html", lists=lists, caseworker=caseworker, today=today)
 
 
 def _own_offer_or_404(offer_id: int):

@@ -13,9 +13,9 @@ from portal.auth.principal import requires
 from portal.citizen import today_in_denmark
 from portal.concerns.forms import CHOICES, OTHER_TEXT_LIMIT, STEPS
 from portal.db import get_session
-from portal.domain.concerns import FINISHED, ConcernStatus, TransitionRefused, can_concern
+from portal.domain.concerns import ConcernStatus, TransitionRefused
 from portal.i18n import N_
-from portal.services import concerns, notices, offers
+from portal.services import concerns, notices
 
 log = logging.getLogger(__name__)
 bp = Blueprint("concerns", __name__, url_prefix="/bekymringer")
@@ -58,19 +58,11 @@ def _draft_or_redirect(concern):
 @bp.get("/")
 @requires("citizen")
 def index():
-    today = today_in_denmark()
-    lists = offers.offer_lists(get_session(), current_user, today)
-    mine = concerns.own_concerns(get_session(), current_user)
-    busy = {c.offer_id for c in mine if c.status not in FINISHED}
-    eligible = [
-        o
-        for o in (*lists.upcoming, *lists.current)
-        if can_concern(o.status, o.end_date, today) and o.id not in busy
-    ]
+    db = get_session()
     return render_template(
         "concerns/index.html",
-        concerns=mine,
-        eligible=eligible,
+        concerns=concerns.own_concerns(db, current_user),
+        eligible=concerns.offers_open_for_concern(db, current_user, today_in_denmark()),
     )
 
 

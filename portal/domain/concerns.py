@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from portal.domain.offers import is_employment_oriented
+from portal.domain.offers import is_employment_oriented, is_over
 
 
 class ConcernStatus(enum.StrEnum):
@@ -117,9 +117,7 @@ def puts_offer_on_hold(applies: bool, started_when_sent: bool) -> bool:
 
 def can_concern(offer_status: str, offer_end: date | None, today: date) -> bool:
     """Only current and upcoming offers can be the subject of a concern."""
-    if str(offer_status) in ("ended", "cancelled"):
-        return False
-    return offer_end is None or offer_end >= today
+    return not is_over(offer_status, offer_end, today)
 
 
 def reference_number(concern_id: int, year: int) -> str:

@@ -18,9 +18,14 @@ def is_employment_oriented(kind: str) -> bool:
     return str(kind) in EMPLOYMENT_ORIENTED_KINDS
 
 
+def is_over(status: str, end: date | None, today: date) -> bool:
+    """Ended, cancelled, or past its last day."""
+    return str(status) in ("ended", "cancelled") or (end is not None and end < today)
+
+
 def phase(start: date, end: date | None, status: str, today: date) -> str:
     """'upcoming', 'current' or 'past', as the citizen would put it."""
-    if str(status) in ("ended", "cancelled") or (end is not None and end < today):
+    if is_over(status, end, today):
         return "past"
     if start > today:
         return "upcoming"

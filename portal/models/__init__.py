@@ -2,12 +2,20 @@
 
 from portal.models.audit import AuditEvent
 from portal.models.concern import Concern, ConcernEvent
-from portal.models.forloeb import Forloeb, ForloebStatus, Offer, OfferKind, OfferStatus
+from portal.models.forloeb import (
+    OPEN_OFFER_STATUSES,
+    Forloeb,
+    ForloebStatus,
+    Offer,
+    OfferKind,
+    OfferStatus,
+)
 from portal.models.login_session import LoginSession
 from portal.models.notice import Notice, OutboxMessage
 from portal.models.people import Caseworker, Citizen, Municipality
 
 __all__ = [
+    "OPEN_OFFER_STATUSES",
     "AuditEvent",
     "Caseworker",
     "Citizen",

@@ -53,6 +53,10 @@ class OfferStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+# Offers still to come or going on: the ones a citizen plans around.
+OPEN_OFFER_STATUSES = (OfferStatus.PLANNED, OfferStatus.ACTIVE, OfferStatus.ON_HOLD)
+
+
 class Forloeb(Base):
     __tablename__ = "forloeb"
 

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal.domain.offers import first_session, weekdays_of
-from portal.models import Citizen, Forloeb, Offer, OfferStatus
+from portal.models import OPEN_OFFER_STATUSES, Citizen, Forloeb, Offer
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 FEED_SALT = "calendar-feed"
@@ -62,7 +62,7 @@ def feed_offers(db: Session, citizen_id: int, today: date) -> list[Offer]:
             .join(Forloeb, Offer.forloeb_id == Forloeb.id)
             .where(
                 Forloeb.citizen_id == citizen_id,
-                Offer.status.in_([OfferStatus.PLANNED, OfferStatus.ACTIVE, OfferStatus.ON_HOLD]),
+                Offer.status.in_(OPEN_OFFER_STATUSES),
                 (Offer.end_date.is_(None)) | (Offer.end_date >= today),
             )
             .order_by(Offer.start_date)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 from portal.auth.principal import Principal
 from portal.domain.forloeb import Progress, progress
 from portal.domain.offers import is_employment_oriented
-from portal.models import Citizen, Forloeb, Municipality, Offer, OfferStatus
+from portal.models import OPEN_OFFER_STATUSES, Caseworker, Citizen, Forloeb, Municipality, Offer
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def _next_offer(db: Session, forloeb_id: int, today: date) -> Offer | None:
     """What comes next: the soonest offer not yet started, else the one going on now."""
     open_offers = select(Offer).where(
         Offer.forloeb_id == forloeb_id,
-        Offer.status.in_([OfferStatus.PLANNED, OfferStatus.ACTIVE, OfferStatus.ON_HOLD]),
+        Offer.status.in_(OPEN_OFFER_STATUSES),
     )
     upcoming = db.scalar(
         open_offers.where(Offer.start_date > today).order_by(Offer.start_date).limit(1)
@@ -38,6 +38,19 @@ def _next_offer(db: Session, forloeb_id: int, today: date) -> Offer | None:
     return db.scalar(
         open_offers.where(or_(Offer.end_date.is_(None), Offer.end_date >= today))
         .order_by(Offer.start_date.desc())
+        .limit(1)
+    )
+
+
+def coordinating_caseworker(db: Session, principal: Principal) -> Caseworker | None:
+    """The caseworker of the citizen's latest forløb (one query)."""
+    if principal.citizen_id is None:
+        return None
+    return db.scalar(
+        select(Caseworker)
+        .join(Forloeb, Forloeb.caseworker_id == Caseworker.id)
+        .where(Forloeb.citizen_id == principal.citizen_id)
+        .order_by(Forloeb.start_date.desc())
         .limit(1)
     )
 

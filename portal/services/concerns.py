@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal.auth.principal import Principal
 from portal.db import utcnow
 from portal.domain.concerns import (
+    FINISHED,
     OPEN,
     ConcernAction,
     ConcernStatus,
@@ -34,7 +35,7 @@ from portal.domain.concerns import (
 )
 from portal.models import AuditEvent, Concern, ConcernEvent, Forloeb, Offer, OfferStatus
 from portal.services import notices
-from portal.services.offers import own_offer
+from portal.services.offers import offer_lists, own_offer
 
 # The steps a draft must have completed before it can be sent (see portal.concerns.steps).
 STEP_COUNT = 5
@@ -100,6 +101,14 @@ def own_concerns(db: Session, principal: Principal) -> list[Concern]:
             .order_by(Concern.created_at.desc(), Concern.id.desc())
         )
     )
+
+
+def offers_open_for_concern(db: Session, principal: Principal, today: date) -> list[Offer]:
+    """Current and upcoming offers without a draft or an open concern (starting one of those
+    would only resume it)."""
+    lists = offer_lists(db, principal, today)
+    busy = {c.offer_id for c in own_concerns(db, principal) if c.status not in FINISHED}
+    return [o for o in (*lists.upcoming, *lists.current) if o.id not in busy]
 
 
 def _event(
