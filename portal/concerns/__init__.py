@@ -7,13 +7,14 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth.principal import requires
 from portal.citizen import today_in_denmark
-from portal.concerns.forms import CHOICES, OTHER_TEXT_LIMIT, STEPS
+from portal.concerns.forms import CHOICES, STEPS, InformationForm
 from portal.db import get_session
-from portal.domain.concerns import ConcernStatus, TransitionRefused
+from portal.domain.concerns import OPEN, ConcernStatus, TransitionRefused
 from portal.i18n import N_
 from portal.services import concerns, notices
 
@@ -125,7 +126,6 @@ def step(concern_id: int, number: int):
         return_to=request.values.get("return_to"),
         not_saved=not_saved,
         today=today_in_denmark(),
-        other_limit=OTHER_TEXT_LIMIT,
     ), status
 
 
@@ -190,40 +190,33 @@ def detail(concern_id: int):
             else url_for("concerns.step", concern_id=concern.id, number=concern.steps_done + 1)
         )
     notices.mark_read(get_session(), current_user.citizen_id, concern.id)
+    return _detail(concern, InformationForm(formdata=None))
+
+
+def _detail(concern, form: InformationForm, status: int = 200):
     return render_template(
         "concerns/detail.html",
         concern=concern,
         choices=CHOICES,
-        limit=OTHER_TEXT_LIMIT,
-        error=None,
-        text="",
-    )
+        form=form,
+        is_open=concern.status in OPEN,
+    ), status
 
 
 @bp.post("/<int:concern_id>/tilfoej")
 @requires("citizen")
 def add_information(concern_id: int):
     concern = _concern_or_404(concern_id)
-    text = (request.form.get("information") or "").strip()
-    error = None
-    if not text:
-        error = "empty"
-    elif len(text) > OTHER_TEXT_LIMIT:
-        error = "too_long"
-    if error is None:
-        try:
-            concerns.add_information(get_session(), current_user, concern, text)
-        except TransitionRefused:
-            error = "closed"
-    if error is not None:
-        return render_template(
-            "concerns/detail.html",
-            concern=concern,
-            choices=CHOICES,
-            limit=OTHER_TEXT_LIMIT,
-            error=error,
-            text=text,
-        ), 400
+    form = InformationForm()
+    if not form.validate():
+        return _detail(concern, form, 400)
+    try:
+        concerns.add_information(
+            get_session(), current_user, concern, form.information.data.strip()
+        )
+    except TransitionRefused:
+        form.information.errors.append(_l("Bekymringen er afsluttet. Du kan ikke tilføje mere."))
+        return _detail(concern, form, 400)
     return redirect(url_for("concerns.detail", concern_id=concern.id, added=1))
 
 

@@ -52,15 +52,24 @@ CHOICES = {
 }
 
 
-def limit(maximum: int):
-    def check(_form, field):
-        length = len(field.data or "")
-        if length > maximum:
-            raise ValidationError(
-                _l("Du kan højst skrive %(max)s tegn. Du har skrevet %(n)s.", max=maximum, n=length)
-            )
+class limit:
+    """At most ``maximum`` characters. The limit is also a field flag (``field.flags.maxlength``),
+    so the page states the same number the check uses."""
 
-    return check
+    def __init__(self, maximum: int):
+        self.maximum = maximum
+        self.field_flags = {"maxlength": maximum}
+
+    def __call__(self, _form, field):
+        length = len(field.data or "")
+        if length > self.maximum:
+            raise ValidationError(
+                _l(
+                    "Du kan højst skrive %(max)s tegn. Du har skrevet %(n)s.",
+                    max=self.maximum,
+                    n=length,
+                )
+            )
 
 
 def required(message):
@@ -152,6 +161,14 @@ class MeetingForm(FlaskForm):
     def validate_email(self, field):
         if field.data and not EMAIL.match(field.data.strip()):
             raise ValidationError(_l("Skriv en e-mailadresse som navn@eksempel.dk."))
+
+
+class InformationForm(FlaskForm):
+    """'Tilføj noget': more information for a sent concern (the answers stay as they were)."""
+
+    information = TextAreaField(
+        validators=[required(_l("Skriv det, du vil tilføje.")), limit(OTHER_TEXT_LIMIT)]
+    )
 
 
 STEPS = (
