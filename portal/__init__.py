@@ -28,7 +28,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(config.load())
     app.config.update(overrides or {})
     app.config.update(
-        SESSION_COOKIE_NAME="portal_session",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the server-side session
         MAX_CONTENT_LENGTH=1024 * 1024,
         COMPRESS_MIMETYPES=[

@@ -7,7 +7,7 @@ Europe/Copenhagen in long form ("mandag den 2. marts 2026").
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_timedelta
@@ -90,8 +90,6 @@ def number(value) -> str:
 
 def relative_days(days: int) -> str:
     """'om 3 dage' / 'in 3 days', 'for 2 uger siden' / '2 weeks ago'."""
-    from datetime import timedelta
-
     return format_timedelta(
         timedelta(days=days), add_direction=True, threshold=1.5, locale=current_language()
     )
@@ -99,8 +97,6 @@ def relative_days(days: int) -> str:
 
 def duration_days(days: int) -> str:
     """'3 måneder' / '3 months' without direction."""
-    from datetime import timedelta
-
     return format_timedelta(timedelta(days=days), threshold=1.5, locale=current_language())
 
 

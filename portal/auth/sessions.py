@@ -136,13 +136,7 @@ class DatabaseSessionInterface(SessionInterface):
                 if session.record_id:
                     db.execute(delete(LoginSession).where(LoginSession.id == session.record_id))
                     db.commit()
-                response.delete_cookie(
-                    COOKIE_NAME,
-                    **{
-                        k: cookie_options[k]
-                        for k in ("domain", "path", "secure", "samesite", "httponly")
-                    },
-                )
+                response.delete_cookie(COOKIE_NAME, **cookie_options)
                 return
             if session.record_id and session.rotate_requested:
                 db.execute(delete(LoginSession).where(LoginSession.id == session.record_id))

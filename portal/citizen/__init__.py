@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -50,8 +51,6 @@ def _offer_url(offer) -> str:
 
 
 def _host() -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
 
 

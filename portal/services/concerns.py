@@ -203,6 +203,9 @@ def submit(db: Session, principal: Principal, concern: Concern) -> Concern:
         raise NotReady(concern.steps_done + 1)
     now = utcnow()
     started = concern.answers.get("offer_started") == "yes"
+    offer = db.get(Offer, concern.offer_id)
+    on_hold = puts_offer_on_hold(concern.right_applies, started)
+    hold = on_hold and offer.status is not OfferStatus.ON_HOLD
     # Only one request can move the row out of draft; a repeat finds it already sent.
     moved = db.execute(
         update(Concern)
@@ -213,6 +216,7 @@ def submit(db: Session, principal: Principal, concern: Concern) -> Concern:
             updated_at=now,
             offer_started_when_sent=started,
             reference=reference_number(concern.id, now.year),
+            held_offer_status=str(offer.status) if hold else None,
             version=Concern.version + 1,
         )
         .execution_options(synchronize_session=False)
@@ -220,15 +224,7 @@ def submit(db: Session, principal: Principal, concern: Concern) -> Concern:
     if moved != 1:  # sent already, by another request: nothing was written here
         db.refresh(concern)
         return concern
-    offer = db.get(Offer, concern.offer_id)
-    on_hold = puts_offer_on_hold(concern.right_applies, started)
-    if on_hold and offer.status is not OfferStatus.ON_HOLD:
-        db.execute(
-            update(Concern)
-            .where(Concern.id == concern.id)
-            .values(held_offer_status=str(offer.status))
-            .execution_options(synchronize_session=False)
-        )
+    if hold:
         offer.status = OfferStatus.ON_HOLD
     _event(db, concern, "submitted", Actor.citizen(principal), on_hold=on_hold)
     try:

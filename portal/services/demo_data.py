@@ -9,7 +9,7 @@ a day and month that make it easy to recognise as test data, and every record is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 
 def N_(text: str) -> str:
@@ -133,7 +133,6 @@ LEGAL_BASIS = "Ressourceforløb efter lov om en aktiv beskæftigelsesindsats kap
 
 def personas(today: date) -> tuple[Persona, ...]:
     """The personas, with offer dates placed relative to ``today`` so the demo never goes stale."""
-    from datetime import timedelta
 
     def days(n: int) -> date:
         return today + timedelta(days=n)

@@ -46,22 +46,19 @@ WITHOUT_RIGHT = {
 ALL_PAIRS = [(status, action) for status in S for action in A]
 
 
+@pytest.mark.parametrize(
+    ("applies", "table"),
+    [(True, WITH_RIGHT), (False, WITHOUT_RIGHT)],
+    ids=["with the right", "without the right"],
+)
 @pytest.mark.parametrize(("status", "action"), ALL_PAIRS)
-def test_every_transition_with_the_right(status, action):
-    if (status, action) in WITH_RIGHT:
-        assert next_status(status, action, right_applies=True) is WITH_RIGHT[(status, action)]
+def test_every_transition(status, action, applies, table):
+    """Each (status, action) pair in the table moves to its status; every other is refused."""
+    if (status, action) in table:
+        assert next_status(status, action, right_applies=applies) is table[(status, action)]
     else:
         with pytest.raises(TransitionRefused):
-            next_status(status, action, right_applies=True)
-
-
-@pytest.mark.parametrize(("status", "action"), ALL_PAIRS)
-def test_every_transition_without_the_right(status, action):
-    if (status, action) in WITHOUT_RIGHT:
-        assert next_status(status, action, right_applies=False) is WITHOUT_RIGHT[(status, action)]
-    else:
-        with pytest.raises(TransitionRefused):
-            next_status(status, action, right_applies=False)
+            next_status(status, action, right_applies=applies)
 
 
 def test_refusals_say_why():
