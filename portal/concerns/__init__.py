@@ -139,12 +139,17 @@ def summary(concern_id: int):
         return redirect(
             url_for("concerns.step", concern_id=concern.id, number=concern.steps_done + 1)
         )
+    return _summary(concern)
+
+
+def _summary(concern, not_sent: bool = False):
     return render_template(
         "concerns/summary.html",
         concern=concern,
         choices=CHOICES,
         number=TOTAL_STEPS,
         total=TOTAL_STEPS,
+        not_sent=not_sent,
     )
 
 
@@ -158,15 +163,7 @@ def send(concern_id: int):
         return redirect(url_for("concerns.step", concern_id=concern.id, number=not_ready.step))
     except concerns.NotSaved:
         log.exception("sending a concern failed")
-        concern = _concern_or_404(concern_id)
-        return render_template(
-            "concerns/summary.html",
-            concern=concern,
-            choices=CHOICES,
-            number=TOTAL_STEPS,
-            total=TOTAL_STEPS,
-            not_sent=True,
-        ), 503
+        return _summary(_concern_or_404(concern_id), not_sent=True), 503
     return redirect(url_for("concerns.receipt", concern_id=concern.id))
 
 
