@@ -23,7 +23,6 @@ from portal.citizen import texts
 from portal.db import get_session
 from portal.domain.offers import is_employment_oriented, phase
 from portal.i18n import TIMEZONE
-from portal.models import Citizen
 from portal.services import calendar, citizens, notices, offers
 
 bp = Blueprint("citizen", __name__)
@@ -113,12 +112,11 @@ def offer_ics(offer_id: int):
 @bp.get("/kalender")
 @requires("citizen")
 def calendar_feed_page():
-    citizen = (
-        get_session().get(Citizen, current_user.citizen_id) if current_user.citizen_id else None
+    token = calendar.own_feed_token(
+        get_session(), current_app.config["SECRET_KEY"], current_user.citizen_id
     )
-    if citizen is None:
+    if token is None:
         abort(404)
-    token = calendar.feed_token(current_app.config["SECRET_KEY"], citizen)
     feed_url = f"{current_app.config['BASE_URL']}{url_for('citizen.calendar_feed', token=token)}"
     return render_template(
         "citizen/calendar.html", feed_url=feed_url, renewed=request.args.get("renewed") == "1"

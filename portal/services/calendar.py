@@ -33,6 +33,12 @@ def feed_token(secret: str, citizen: Citizen) -> str:
     return _serializer(secret).dumps([citizen.id, citizen.calendar_feed_version])
 
 
+def own_feed_token(db: Session, secret: str, citizen_id: int | None) -> str | None:
+    """The citizen's current feed token; None for a person the portal has no case data on."""
+    citizen = db.get(Citizen, citizen_id) if citizen_id is not None else None
+    return feed_token(secret, citizen) if citizen is not None else None
+
+
 def citizen_for_feed(db: Session, secret: str, token: str) -> Citizen | None:
     """The citizen whose valid, unrevoked feed token this is; None for anything else."""
     try:

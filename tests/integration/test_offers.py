@@ -95,6 +95,7 @@ def test_a_person_without_case_data_has_no_offers(client, db, demo):
     login(client, "peter")
     assert client.get(f"/tilbud/{offer_id(db, 'demo-offer-mette-1')}").status_code == 404
     assert "Du har ikke fået nogen tilbud endnu" in text_of(client.get("/tilbud"))
+    assert client.get("/kalender").status_code == 404, "no case data, no calendar feed"
 
 
 def test_an_offer_on_hold_says_so_and_what_it_means(client, db, demo):
