@@ -15,6 +15,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.auth import bp as auth_bp
     from portal.auth import oidc, principal
     from portal.auth.sessions import DatabaseSessionInterface
+    from portal.casework import bp as casework_bp
     from portal.citizen import bp as citizen_bp
     from portal.concerns import bp as concerns_bp
     from portal.public import bp as public_bp
@@ -59,6 +60,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(citizen_bp)
     app.register_blueprint(concerns_bp)
+    app.register_blueprint(casework_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(rules_bp)
     return app

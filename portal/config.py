@@ -47,6 +47,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_OIDC_CLAIMS_PROFILE", "signaturgruppen", "signaturgruppen|criipto|nemlogin"),
     Setting("PORTAL_OIDC_SCOPES", None, "scopes to ask for; default depends on the claims profile"),
     Setting("PORTAL_OIDC_MAX_AGE", None, "seconds; demand a recent login"),
+    Setting(
+        "PORTAL_CASEWORKER_OIDC_ISSUER",
+        "http://localhost:8001/erhverv",
+        "caseworker OpenID Provider (MitID Erhverv)",
+    ),
+    Setting("PORTAL_CASEWORKER_OIDC_CLIENT_ID", "portal-caseworker", "client id there"),
+    Setting("PORTAL_CASEWORKER_OIDC_CLIENT_SECRET", "test-idp-secret-caseworker", "secret there"),
+    Setting("PORTAL_CASEWORKER_OIDC_SCOPES", "openid nemlogin", "scopes to ask for there"),
+    Setting("PORTAL_CASEWORKER_OIDC_MAX_AGE", None, "seconds; demand a recent login"),
+    Setting("PORTAL_SERVICE_GOAL_ACKNOWLEDGE_DAYS", "2", "working days to acknowledge a concern"),
+    Setting("PORTAL_SERVICE_GOAL_MEETING_DAYS", "10", "working days to book the meeting"),
+    Setting("PORTAL_EXPORT_TOKEN", None, "bearer token of the concern export API; unset = off"),
     Setting("PORTAL_TESTIDP_ENABLED", None, "1 = run the test IdP (not in production)"),
     Setting("PORTAL_TESTIDP_PORT", "8001", "port of the built-in test IdP under make run"),
     Setting("PORTAL_PORT", "8000", "port of the portal under make run"),
@@ -116,6 +128,13 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
             problems.append("PORTAL_IMPORT_TOKEN must be at least 32 characters.")
         if not environ.get("PORTAL_OIDC_CLIENT_SECRET"):
             problems.append("PORTAL_OIDC_CLIENT_SECRET is missing.")
+        if urlsplit(raw["PORTAL_CASEWORKER_OIDC_ISSUER"] or "").scheme != "https":
+            problems.append("PORTAL_CASEWORKER_OIDC_ISSUER must start with https:// in production.")
+        if not environ.get("PORTAL_CASEWORKER_OIDC_CLIENT_SECRET"):
+            problems.append("PORTAL_CASEWORKER_OIDC_CLIENT_SECRET is missing.")
+        export_token = raw["PORTAL_EXPORT_TOKEN"]
+        if export_token is not None and len(export_token) < 32:
+            problems.append("PORTAL_EXPORT_TOKEN must be at least 32 characters.")
     if problems:
         raise ConfigError("The portal will not start:\n- " + "\n- ".join(problems))
 
@@ -128,6 +147,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
 
     database_url = raw["PORTAL_DATABASE_URL"] or f"sqlite:///{INSTANCE_DIR / 'portal.db'}"
     max_age = raw["PORTAL_OIDC_MAX_AGE"]
+    caseworker_max_age = raw["PORTAL_CASEWORKER_OIDC_MAX_AGE"]
     return {
         "PORTAL_ENV": env,
         "TESTING": env == "test",
@@ -142,6 +162,11 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "PORT": _number(raw, "PORTAL_PORT"),
         "HTTP_TIMEOUT": _number(raw, "PORTAL_HTTP_TIMEOUT", float),
         "IMPORT_TOKEN": raw["PORTAL_IMPORT_TOKEN"],
+        "EXPORT_TOKEN": raw["PORTAL_EXPORT_TOKEN"],
+        "SERVICE_GOALS": {
+            "acknowledge_days": _number(raw, "PORTAL_SERVICE_GOAL_ACKNOWLEDGE_DAYS"),
+            "meeting_days": _number(raw, "PORTAL_SERVICE_GOAL_MEETING_DAYS"),
+        },
         "SMTP": {
             "host": raw["PORTAL_SMTP_HOST"],
             "port": _number(raw, "PORTAL_SMTP_PORT"),
@@ -158,6 +183,16 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
                 "claims_profile": profile,
                 "scopes": raw["PORTAL_OIDC_SCOPES"] or DEFAULT_SCOPES[profile],
                 "max_age": _number(raw, "PORTAL_OIDC_MAX_AGE") if max_age else None,
+            },
+            "caseworker": {
+                "issuer": (raw["PORTAL_CASEWORKER_OIDC_ISSUER"] or "").rstrip("/"),
+                "client_id": raw["PORTAL_CASEWORKER_OIDC_CLIENT_ID"],
+                "client_secret": raw["PORTAL_CASEWORKER_OIDC_CLIENT_SECRET"],
+                "claims_profile": "mitid_erhverv",
+                "scopes": raw["PORTAL_CASEWORKER_OIDC_SCOPES"],
+                "max_age": (
+                    _number(raw, "PORTAL_CASEWORKER_OIDC_MAX_AGE") if caseworker_max_age else None
+                ),
             },
         },
     }

@@ -19,7 +19,7 @@ from werkzeug.serving import run_simple
 
 from portal import config, create_app
 from portal.citizen import today_in_denmark
-from portal.services.demo_data import personas
+from portal.services.demo_data import personas, work_personas
 
 
 def _wait_for(url: str, seconds: float = 15) -> bool:
@@ -78,6 +78,9 @@ def main() -> None:
             print(f"Test IdP: {issuer} (a test login, not MitID)\nTest persons:")
             for persona in personas(today_in_denmark()):
                 print(f"  - {persona.name}: {persona.description}")
+            print(f"Caseworkers: {base}/sagsbehandler/ (test MitID Erhverv)")
+            for worker in work_personas():
+                print(f"  - {worker.name}: {worker.description}")
         else:
             print(f"OpenID Provider: {issuer}")
         print("Stop with Ctrl-C.\n", flush=True)

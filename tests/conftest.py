@@ -27,7 +27,7 @@ from werkzeug.serving import make_server
 
 from portal import create_app
 from portal import db as database
-from portal.services.demo_data import personas
+from portal.services.demo_data import personas, work_personas
 from portal.services.demo_seed import seed_demo
 from portal.testidp import create_app as create_idp
 from portal.testidp.provider import Client, Provider
@@ -36,6 +36,8 @@ from tests.pages import assert_good_page
 PORTAL_BASE = "http://localhost"
 CPR_KEY = "test-cpr-key-0123456789abcdef0123456789"
 CLIENT_SECRET = "test-client-secret"
+WORK_CLIENT_SECRET = "test-work-client-secret"
+EXPORT_TOKEN = "test-export-token-0123456789abcdef0123"
 TODAY = date.today()
 
 
@@ -90,24 +92,39 @@ class IdP:
     url: str
     provider: Provider
     client: Client
+    path_prefix: str = ""
 
     def allow_portal(self, base_url: str) -> None:
-        self.client.redirect_uris += (f"{base_url}/auth/callback",)
-        self.client.post_logout_redirect_uris += (f"{base_url}/logget-af",)
+        self.client.redirect_uris += (f"{base_url}{self.path_prefix}/auth/callback",)
+        self.client.post_logout_redirect_uris += (f"{base_url}{self.path_prefix}/logget-af",)
 
 
-@pytest.fixture(scope="session")
-def idp() -> Iterator[IdP]:
-    client = Client("portal-citizen", CLIENT_SECRET, (), ())
+def _live_idp(client: Client, people: tuple, path_prefix: str = "") -> tuple[LiveServer, IdP]:
     holder: dict = {}
 
     def app(environ, start_response):  # the issuer is only known once the port is
         return holder["app"](environ, start_response)
 
     server = LiveServer(app)
-    holder["app"] = create_idp(server.url, [client], personas(TODAY), environment="test")
-    live = IdP(server.url, holder["app"].extensions["testidp"], client)
+    holder["app"] = create_idp(server.url, [client], people, environment="test")
+    live = IdP(server.url, holder["app"].extensions["testidp"], client, path_prefix)
     live.allow_portal(PORTAL_BASE)
+    return server, live
+
+
+@pytest.fixture(scope="session")
+def idp() -> Iterator[IdP]:
+    """The citizen's MitID test issuer."""
+    server, live = _live_idp(Client("portal-citizen", CLIENT_SECRET, (), ()), personas(TODAY))
+    yield live
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def work_idp() -> Iterator[IdP]:
+    """The caseworker's MitID Erhverv test issuer: another server, keys, clients, personas."""
+    client = Client("portal-caseworker", WORK_CLIENT_SECRET, (), ())
+    server, live = _live_idp(client, work_personas(), "/sagsbehandler")
     yield live
     server.stop()
 
@@ -115,8 +132,9 @@ def idp() -> Iterator[IdP]:
 @pytest.fixture(autouse=True)
 def _idp_behaves(request) -> Iterator[None]:
     yield
-    if "idp" in request.fixturenames:
-        request.getfixturevalue("idp").provider.behave()
+    for name in ("idp", "work_idp"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name).provider.behave()
 
 
 # -- the portal ------------------------------------------------------------------------------
@@ -134,7 +152,9 @@ class CheckedClient(FlaskClient):
         return response
 
 
-def portal_settings(database_url: str, idp_url: str, base_url: str = PORTAL_BASE) -> dict:
+def portal_settings(
+    database_url: str, idp_url: str, work_idp_url: str, base_url: str = PORTAL_BASE
+) -> dict:
     return {
         "PORTAL_ENV": "test",
         "TESTING": True,
@@ -151,13 +171,23 @@ def portal_settings(database_url: str, idp_url: str, base_url: str = PORTAL_BASE
                 "scopes": "openid mitid ssn",
                 "max_age": None,
             },
+            "caseworker": {
+                "issuer": work_idp_url,
+                "client_id": "portal-caseworker",
+                "client_secret": WORK_CLIENT_SECRET,
+                "claims_profile": "mitid_erhverv",
+                "scopes": "openid nemlogin",
+                "max_age": None,
+            },
         },
+        "SERVICE_GOALS": {"acknowledge_days": 2, "meeting_days": 10},
+        "EXPORT_TOKEN": EXPORT_TOKEN,
     }
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str, idp: IdP) -> Flask:
-    portal = create_app(portal_settings(database_url, idp.url))
+def app(database_url: str, idp: IdP, work_idp: IdP) -> Flask:
+    portal = create_app(portal_settings(database_url, idp.url, work_idp.url))
     portal.test_client_class = CheckedClient
     return portal
 
@@ -251,6 +281,12 @@ def callback_path(callback_url: str) -> str:
 
 def login(client: FlaskClient, persona: str = "mette"):
     callback = pick_persona(idp_login_url(client), persona)
+    return client.get(callback_path(callback))
+
+
+def caseworker_login(client: FlaskClient, persona: str = "lone"):
+    """Log in at the MitID Erhverv test issuer; returns the portal's answer to the callback."""
+    callback = pick_persona(idp_login_url(client, "/sagsbehandler/login"), persona)
     return client.get(callback_path(callback))
 
 

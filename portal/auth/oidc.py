@@ -13,6 +13,9 @@ and ``iss`` of the ID token. On top of that, as design.md §3 requires:
 - ``auth_time`` must be within ``max_age`` when we asked for it;
 - userinfo's ``sub`` must equal the ID token's ``sub`` (OIDC Core §5.3.4).
 
+Two audiences use it: citizens (MitID, the citizen issuer) and caseworkers (MitID Erhverv, a
+separate client at a separate issuer). Roles are only ever read from the caseworker issuer.
+
 Every refusal raises ``LoginRefused`` with a short reason code that is safe to log: no token,
 no claim value and no personal data ever goes into the log.
 """
@@ -34,7 +37,9 @@ from portal.domain.identity import (
     CLAIMS_PROFILES,
     MINIMUM_LEVEL,
     Identity,
+    WorkIdentity,
     extract_identity,
+    extract_work_identity,
 )
 
 log = logging.getLogger(__name__)
@@ -60,7 +65,7 @@ class LoginRefused(Exception):
 
 @dataclass(frozen=True)
 class LoginResult:
-    identity: Identity
+    identity: Identity | WorkIdentity
     id_token: str
 
 
@@ -189,11 +194,17 @@ def complete_login(audience: str) -> LoginResult:
         if userinfo.get("sub") != claims.get("sub"):
             raise LoginRefused("userinfo_sub_mismatch")
 
-    identity = extract_identity(CLAIMS_PROFILES[settings["claims_profile"]], claims, userinfo)
+    identity: Identity | WorkIdentity
+    if audience == "caseworker":
+        identity = extract_work_identity(claims, userinfo)
+    else:
+        identity = extract_identity(CLAIMS_PROFILES[settings["claims_profile"]], claims, userinfo)
     if identity.level is None or identity.level < MINIMUM_LEVEL:
         raise LoginRefused("loa_too_low")
-    if audience == "citizen" and identity.cpr is None:
+    if isinstance(identity, Identity) and identity.cpr is None:
         raise LoginRefused("no_cpr")
+    if isinstance(identity, WorkIdentity) and (not identity.professional_id or not identity.cvr):
+        raise LoginRefused("no_professional_identity")
     return LoginResult(identity=identity, id_token=token["id_token"])
 
 

@@ -20,12 +20,17 @@ F = TypeVar("F", bound=Callable)
 
 @dataclass
 class Principal(UserMixin):
-    """A logged-in person. ``citizen_id`` is None for a person the portal has no case data on."""
+    """A logged-in person: a citizen (``citizen_id`` is None for a person the portal has no case
+    data on) or a caseworker of ``municipality_id`` (``caseworker_id`` when the case system
+    knows them as a koordinerende sagsbehandler). A caseworker principal exists only with the
+    role: a person without it is never logged in."""
 
     audience: str
     subject: str
     name: str
     citizen_id: int | None = None
+    municipality_id: int | None = None
+    caseworker_id: int | None = None
 
     def get_id(self) -> str:
         return f"{self.audience}:{self.subject}"
@@ -54,6 +59,11 @@ def requires(*roles: str) -> Callable[[F], F]:
         return view
 
     return mark
+
+
+def home_endpoint(principal: Principal) -> str:
+    """Where a logged-in person starts: the caseworker's queue or the citizen's front page."""
+    return "casework.queue" if principal.audience == "caseworker" else "citizen.overview"
 
 
 def remember(principal: Principal) -> None:
@@ -95,10 +105,13 @@ def guard_request() -> None:
     if not isinstance(access, frozenset):
         abort(404)  # an unmarked route is never served
     if not current_user.is_authenticated:
+        for_citizens = "citizen" in access
         if getattr(session, "ended_by_timeout", False):
             back = request.full_path.rstrip("?") if request.method == "GET" else None
-            return redirect(url_for("auth.logged_out", reason="timeout", next=back))
-        return redirect(url_for("public.start", next=request.full_path.rstrip("?")))
+            logged_out = "auth.logged_out" if for_citizens else "auth.caseworker_logged_out"
+            return redirect(url_for(logged_out, reason="timeout", next=back))
+        start = "public.start" if for_citizens else "casework.start"
+        return redirect(url_for(start, next=request.full_path.rstrip("?")))
     if not access & current_user.roles:
         abort(403)
     return None

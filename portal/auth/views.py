@@ -17,10 +17,17 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 
 from portal.auth import oidc
-from portal.auth.principal import public, remember, requires, safe_next
+from portal.auth.principal import (
+    Principal,
+    home_endpoint,
+    public,
+    remember,
+    requires,
+    safe_next,
+)
 from portal.db import get_session, utcnow
 from portal.i18n import current_language
-from portal.services.identity import citizen_principal
+from portal.services.identity import caseworker_principal, citizen_principal
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -30,58 +37,94 @@ def _base_url() -> str:
     return current_app.config["BASE_URL"]
 
 
-def _login_problem(reason: str, status: int):
-    return render_template("auth/login_problem.html", reason=reason), status
+def _login_problem(reason: str, status: int, audience: str = "citizen"):
+    retry = "auth.caseworker_login" if audience == "caseworker" else "auth.login"
+    return render_template("auth/login_problem.html", reason=reason, retry=retry), status
 
 
-@bp.get("/login")
-@public
-def login():
+def _start_login(audience: str, callback_path: str):
     if current_user.is_authenticated:
-        return redirect(url_for("citizen.overview"))
+        return redirect(url_for(home_endpoint(current_user)))
     after = safe_next(request.args.get("next"))
     if after:
         session["after_login"] = after
     try:
         return oidc.authorization_redirect(
-            "citizen", f"{_base_url()}/auth/callback", current_language()
+            audience, f"{_base_url()}{callback_path}", current_language()
         )
     except oidc.ProviderUnavailable:
-        return _login_problem("unavailable", 503)
+        return _login_problem("unavailable", 503, audience)
     except oidc.LoginRefused as refused:
-        log.warning("citizen login could not start: %s", refused.reason)
-        return _login_problem("refused", 502)
+        log.warning("%s login could not start: %s", audience, refused.reason)
+        return _login_problem("refused", 502, audience)
+
+
+def _complete_login(audience: str):
+    """The verified login, or the page that says why there is none."""
+    try:
+        return oidc.complete_login(audience), None
+    except oidc.LoginAborted:
+        return None, _login_problem("aborted", 200, audience)
+    except oidc.ProviderUnavailable:
+        log.warning("%s login failed: provider unavailable", audience)
+        return None, _login_problem("unavailable", 503, audience)
+    except oidc.LoginRefused as refused:
+        log.warning("%s login refused: %s", audience, refused.reason)
+        if refused.reason == "loa_too_low":
+            return None, _login_problem("too_weak", 403, audience)
+        if refused.reason == "state_unknown_or_used":
+            return None, _login_problem("expired", 400, audience)
+        return None, _login_problem("refused", 400, audience)
+
+
+def _log_in(principal: Principal, id_token: str):
+    after = session.get("after_login")
+    session.clear()
+    session.rotate(principal.audience)  # a new id and the audience's timeouts
+    session["id_token"] = id_token
+    remember(principal)
+    login_user(principal)
+    return redirect(after or url_for(home_endpoint(principal)))
+
+
+@bp.get("/login")
+@public
+def login():
+    return _start_login("citizen", "/auth/callback")
 
 
 @bp.get("/auth/callback")
 @public
 def callback():
-    try:
-        result = oidc.complete_login("citizen")
-    except oidc.LoginAborted:
-        return _login_problem("aborted", 200)
-    except oidc.ProviderUnavailable:
-        log.warning("citizen login failed: provider unavailable")
-        return _login_problem("unavailable", 503)
-    except oidc.LoginRefused as refused:
-        log.warning("citizen login refused: %s", refused.reason)
-        if refused.reason == "loa_too_low":
-            return _login_problem("too_weak", 403)
-        if refused.reason == "state_unknown_or_used":
-            return _login_problem("expired", 400)
-        return _login_problem("refused", 400)
-
+    result, problem = _complete_login("citizen")
+    if problem is not None:
+        return problem
     principal = citizen_principal(
         get_session(), result.identity, current_app.config["CPR_HASH_KEY"]
     )
-    after = session.get("after_login")
-    session.clear()
-    session.rotate("citizen")
-    session["id_token"] = result.id_token
-    remember(principal)
-    login_user(principal)
     log.info("citizen login ok (known=%s)", principal.citizen_id is not None)
-    return redirect(after or url_for("citizen.overview"))
+    return _log_in(principal, result.id_token)
+
+
+@bp.get("/sagsbehandler/login")
+@public
+def caseworker_login():
+    return _start_login("caseworker", "/sagsbehandler/auth/callback")
+
+
+@bp.get("/sagsbehandler/auth/callback")
+@public
+def caseworker_callback():
+    result, problem = _complete_login("caseworker")
+    if problem is not None:
+        return problem
+    principal = caseworker_principal(get_session(), result.identity)
+    if principal is None:
+        # Logged in at MitID Erhverv, but without the portal role here: no session at all.
+        session.pop("after_login", None)
+        return render_template("auth/no_access.html"), 403
+    log.info("caseworker login ok (known=%s)", principal.caseworker_id is not None)
+    return _log_in(principal, result.id_token)
 
 
 @bp.post("/logout")
@@ -93,26 +136,40 @@ def logout():
     id_token = session.get("id_token")
     logout_user()
     session.destroy()
-    target = oidc.logout_url(audience, id_token, f"{_base_url()}/logget-af")
-    return redirect(target or url_for("auth.logged_out"))
+    logged_out = "auth.caseworker_logged_out" if audience == "caseworker" else "auth.logged_out"
+    target = oidc.logout_url(audience, id_token, _base_url() + url_for(logged_out))
+    return redirect(target or url_for(logged_out))
+
+
+def _logged_out(login_endpoint: str):
+    reason = "timeout" if request.args.get("reason") == "timeout" else "logout"
+    if current_user.is_authenticated:
+        return redirect(url_for(home_endpoint(current_user)))
+    return render_template(
+        "auth/logged_out.html",
+        reason=reason,
+        next=safe_next(request.args.get("next")),
+        login_endpoint=login_endpoint,
+    )
 
 
 @bp.get("/logget-af")
 @public
 def logged_out():
-    reason = "timeout" if request.args.get("reason") == "timeout" else "logout"
-    if current_user.is_authenticated:
-        return redirect(url_for("citizen.overview"))
-    return render_template(
-        "auth/logged_out.html", reason=reason, next=safe_next(request.args.get("next"))
-    )
+    return _logged_out("auth.login")
+
+
+@bp.get("/sagsbehandler/logget-af")
+@public
+def caseworker_logged_out():
+    return _logged_out("auth.caseworker_login")
 
 
 @bp.post("/session/extend")
-@requires("citizen")
+@requires("citizen", "caseworker")
 def extend():
     """'Bliv logget ind' (WCAG 2.2.1): any request counts as activity; this one forces it."""
     session.touch()
     if request.accept_mimetypes.best == "application/json":
         return jsonify(seconds_left=session.seconds_left(utcnow()))
-    return redirect(safe_next(request.form.get("next")) or url_for("citizen.overview"))
+    return redirect(safe_next(request.form.get("next")) or url_for(home_endpoint(current_user)))

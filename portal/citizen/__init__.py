@@ -23,7 +23,7 @@ from portal.citizen import texts
 from portal.db import get_session
 from portal.domain.offers import is_employment_oriented, phase
 from portal.i18n import TIMEZONE
-from portal.services import calendar, citizens, notices, offers
+from portal.services import access_log, calendar, citizens, notices, offers
 
 bp = Blueprint("citizen", __name__)
 
@@ -147,3 +147,15 @@ def calendar_feed(token: str):
         "Mit ressourceforløb",
     )
     return Response(body, mimetype="text/calendar")
+
+
+@bp.get("/hvem-har-set")
+@requires("citizen")
+def lookups():
+    """'Hvem har set mine oplysninger': dates and purposes from the access log (GDPR art. 15)."""
+    entries = (
+        access_log.lookups(get_session(), current_user.citizen_id)
+        if current_user.citizen_id is not None
+        else []
+    )
+    return render_template("citizen/lookups.html", entries=entries)

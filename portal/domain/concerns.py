@@ -123,3 +123,8 @@ def can_concern(offer_status: str, offer_end: date | None, today: date) -> bool:
 def reference_number(concern_id: int, year: int) -> str:
     """A reference a person can read aloud on the phone: B-2026-000123."""
     return f"B-{year}-{concern_id:06d}"
+
+
+def can_message(status: ConcernStatus) -> bool:
+    """The caseworker can write to the citizen about a sent concern until it is finished."""
+    return ConcernStatus(status) in OPEN or ConcernStatus(status) is ConcernStatus.DECIDED

@@ -128,3 +128,49 @@ def hash_cpr(cpr: str, key: str) -> str:
     if normalised is None:
         raise ValueError("not a CPR number")
     return hmac.new(key.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+# MitID Erhverv as the brokers name it: Signaturgruppen's ``nemlogin`` scope, and NemLog-in's
+# OIDC attribute URIs. One list reads both, so no setting is needed to choose.
+WORK_ID_CLAIMS = (
+    "nemlogin.persistent_professional_id",
+    "https://data.gov.dk/model/core/eid/professional/uuid/persistent",
+)
+WORK_CVR_CLAIMS = ("nemlogin.cvr", "https://data.gov.dk/model/core/eid/professional/cvr")
+WORK_NAME_CLAIMS = ("nemlogin.name", "https://data.gov.dk/model/core/eid/fullName", "name")
+PRIVILEGE_CLAIMS = (
+    "privileges_intermediate",
+    "nemlogin.privileges_intermediate",
+    "https://data.gov.dk/model/core/eid/privilegesIntermediate",
+)
+ALL_LOA_CLAIMS = ("loa", "acr", "https://data.gov.dk/concept/core/nsis/loa")
+
+
+@dataclass(frozen=True)
+class WorkIdentity:
+    """An employee logged in with MitID Erhverv. ``privileges`` is the raw OIO-BPP claim."""
+
+    subject: str
+    professional_id: str | None
+    cvr: str | None
+    name: str
+    level: AssuranceLevel | None
+    privileges: str | None
+
+
+def extract_work_identity(
+    id_token: Mapping[str, object], userinfo: Mapping[str, object]
+) -> WorkIdentity:
+    sources = (id_token, userinfo)
+    professional_id = _first(sources, WORK_ID_CLAIMS)
+    cvr = _first(sources, WORK_CVR_CLAIMS)
+    name = _first(sources, WORK_NAME_CLAIMS)
+    privileges = _first(sources, PRIVILEGE_CLAIMS)
+    return WorkIdentity(
+        subject=str(id_token["sub"]),
+        professional_id=str(professional_id) if professional_id else None,
+        cvr=str(cvr).strip() if cvr and re.fullmatch(r"\s*\d{8}\s*", str(cvr)) else None,
+        name=name.strip() if isinstance(name, str) else "",
+        level=normalise_loa(_first(sources, ALL_LOA_CLAIMS)),
+        privileges=privileges if isinstance(privileges, str) else None,
+    )

@@ -22,6 +22,9 @@ class Concern(Base):
     __tablename__ = "concern"
     __table_args__ = (
         Index("ix_concern_citizen_id_created_at", "citizen_id", "created_at"),
+        # The caseworker's queue (by status, oldest first) and the export (changed since).
+        Index("ix_concern_status_submitted_at", "status", "submitted_at"),
+        Index("ix_concern_updated_at_id", "updated_at", "id"),
         # At most one draft per offer: a second tab or a double tap resumes it.
         Index(
             "uq_concern_offer_id_draft",

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, sessio
 from flask_login import current_user
 from sqlalchemy import select, text
 
-from portal.auth.principal import public, safe_next
+from portal.auth.principal import home_endpoint, public, safe_next
 from portal.db import get_session, utcnow
 from portal.i18n import N_
 from portal.models import Citizen, Municipality
@@ -20,6 +20,9 @@ def layout_context() -> dict:
     """What the layout needs on every page: the portal's name, the municipality, the timeout."""
 
     def municipality() -> Municipality | None:
+        municipality_id = getattr(current_user, "municipality_id", None)
+        if municipality_id is not None:  # a caseworker works for one municipality
+            return get_session().get(Municipality, municipality_id)
         citizen_id = getattr(current_user, "citizen_id", None)
         if citizen_id is None:
             return None
@@ -33,6 +36,7 @@ def layout_context() -> dict:
         return session.seconds_left(utcnow())
 
     return {
+        "home_endpoint": home_endpoint,
         "portal_name": PORTAL_NAME,
         "header_municipality": municipality,
         "session_seconds_left": session_seconds_left,
@@ -43,7 +47,7 @@ def layout_context() -> dict:
 @public
 def start():
     if current_user.is_authenticated:
-        return redirect(url_for("citizen.overview"))
+        return redirect(url_for(home_endpoint(current_user)))
     after = safe_next(request.args.get("next"))
     return render_template(
         "public/start.html", next=after, timed_out=getattr(session, "ended_by_timeout", False)

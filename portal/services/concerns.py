@@ -27,14 +27,15 @@ from portal.domain.concerns import (
     Decision,
     TransitionRefused,
     can_concern,
+    can_message,
     next_status,
     offer_started,
     puts_offer_on_hold,
     reference_number,
     right_applies,
 )
-from portal.models import AuditEvent, Concern, ConcernEvent, Forloeb, Offer, OfferStatus
-from portal.services import notices
+from portal.models import Concern, ConcernEvent, Forloeb, Offer, OfferStatus
+from portal.services import access_log, notices
 from portal.services.offers import offer_lists, own_offer
 
 # The steps a draft must have completed before it can be sent (see portal.concerns.steps).
@@ -71,6 +72,11 @@ class Actor:
     @classmethod
     def citizen(cls, principal: Principal) -> Actor:
         return cls("citizen", f"citizen:{principal.citizen_id}")
+
+    @classmethod
+    def caseworker(cls, principal: Principal) -> Actor:
+        # The professional id (a MitID Erhverv UUID), never a CPR number.
+        return cls("caseworker", f"caseworker:{principal.subject}")
 
 
 def _own(principal: Principal):
@@ -278,19 +284,40 @@ def transition(
     if action in (ConcernAction.DECIDE, ConcernAction.WITHDRAW):
         _release_hold(db, concern)
     _event(db, concern, str(action), actor, **details)
+    _log_if_someone_else(db, actor, concern, f"concern.{action}")
+    try:
+        db.commit()
+    except StaleDataError as error:
+        db.rollback()
+        raise ConcurrentChange from error
+    return concern
+
+
+def _log_if_someone_else(db: Session, actor: Actor, concern: Concern, action: str) -> None:
+    """Someone other than the citizen handled their health data: it goes in the access log in
+    the same transaction (domain.md §8)."""
     if actor.role != "citizen":
-        # Someone other than the citizen handled their health data: it goes in the access log
-        # in the same transaction (domain.md §8).
-        db.add(
-            AuditEvent(
-                occurred_at=utcnow(),
-                actor_role=actor.role,
-                actor_ref=actor.ref,
-                subject_citizen_id=concern.citizen_id,
-                action=f"concern.{action}",
-                purpose="Behandling af bekymring om et tilbud",
-            )
+        access_log.record(
+            db,
+            actor.role,
+            actor.ref,
+            [concern.citizen_id],
+            action,
+            access_log.Purpose.CONCERN_HANDLING,
         )
+
+
+def send_message(
+    db: Session, actor: Actor, concern: Concern, text: str, expected_version: int | None = None
+) -> Concern:
+    """The caseworker writes to the citizen about a sent concern (shown on its page)."""
+    if expected_version is not None and concern.version != expected_version:
+        raise ConcurrentChange
+    if not can_message(concern.status):
+        raise TransitionRefused(concern.status, ConcernAction.ACKNOWLEDGE, "the concern is closed")
+    concern.updated_at = utcnow()
+    _event(db, concern, "message", actor, text=text)
+    _log_if_someone_else(db, actor, concern, "concern.message")
     try:
         db.commit()
     except StaleDataError as error:

@@ -130,6 +130,68 @@ CASEWORKERS = (
 
 LEGAL_BASIS = "Ressourceforløb efter lov om en aktiv beskæftigelsesindsats kapitel 19"
 
+# The privilege a municipality grants in MitID Erhverv for work in this portal
+# (portal.domain.privileges maps it to the caseworker role).
+CASEWORKER_PRIVILEGE = "urn:dk:kommune:ressourceforloeb-portal:privilege:sagsbehandler"
+OTHER_SYSTEM_PRIVILEGE = "urn:dk:kommune:ydelsessystem:privilege:laeseadgang"
+CVR_SCOPE = "urn:dk:gov:saml:cvrNumberIdentifier:"
+
+
+@dataclass(frozen=True)
+class WorkPersona:
+    """An employee who can log in at the test IdP's MitID Erhverv issuer."""
+
+    key: str
+    subject: str
+    name: str
+    description: str
+    professional_id: str
+    cvr: str
+    privileges: dict[str, list[str]]
+
+
+def work_personas() -> tuple[WorkPersona, ...]:
+    """Caseworkers of two municipalities, one without the portal role, one whose role is
+    scoped to another municipality's CVR number (which gives nothing)."""
+    return (
+        WorkPersona(
+            key="lone",
+            subject="5b0e1c3a-0000-4000-8000-0000000000c1",
+            name="Lone Madsen",
+            description=N_("Sagsbehandler i Nordby Kommune"),
+            professional_id="demo-cw-nordby-1",
+            cvr="11111111",
+            privileges={f"{CVR_SCOPE}11111111": [CASEWORKER_PRIVILEGE]},
+        ),
+        WorkPersona(
+            key="karim",
+            subject="5b0e1c3a-0000-4000-8000-0000000000c2",
+            name="Karim Olsen",
+            description=N_("Sagsbehandler i Sydhavn Kommune"),
+            professional_id="demo-cw-sydhavn-1",
+            cvr="22222222",
+            privileges={f"{CVR_SCOPE}22222222": [CASEWORKER_PRIVILEGE]},
+        ),
+        WorkPersona(
+            key="per",
+            subject="5b0e1c3a-0000-4000-8000-0000000000c3",
+            name="Per Holm",
+            description=N_("Ansat i Nordby Kommune, uden adgang til portalen"),
+            professional_id="demo-cw-nordby-norole",
+            cvr="11111111",
+            privileges={f"{CVR_SCOPE}11111111": [OTHER_SYSTEM_PRIVILEGE]},
+        ),
+        WorkPersona(
+            key="mia",
+            subject="5b0e1c3a-0000-4000-8000-0000000000c4",
+            name="Mia Vestergaard",
+            description=N_("Ansat i Nordby Kommune, med en rettighed for Sydhavn Kommune"),
+            professional_id="demo-cw-nordby-wrongcvr",
+            cvr="11111111",
+            privileges={f"{CVR_SCOPE}22222222": [CASEWORKER_PRIVILEGE]},
+        ),
+    )
+
 
 def personas(today: date) -> tuple[Persona, ...]:
     """The personas, with offer dates placed relative to ``today`` so the demo never goes stale."""

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.auth.principal import Principal
-from portal.domain.identity import Identity, hash_cpr
-from portal.models import Citizen
+from portal.domain.identity import Identity, WorkIdentity, hash_cpr
+from portal.domain.privileges import PrivilegesUnreadable, caseworker_roles, parse_privileges
+from portal.models import Caseworker, Citizen, Municipality
+
+log = logging.getLogger(__name__)
 
 
 def citizen_principal(db: Session, identity: Identity, cpr_hash_key: str) -> Principal:
@@ -28,4 +33,38 @@ def citizen_principal(db: Session, identity: Identity, cpr_hash_key: str) -> Pri
         # MitID's name is the person's own; the case system's is the fallback.
         name=identity.name or (citizen.name if citizen else ""),
         citizen_id=citizen.id if citizen else None,
+    )
+
+
+def caseworker_principal(db: Session, identity: WorkIdentity) -> Principal | None:
+    """The caseworker principal for a MitID Erhverv login, or None: no access.
+
+    Access needs the caseworker privilege in a group scoped to the CVR number the person logged
+    in for, and that CVR must be a municipality the portal serves. A privilege scoped to another
+    CVR gives nothing (design.md §3).
+    """
+    municipality = db.scalar(select(Municipality).where(Municipality.cvr == identity.cvr))
+    if municipality is None:
+        log.info("caseworker login without access: organisation is not a known municipality")
+        return None
+    try:
+        groups = parse_privileges(identity.privileges) if identity.privileges else []
+    except PrivilegesUnreadable as unreadable:
+        log.warning("caseworker login: privileges ignored (%s)", unreadable.reason)
+        groups = []
+    if "caseworker" not in caseworker_roles(groups, municipality.cvr):
+        log.info("caseworker login without access: no portal role for this municipality")
+        return None
+    caseworker = db.execute(
+        select(Caseworker.id, Caseworker.name).where(
+            Caseworker.professional_id == identity.professional_id,
+            Caseworker.municipality_id == municipality.id,
+        )
+    ).first()
+    return Principal(
+        audience="caseworker",
+        subject=identity.professional_id or identity.subject,
+        name=identity.name or (caseworker.name if caseworker else ""),
+        municipality_id=municipality.id,
+        caseworker_id=caseworker.id if caseworker else None,
     )

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 from portal.db import utcnow
 from portal.models import Concern, Notice, OutboxMessage
 
-NOTIFY_KINDS = frozenset({"acknowledge", "book_meeting", "record_advice", "decide", "close"})
+NOTIFY_KINDS = frozenset(
+    {"acknowledge", "book_meeting", "record_advice", "decide", "close", "message"}
+)
 
 SUBJECT = "Nyt i din sag / News in your case"
 BODY = (

@@ -15,14 +15,18 @@ import time
 from urllib.parse import unquote, urlencode, urlsplit
 
 from flask import Flask, jsonify, make_response, redirect, render_template, request
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from portal import assets, i18n, security
 from portal.config import PROJECT_ROOT, ConfigError
-from portal.services.demo_data import Persona
+from portal.services.demo_data import Persona, WorkPersona
 from portal.testidp.provider import Client, PendingAuthorization, Provider
 
 SSO_COOKIE = "testidp_sso"
-SUPPORTED_SCOPES = ["openid", "mitid", "ssn", "profile"]
+SUPPORTED_SCOPES = ["openid", "mitid", "ssn", "profile", "nemlogin"]
+
+
+WORK_PATH = "/erhverv"
 
 
 def default_clients(portal_base_url: str) -> list[Client]:
@@ -37,10 +41,35 @@ def default_clients(portal_base_url: str) -> list[Client]:
     ]
 
 
+def default_work_clients(portal_base_url: str) -> list[Client]:
+    base = portal_base_url.rstrip("/")
+    return [
+        Client(
+            client_id="portal-caseworker",
+            client_secret="test-idp-secret-caseworker",  # noqa: S106 - a fixed test secret
+            redirect_uris=(f"{base}/sagsbehandler/auth/callback",),
+            post_logout_redirect_uris=(f"{base}/sagsbehandler/logget-af",),
+        )
+    ]
+
+
+def create_combined_app(
+    issuer: str,
+    citizen: tuple[list[Client], tuple[Persona, ...]],
+    work: tuple[list[Client], tuple[WorkPersona, ...]],
+    environment: str = "development",
+):
+    """Both test issuers in one process: MitID at ``issuer``, MitID Erhverv at
+    ``issuer + /erhverv``. They share nothing but the port: separate keys, clients, personas."""
+    citizen_app = create_app(issuer, *citizen, environment=environment)
+    work_app = create_app(issuer + WORK_PATH, *work, environment=environment)
+    return DispatcherMiddleware(citizen_app, {WORK_PATH: work_app})
+
+
 def create_app(
     issuer: str,
     clients: list[Client],
-    personas: tuple[Persona, ...],
+    personas: tuple[Persona | WorkPersona, ...],
     environment: str = "development",
 ) -> Flask:
     if environment == "production":
@@ -83,7 +112,18 @@ def create_app(
             token_endpoint_auth_methods_supported=["client_secret_basic", "client_secret_post"],
             code_challenge_methods_supported=["S256"],
             scopes_supported=SUPPORTED_SCOPES,
-            claims_supported=["sub", "dk.cpr", "mitid.identity_name", "name", "loa", "acr"],
+            claims_supported=[
+                "sub",
+                "dk.cpr",
+                "mitid.identity_name",
+                "name",
+                "loa",
+                "acr",
+                "nemlogin.persistent_professional_id",
+                "nemlogin.cvr",
+                "nemlogin.name",
+                "privileges_intermediate",
+            ],
             acr_values_supported=[
                 "https://data.gov.dk/concept/core/nsis/Substantial",
                 "https://data.gov.dk/concept/core/nsis/High",

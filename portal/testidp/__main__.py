@@ -1,4 +1,8 @@
-"""Run the test IdP on its own: ``python -m portal.testidp`` (``make run`` does it for you)."""
+"""Run the test IdP on its own: ``python -m portal.testidp`` (``make run`` does it for you).
+
+One process serves both test issuers: MitID for citizens and, under ``/erhverv``, MitID Erhverv
+for caseworkers.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,8 @@ from werkzeug.serving import run_simple
 
 from portal import config
 from portal.citizen import today_in_denmark
-from portal.services.demo_data import personas
-from portal.testidp import create_app, default_clients
+from portal.services.demo_data import personas, work_personas
+from portal.testidp import create_combined_app, default_clients, default_work_clients
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -34,10 +38,10 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     settings = config.load()
     issuer = settings["OIDC"]["citizen"]["issuer"]
-    app = create_app(
-        issuer=issuer,
-        clients=default_clients(settings["BASE_URL"]),
-        personas=personas(today_in_denmark()),
+    app = create_combined_app(
+        issuer,
+        citizen=(default_clients(settings["BASE_URL"]), personas(today_in_denmark())),
+        work=(default_work_clients(settings["BASE_URL"]), work_personas()),
         environment=settings["PORTAL_ENV"],
     )
     host = urlsplit(issuer).hostname or "localhost"

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
-from portal.services.demo_data import Persona
+from portal.domain.privileges import privilege_list_xml
+from portal.services.demo_data import Persona, WorkPersona
 
 CODE_LIFETIME = 60
 ID_TOKEN_LIFETIME = 300
@@ -44,10 +45,17 @@ MISBEHAVIOURS = frozenset(
         "no_id_token",  # token response without id_token
         "slow_token",  # the token endpoint answers after 10 seconds
         "token_server_error",  # the token endpoint answers 500
+        "hostile_privileges",  # the privilege list is XML with an external entity
     }
 )
 # Claim styles the provider can emit; not misbehaviour, but other brokers' ways of saying it.
 STYLES = frozenset({"nemlogin_loa", "claims_only_in_userinfo"})
+
+HOSTILE_PRIVILEGES = base64.b64encode(
+    b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    b"<PrivilegeList><PrivilegeGroup Scope='x'><Privilege>&x;</Privilege></PrivilegeGroup>"
+    b"</PrivilegeList>"
+).decode()
 
 LOA_SIGNATURGRUPPEN = "https://data.gov.dk/concept/core/nsis/{level}"
 LOA_NEMLOGIN = "https://data.gov.dk/concept/core/nsis/loa/{level}"
@@ -102,7 +110,9 @@ def pkce_s256(verifier: str) -> str:
 class Provider:
     """One test OpenID Provider: its issuer, signing keys, clients, personas and live grants."""
 
-    def __init__(self, issuer: str, clients: list[Client], personas: tuple[Persona, ...]):
+    def __init__(
+        self, issuer: str, clients: list[Client], personas: tuple[Persona | WorkPersona, ...]
+    ):
         self.issuer = issuer.rstrip("/")
         self.clients = {c.client_id: c for c in clients}
         self.personas = {p.key: p for p in personas}
@@ -191,7 +201,7 @@ class Provider:
             self._sso[sso_id] = (persona_key, time.time())
         return sso_id
 
-    def sso_persona(self, sso_id: str | None) -> tuple[Persona, int] | None:
+    def sso_persona(self, sso_id: str | None) -> tuple[Persona | WorkPersona, int] | None:
         if not sso_id:
             return None
         with self._lock:
@@ -244,7 +254,7 @@ class Provider:
             response["id_token"] = self.sign(self.id_token_claims(persona, pending, issued))
         return None, response
 
-    def id_token_claims(self, persona: Persona, pending, issued: IssuedCode) -> dict:
+    def id_token_claims(self, persona: Persona | WorkPersona, pending, issued: IssuedCode) -> dict:
         now = int(time.time())
         claims: dict = {
             "iss": self.issuer,
@@ -284,10 +294,22 @@ class Provider:
             value = LOA_SIGNATURGRUPPEN.format(level=level)
         return {"loa": value, "acr": value}
 
-    @staticmethod
-    def identity_claims(persona: Persona, scope: str) -> dict:
+    def identity_claims(self, persona: Persona | WorkPersona, scope: str) -> dict:
         scopes = set(scope.split())
         claims: dict = {}
+        if isinstance(persona, WorkPersona):
+            # MitID Erhverv as Signaturgruppen's broker sends it under the "nemlogin" scope; the
+            # roles as an OIO-BPP privilege list, one group per CVR scope.
+            if "nemlogin" in scopes:
+                claims["nemlogin.persistent_professional_id"] = persona.professional_id
+                claims["nemlogin.cvr"] = persona.cvr
+                claims["nemlogin.name"] = persona.name
+                claims["privileges_intermediate"] = (
+                    HOSTILE_PRIVILEGES
+                    if "hostile_privileges" in self.switches
+                    else privilege_list_xml(persona.privileges)
+                )
+            return claims
         if "ssn" in scopes:
             claims["dk.cpr"] = persona.cpr
         if "mitid" in scopes or "profile" in scopes:

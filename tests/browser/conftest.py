@@ -32,16 +32,17 @@ class LivePortal(str):
 
 
 @pytest.fixture(scope="session")
-def live_portal(tmp_path_factory, idp) -> Iterator[LivePortal]:
+def live_portal(tmp_path_factory, idp, work_idp) -> Iterator[LivePortal]:
     url = _database_url(tmp_path_factory, "browser")
     database.upgrade(url)
     holder: dict = {}
     server = LiveServer(lambda environ, start: holder["app"](environ, start))
-    app = create_app(portal_settings(url, idp.url, base_url=server.url))
+    app = create_app(portal_settings(url, idp.url, work_idp.url, base_url=server.url))
     with app.app_context(), database.new_session() as db:
         seed_demo(db, CPR_KEY, TODAY)
     holder["app"] = app
     idp.allow_portal(server.url)
+    work_idp.allow_portal(server.url)
     live = LivePortal(server.url)
     live.app = app
     yield live

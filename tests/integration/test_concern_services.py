@@ -242,4 +242,4 @@ def test_a_caseworkers_steps_are_in_the_access_log_and_the_citizens_are_not(db, 
         "concern.acknowledge",
     )
     assert event.subject_citizen_id == concern.citizen_id
-    assert event.purpose == "Behandling af bekymring om et tilbud"
+    assert event.purpose == "concern_handling"

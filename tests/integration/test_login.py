@@ -196,7 +196,7 @@ def test_idp_down_gives_a_clear_page_not_a_500(database_url):
     from portal import create_app
     from tests.conftest import portal_settings
 
-    down = create_app(portal_settings(database_url, "http://127.0.0.1:9"))
+    down = create_app(portal_settings(database_url, "http://127.0.0.1:9", "http://127.0.0.1:9"))
     response = down.test_client().get("/login")
     assert response.status_code == 503
     assert "MitID svarer ikke lige nu" in response.get_data(as_text=True)

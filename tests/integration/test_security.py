@@ -19,6 +19,10 @@ PUBLIC_ENDPOINTS = {
     "auth.callback",
     "auth.logout",
     "auth.logged_out",
+    "auth.caseworker_login",
+    "auth.caseworker_callback",
+    "auth.caseworker_logged_out",
+    "casework.start",
     "citizen.calendar_feed",  # the signed, revocable token in the URL is the key
     "rules.index",
     "rules.page",
@@ -26,7 +30,7 @@ PUBLIC_ENDPOINTS = {
 }
 
 
-TOKEN_ENDPOINTS = {"api.case_import"}
+TOKEN_ENDPOINTS = {"api.case_import", "api.export_concerns"}
 
 
 def test_every_route_is_public_by_list_or_needs_a_role(app):
@@ -54,7 +58,8 @@ def test_every_protected_get_route_sends_an_anonymous_visitor_to_login(app, clie
         url = rule.build({arg: 1 for arg in rule.arguments})[1]
         response = client.get(url)
         assert response.status_code == 302, rule.endpoint
-        assert response.headers["Location"].startswith("/?next="), rule.endpoint
+        start = "/?next=" if "citizen" in access else "/sagsbehandler/?next="
+        assert response.headers["Location"].startswith(start), rule.endpoint
 
 
 def test_security_headers_are_set_on_every_page(client):
@@ -126,12 +131,12 @@ def test_error_pages_are_in_plain_danish(client, method, url, status, text):
     assert text in response.get_data(as_text=True)
 
 
-def test_an_unexpected_error_gives_a_danish_page_and_is_logged(database_url, idp, caplog):
+def test_an_unexpected_error_gives_a_danish_page_and_is_logged(database_url, idp, work_idp, caplog):
     from portal import create_app
     from portal.auth.principal import public
     from tests.conftest import CheckedClient, portal_settings
 
-    app = create_app(portal_settings(database_url, idp.url))
+    app = create_app(portal_settings(database_url, idp.url, work_idp.url))
     app.test_client_class = CheckedClient
 
     @public

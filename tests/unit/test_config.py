@@ -13,6 +13,8 @@ SAFE_PRODUCTION = {
     "PORTAL_BASE_URL": "https://ressourceforloeb.nordby.example",
     "PORTAL_OIDC_ISSUER": "https://broker.example",
     "PORTAL_OIDC_CLIENT_SECRET": "from-the-broker",
+    "PORTAL_CASEWORKER_OIDC_ISSUER": "https://erhverv-broker.example",
+    "PORTAL_CASEWORKER_OIDC_CLIENT_SECRET": "from-the-other-broker",
 }
 
 
@@ -33,6 +35,9 @@ def test_a_safe_production_configuration_loads():
         ({"PORTAL_BASE_URL": "http://ressourceforloeb.nordby.example"}, "https://"),
         ({"PORTAL_OIDC_ISSUER": "http://broker.example"}, "PORTAL_OIDC_ISSUER"),
         ({"PORTAL_OIDC_CLIENT_SECRET": ""}, "PORTAL_OIDC_CLIENT_SECRET"),
+        ({"PORTAL_CASEWORKER_OIDC_ISSUER": "http://localhost:8001/erhverv"}, "CASEWORKER_OIDC"),
+        ({"PORTAL_CASEWORKER_OIDC_CLIENT_SECRET": ""}, "PORTAL_CASEWORKER_OIDC_CLIENT_SECRET"),
+        ({"PORTAL_EXPORT_TOKEN": "short"}, "PORTAL_EXPORT_TOKEN"),
     ],
 )
 def test_production_refuses_unsafe_settings(change, complaint):
@@ -45,6 +50,9 @@ def test_development_defaults_run_the_test_idp_on_sqlite():
     assert settings["TESTIDP_ENABLED"] is True
     assert settings["DATABASE_URL"].startswith("sqlite:///")
     assert settings["OIDC"]["citizen"]["scopes"] == "openid mitid ssn"
+    # Caseworkers log in through a client of their own at a separate issuer (design.md §3).
+    assert settings["OIDC"]["caseworker"]["issuer"] != settings["OIDC"]["citizen"]["issuer"]
+    assert settings["SERVICE_GOALS"] == {"acknowledge_days": 2, "meeting_days": 10}
 
 
 def test_unknown_claims_profile_is_refused():

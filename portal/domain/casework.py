@@ -1,0 +1,103 @@
+"""Rules of the caseworker's work on a concern: service goals and when a meeting can be held.
+
+There is no legal deadline for the § 113, stk. 3 meeting (domain.md §5: none found). The goals
+here are the municipality's own service goals, counted in working days (Monday to Friday, not
+Danish public holidays) and set by ``PORTAL_SERVICE_GOAL_*``; the pages label them so.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Container
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import holidays
+
+from portal.domain.concerns import ConcernStatus
+
+# A meeting with the citizen is held on a working day within ordinary opening hours.
+EARLIEST_MEETING = time(7, 0)
+LATEST_MEETING = time(19, 0)
+MAX_DAYS_AHEAD = 365
+
+
+def danish_holidays() -> Container[date]:
+    """Danish public holidays (helligdage) in any year, from the ``holidays`` package."""
+    return holidays.country_holidays("DK")
+
+
+def is_working_day(day: date, holiday_calendar: Container[date]) -> bool:
+    return day.weekday() < 5 and day not in holiday_calendar
+
+
+def add_working_days(start: date, days: int, holiday_calendar: Container[date]) -> date:
+    """The day ``days`` working days after ``start`` (received on a Friday + 2 → Tuesday)."""
+    day = start
+    remaining = days
+    while remaining > 0:
+        day += timedelta(days=1)
+        if is_working_day(day, holiday_calendar):
+            remaining -= 1
+    return day
+
+
+@dataclass(frozen=True)
+class ServiceGoals:
+    """Working days from receipt to acknowledgement, and to the meeting being booked."""
+
+    acknowledge_days: int = 2
+    meeting_days: int = 10
+
+
+class Goal(enum.StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    MEETING = "meeting"
+
+
+@dataclass(frozen=True)
+class GoalState:
+    goal: Goal
+    due: date
+    overdue: bool
+
+
+def open_goals(
+    status: ConcernStatus,
+    right_applies: bool,
+    received_on: date,
+    today: date,
+    goals: ServiceGoals,
+    holiday_calendar: Container[date],
+) -> list[GoalState]:
+    """The service goals still to be met for a concern in this status, soonest first."""
+    states = []
+    if status is ConcernStatus.SUBMITTED:
+        due = add_working_days(received_on, goals.acknowledge_days, holiday_calendar)
+        states.append(GoalState(Goal.ACKNOWLEDGE, due, today > due))
+    if right_applies and status in (ConcernStatus.SUBMITTED, ConcernStatus.ACKNOWLEDGED):
+        due = add_working_days(received_on, goals.meeting_days, holiday_calendar)
+        states.append(GoalState(Goal.MEETING, due, today > due))
+    return states
+
+
+class MeetingTimeProblem(enum.StrEnum):
+    PAST = "past"
+    NOT_WORKING_DAY = "not_working_day"
+    OUTSIDE_HOURS = "outside_hours"
+    TOO_FAR = "too_far"
+
+
+def meeting_time_problem(
+    starts_at: datetime, now: datetime, holiday_calendar: Container[date]
+) -> MeetingTimeProblem | None:
+    """Why a meeting cannot be booked at this local time, or None when it can."""
+    if starts_at <= now:
+        return MeetingTimeProblem.PAST
+    if starts_at - now > timedelta(days=MAX_DAYS_AHEAD):
+        return MeetingTimeProblem.TOO_FAR
+    if not is_working_day(starts_at.date(), holiday_calendar):
+        return MeetingTimeProblem.NOT_WORKING_DAY
+    if not EARLIEST_MEETING <= starts_at.time() <= LATEST_MEETING:
+        return MeetingTimeProblem.OUTSIDE_HOURS
+    return None

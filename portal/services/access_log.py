@@ -1,0 +1,111 @@
+"""The access log (domain.md §8): every look at a citizen's data by someone else is written here,
+and the citizen can see the dates and purposes ("Hvem har set mine oplysninger").
+
+A purpose is stored as a code and shown in the reader's language. The employee's identity is
+recorded for the municipality's own control but never shown to the citizen (Datatilsynet's
+practice on access to log files, 2024).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from portal.db import utcnow
+from portal.i18n import N_
+from portal.models import AuditEvent
+
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")
+# Log entries are shown for the last six months, the established retention practice.
+SHOWN_FOR = timedelta(days=183)
+MAX_SHOWN_EVENTS = 5000
+
+
+class Purpose(enum.StrEnum):
+    CONCERN_HANDLING = "concern_handling"
+    QUEUE_OVERVIEW = "queue_overview"
+    JOURNALISING = "journalising"
+    # An attempt that was refused: kept for the municipality's control of access, not shown to
+    # the citizen as a look (nothing was seen).
+    REFUSED = "refused"
+
+
+PURPOSE_TEXTS = {
+    Purpose.CONCERN_HANDLING: N_("Behandling af din bekymring"),
+    Purpose.QUEUE_OVERVIEW: N_("Overblik over bekymringer i kommunen"),
+    Purpose.JOURNALISING: N_("Din bekymring blev gemt i kommunens sagssystem"),
+}
+ROLE_TEXTS = {
+    "caseworker": N_("En sagsbehandler i kommunen"),
+    "system": N_("Kommunens sagssystem"),
+}
+
+
+def record(
+    db: Session,
+    actor_role: str,
+    actor_ref: str,
+    citizen_ids: Iterable[int],
+    action: str,
+    purpose: Purpose,
+) -> None:
+    """Add one entry per citizen to the caller's transaction (one statement however many)."""
+    now = utcnow()
+    rows = [
+        {
+            "occurred_at": now,
+            "actor_role": actor_role,
+            "actor_ref": actor_ref,
+            "subject_citizen_id": citizen_id,
+            "action": action,
+            "purpose": str(purpose),
+        }
+        for citizen_id in dict.fromkeys(citizen_ids)
+    ]
+    if rows:
+        db.execute(insert(AuditEvent), rows)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Looks at the citizen's data on one day, by one kind of actor, for one purpose."""
+
+    day: date
+    role_text: str
+    purpose_text: str
+    times: int
+
+
+def lookups(db: Session, citizen_id: int) -> list[Lookup]:
+    """The citizen's view of the log: newest day first, one line per role and purpose a day."""
+    since = utcnow() - SHOWN_FOR
+    events = db.execute(
+        select(AuditEvent.occurred_at, AuditEvent.actor_role, AuditEvent.purpose)
+        .where(
+            AuditEvent.subject_citizen_id == citizen_id,
+            AuditEvent.actor_role != "citizen",
+            AuditEvent.purpose != str(Purpose.REFUSED),
+            AuditEvent.occurred_at >= since,
+        )
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(MAX_SHOWN_EVENTS)
+    ).all()
+    grouped: dict[tuple[date, str, str], int] = {}
+    for occurred_at, role, purpose in events:
+        key = (occurred_at.astimezone(DANISH_TIME).date(), role, purpose)
+        grouped[key] = grouped.get(key, 0) + 1
+    return [
+        Lookup(
+            day=day,
+            role_text=ROLE_TEXTS.get(role, ROLE_TEXTS["caseworker"]),
+            purpose_text=PURPOSE_TEXTS.get(purpose, PURPOSE_TEXTS[Purpose.CONCERN_HANDLING]),
+            times=times,
+        )
+        for (day, role, purpose), times in grouped.items()
+    ]

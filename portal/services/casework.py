@@ -1,0 +1,289 @@
+"""The caseworker's use cases: the queue of their municipality's concerns, opening one (logged),
+and the service goals. The actions themselves go through ``portal.services.concerns``.
+
+Access: a caseworker sees only concerns of citizens in their own municipality. Anything else is
+None (the view answers 404), and an attempt to open another municipality's concern is logged.
+Every list or concern shown writes to the access log in the same request.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Date, case, func, literal, select, tuple_
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+
+from portal.auth.principal import Principal
+from portal.db import UTCDateTime
+from portal.domain.casework import GoalState, ServiceGoals, danish_holidays, open_goals
+from portal.domain.concerns import FINISHED, OPEN, ConcernStatus
+from portal.models import Citizen, Concern, Forloeb, Offer
+from portal.services import access_log
+from portal.services.concerns import Actor
+
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")
+PAGE_SIZE = 25
+STATUS_FILTERS = ("open", "finished", "all", *(str(s) for s in ConcernStatus if s != "draft"))
+SCOPES = ("all", "mine")
+RIGHT_FILTERS = ("any", "yes", "no")
+_EPOCH = date(1970, 1, 1)
+_REFERENCE = re.compile(r"^(?:B-?)?(\d{4})-?(\d{1,6})$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str = "open"
+    scope: str = "all"
+    right: str = "any"
+    reference: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> QueueFilter:
+        """From the query string; an unknown value means the default, never an error."""
+
+        def pick(name: str, allowed: tuple[str, ...], default: str) -> str:
+            value = args.get(name, default)
+            return value if value in allowed else default
+
+        return cls(
+            status=pick("status", STATUS_FILTERS, "open"),
+            scope=pick("scope", SCOPES, "all"),
+            right=pick("right", RIGHT_FILTERS, "any"),
+            reference=(args.get("reference") or "").strip()[:30],
+        )
+
+
+def normalise_reference(text: str) -> str | None:
+    """'b-2026-123', '2026-000123' and 'B-2026-000123' all mean B-2026-000123; else None."""
+    match = _REFERENCE.match(text.strip())
+    if not match:
+        return None
+    return f"B-{match.group(1)}-{int(match.group(2)):06d}"
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    concern: Concern
+    received_on: date
+    goals: list[GoalState]
+
+    @property
+    def overdue(self) -> bool:
+        return any(goal.overdue for goal in self.goals)
+
+
+@dataclass(frozen=True)
+class Queue:
+    rows: list[QueueRow]
+    counts: dict[str, int]  # per status, and "open", "finished" and "all"
+    next_cursor: str | None
+    reference_unreadable: bool = False
+
+
+def received_on(concern: Concern) -> date:
+    return concern.submitted_at.astimezone(DANISH_TIME).date()
+
+
+def service_goals(config: dict) -> ServiceGoals:
+    return ServiceGoals(**config)
+
+
+# Urgency (issue 5): concerns holding an offer on hold come first, the offer starting soonest
+# first; then the rest, oldest first. The key is (group, day, submitted_at, id), never NULL, so
+# the queue pages by keyset.
+_HELD = Concern.held_offer_status.is_not(None)
+_URGENCY_GROUP = case((_HELD, 0), else_=1)
+_URGENCY_DAY = case((_HELD, Offer.start_date), else_=literal(_EPOCH, Date))
+_URGENCY_KEY = (_URGENCY_GROUP, _URGENCY_DAY, Concern.submitted_at, Concern.id)
+
+
+def _encode_cursor(concern: Concern) -> str:
+    held = concern.held_offer_status is not None
+    key = [
+        0 if held else 1,
+        (concern.offer.start_date if held else _EPOCH).isoformat(),
+        concern.submitted_at.isoformat(),
+        concern.id,
+    ]
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None):
+    """The key after which the next page starts, or None for a cursor that is not one of ours."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        group, day, submitted, concern_id = json.loads(raw)
+        return (
+            int(group),
+            date.fromisoformat(day),
+            datetime.fromisoformat(submitted),
+            int(concern_id),
+        )
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        return None
+
+
+def _in_scope(principal: Principal, filters: QueueFilter):
+    """Conditions every query of the queue shares: own municipality, sent, scope, right."""
+    conditions = [
+        Citizen.municipality_id == principal.municipality_id,
+        Concern.status != ConcernStatus.DRAFT,
+    ]
+    if filters.scope == "mine":
+        conditions.append(Forloeb.caseworker_id == principal.caseworker_id)
+    if filters.right != "any":
+        conditions.append(Concern.right_applies.is_(filters.right == "yes"))
+    return conditions
+
+
+def _status_condition(status: str):
+    if status == "open":
+        return Concern.status.in_(OPEN)
+    if status == "finished":
+        return Concern.status.in_(FINISHED)
+    if status == "all":
+        return None
+    return Concern.status == ConcernStatus(status)
+
+
+def queue(
+    db: Session,
+    principal: Principal,
+    filters: QueueFilter,
+    cursor: str | None,
+    today: date,
+    goals: ServiceGoals,
+) -> Queue:
+    """One page of the queue and the counts per status (three queries, however long it is)."""
+    scope = _in_scope(principal, filters)
+    counts = dict(
+        db.execute(
+            select(Concern.status, func.count())
+            .join(Citizen, Concern.citizen_id == Citizen.id)
+            .join(Offer, Concern.offer_id == Offer.id)
+            .join(Forloeb, Offer.forloeb_id == Forloeb.id)
+            .where(*scope)
+            .group_by(Concern.status)
+        ).all()
+    )
+    statement = (
+        select(Concern)
+        .join(Concern.citizen)
+        .join(Concern.offer)
+        .join(Offer.forloeb)
+        .options(contains_eager(Concern.citizen), contains_eager(Concern.offer))
+        .where(*scope)
+        .order_by(*_URGENCY_KEY)
+        .limit(PAGE_SIZE + 1)
+    )
+    unreadable = False
+    if filters.reference:
+        reference = normalise_reference(filters.reference)
+        unreadable = reference is None
+        statement = statement.where(Concern.reference == (reference or ""))
+    else:
+        status_condition = _status_condition(filters.status)
+        if status_condition is not None:
+            statement = statement.where(status_condition)
+    after = _decode_cursor(cursor)
+    if after is not None:
+        group, day, submitted, concern_id = after
+        statement = statement.where(
+            tuple_(*_URGENCY_KEY)
+            > tuple_(
+                literal(group),
+                literal(day, Date),
+                literal(submitted, UTCDateTime()),
+                literal(concern_id),
+            )
+        )
+    found = list(db.scalars(statement).unique())
+    page, more = found[:PAGE_SIZE], len(found) > PAGE_SIZE
+    holidays = danish_holidays()
+    rows = [
+        QueueRow(
+            concern=c,
+            received_on=received_on(c),
+            goals=open_goals(c.status, c.right_applies, received_on(c), today, goals, holidays),
+        )
+        for c in page
+    ]
+    # The list shows names and the state of each citizen's concern: a look at their data.
+    access_log.record(
+        db,
+        "caseworker",
+        Actor.caseworker(principal).ref,
+        [c.citizen_id for c in page],
+        "concern.list",
+        access_log.Purpose.QUEUE_OVERVIEW,
+    )
+    db.commit()
+    per_status = {str(status): n for status, n in counts.items()}
+    per_status["open"] = sum(per_status.get(str(s), 0) for s in OPEN)
+    per_status["finished"] = sum(per_status.get(str(s), 0) for s in FINISHED)
+    per_status["all"] = per_status["open"] + per_status["finished"]
+    return Queue(
+        rows=rows,
+        counts=per_status,
+        next_cursor=_encode_cursor(page[-1]) if more else None,
+        reference_unreadable=unreadable,
+    )
+
+
+def open_concern(db: Session, principal: Principal, concern_id: int) -> Concern | None:
+    """A sent concern of the caseworker's own municipality, with everything the page shows.
+
+    Opening it is logged. Another municipality's concern is None, and the attempt is logged.
+    """
+    concern = db.scalar(
+        select(Concern)
+        .where(Concern.id == concern_id, Concern.status != ConcernStatus.DRAFT)
+        .options(
+            joinedload(Concern.citizen),
+            joinedload(Concern.offer).joinedload(Offer.forloeb).joinedload(Forloeb.caseworker),
+            selectinload(Concern.events),
+        )
+    )
+    if concern is None:
+        return None
+    actor = Actor.caseworker(principal)
+    if concern.citizen.municipality_id != principal.municipality_id:
+        access_log.record(
+            db,
+            actor.role,
+            actor.ref,
+            [concern.citizen_id],
+            "concern.open_refused",
+            access_log.Purpose.REFUSED,
+        )
+        db.commit()
+        return None
+    access_log.record(
+        db,
+        actor.role,
+        actor.ref,
+        [concern.citizen_id],
+        "concern.read",
+        access_log.Purpose.CONCERN_HANDLING,
+    )
+    db.commit()
+    return concern
+
+
+def concern_goals(concern: Concern, today: date, goals: ServiceGoals) -> list[GoalState]:
+    return open_goals(
+        concern.status,
+        concern.right_applies,
+        received_on(concern),
+        today,
+        goals,
+        danish_holidays(),
+    )

@@ -1,0 +1,118 @@
+"""The concern export for journalising (issue 5): sent concerns and their whole timeline as JSON,
+for the municipality's case system to file. Incremental: each answer ends with a cursor that the
+next call passes back, and only concerns changed after it come again.
+
+Concerns are identified to the case system by its own ids (forløb and offer), never by CPR
+number, which the portal does not have. Every concern exported is a look at the citizen's data,
+so it is written to the access log as the case system's.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+
+from sqlalchemy import literal, select, tuple_
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from portal.db import UTCDateTime
+from portal.domain.concerns import ConcernStatus
+from portal.models import Citizen, Concern, Offer
+from portal.services import access_log
+
+MAX_PAGE = 200
+
+
+class CursorUnreadable(ValueError):
+    """The cursor is not one this endpoint gave out."""
+
+
+def encode_cursor(updated_at: datetime, concern_id: int) -> str:
+    raw = f"{updated_at.isoformat()}|{concern_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, concern_id = raw.split("|")
+        parsed = datetime.fromisoformat(moment)
+        if parsed.tzinfo is None:
+            raise ValueError("naive")
+        return parsed, int(concern_id)
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise CursorUnreadable from None
+
+
+def _as_record(concern: Concern) -> dict:
+    offer = concern.offer
+    return {
+        "reference": concern.reference,
+        "status": str(concern.status),
+        "municipality": concern.citizen.municipality.code,
+        "forloeb_id": offer.forloeb.external_id,
+        "offer_id": offer.external_id,
+        "right_applies": concern.right_applies,
+        "offer_started_when_sent": concern.offer_started_when_sent,
+        "sent_by": concern.created_by_role,
+        "submitted_at": concern.submitted_at.isoformat(),
+        "updated_at": concern.updated_at.isoformat(),
+        "answers": concern.answers,
+        "timeline": [
+            {
+                "at": event.occurred_at.isoformat(),
+                "kind": event.kind,
+                "actor_role": event.actor_role,
+                "actor": event.actor_ref,
+                "citizen_visible": event.citizen_visible,
+                "data": event.data,
+            }
+            for event in concern.events
+        ],
+    }
+
+
+def changed(
+    db: Session,
+    since: datetime | None,
+    after: tuple[datetime, int] | None,
+    limit: int,
+) -> tuple[list[dict], str | None, bool]:
+    """Concerns changed after ``after`` (or since ``since``), oldest change first.
+
+    Returns the records, the cursor to pass next time (None when nothing was ever returned) and
+    whether more are waiting now.
+    """
+    statement = (
+        select(Concern)
+        .where(Concern.status != ConcernStatus.DRAFT)
+        .options(
+            joinedload(Concern.citizen).joinedload(Citizen.municipality),
+            joinedload(Concern.offer).joinedload(Offer.forloeb),
+            selectinload(Concern.events),
+        )
+        .order_by(Concern.updated_at, Concern.id)
+        .limit(limit + 1)
+    )
+    if after is not None:
+        statement = statement.where(
+            tuple_(Concern.updated_at, Concern.id)
+            > tuple_(literal(after[0], UTCDateTime()), literal(after[1]))
+        )
+    elif since is not None:
+        statement = statement.where(Concern.updated_at >= since)
+    found = list(db.scalars(statement).unique())
+    page, more = found[:limit], len(found) > limit
+    access_log.record(
+        db,
+        "system",
+        "system:case-export",
+        [c.citizen_id for c in page],
+        "concern.export",
+        access_log.Purpose.JOURNALISING,
+    )
+    db.commit()
+    last = page[-1] if page else None
+    cursor = encode_cursor(last.updated_at, last.id) if last else None
+    return [_as_record(c) for c in page], cursor, more

@@ -1,0 +1,78 @@
+"""Every caseworker route against every kind of visitor: only the allowed cells open (issue 5).
+
+A cell is "open" when the page answers 200 (or the action is done and redirects to the concern);
+every other cell must refuse and leave the concern as it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.models import ConcernEvent
+from tests.conftest import caseworker_login, login
+from tests.integration.test_concern_services import sent
+
+# visitor → (queue GET, concern GET, action POST)
+MATRIX = {
+    "anonymous": (302, 302, 400),
+    "citizen": (403, 403, 403),
+    "relative": (403, 403, 403),
+    "caseworker, same municipality": (200, 200, 302),
+    "caseworker, other municipality": (200, 404, 404),
+    "caseworker without the role": (302, 302, 400),
+}
+
+
+def _visitor(app, who: str):
+    """A client as this visitor, and a page of theirs that carries a CSRF token if any does."""
+    client = app.test_client()
+    if who == "citizen":
+        login(client, "mette")
+        return client, client.get("/mit-forloeb")
+    if who == "relative":
+        login(client, "sofie")
+        return client, client.get("/mit-forloeb")
+    if who.startswith("caseworker"):
+        persona = {
+            "caseworker, same municipality": "lone",
+            "caseworker, other municipality": "karim",
+            "caseworker without the role": "per",
+        }[who]
+        caseworker_login(client, persona)
+        return client, client.get("/sagsbehandler/bekymringer")
+    return client, client.get("/")
+
+
+@pytest.mark.parametrize("who", list(MATRIX))
+def test_only_the_allowed_cells_open(app, db, demo, who):
+    _mette, concern = sent(db, demo)  # Mette lives in Nordby, Lone's municipality
+    client, page = _visitor(app, who)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    expected_queue, expected_concern, expected_action = MATRIX[who]
+
+    queue = client.get("/sagsbehandler/bekymringer")
+    assert queue.status_code == expected_queue, who
+    if expected_queue == 200:
+        assert (concern.reference in queue.get_data(as_text=True)) is (expected_concern == 200)
+
+    opened = client.get(f"/sagsbehandler/bekymringer/{concern.id}")
+    assert opened.status_code == expected_concern, who
+    if expected_concern == 302:
+        assert opened.headers["Location"].startswith("/sagsbehandler/?next=")
+
+    acted = client.post(
+        f"/sagsbehandler/bekymringer/{concern.id}/besked",
+        data={
+            "csrf_token": token.group(1) if token else "none",
+            "besked-version": str(concern.version),
+            "besked-text": "Hej fra matricen",
+        },
+    )
+    assert acted.status_code == expected_action, who
+    messages = db.scalar(
+        select(func.count()).select_from(ConcernEvent).where(ConcernEvent.kind == "message")
+    )
+    assert messages == (1 if expected_action == 302 else 0), who

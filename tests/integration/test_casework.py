@@ -1,0 +1,514 @@
+"""The caseworker's workspace through HTTP: MitID Erhverv login and roles, the queue, one concern,
+the actions, the access log the citizen can read, and the export for journalising."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from portal.domain.casework import add_working_days, danish_holidays
+from portal.domain.concerns import ConcernAction as A
+from portal.domain.concerns import ConcernStatus as S
+from portal.models import AuditEvent, Concern, ConcernEvent, LoginSession, Offer, OfferStatus
+from portal.services import concerns
+from portal.services.casework import PAGE_SIZE
+from tests.conftest import EXPORT_TOKEN, TODAY, caseworker_login, csrf_token, login
+from tests.integration.test_concern_services import sent
+
+CASEWORKER = concerns.Actor("caseworker", "caseworker:someone-else")
+
+
+def as_caseworker(app, persona: str = "lone"):
+    client = app.test_client()
+    answer = caseworker_login(client, persona)
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
+    return client
+
+
+def as_citizen(app, persona: str = "mette"):
+    client = app.test_client()
+    assert login(client, persona).status_code == 302
+    return client
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def post_action(client, concern_id: int, slug: str, fields: dict, version: int | None = None):
+    page = client.get(f"/sagsbehandler/bekymringer/{concern_id}")
+    if version is None:
+        version = int(re.search(rf'name="{slug}-version" value="(\d+)"', text(page)).group(1))
+    data = {f"{slug}-{name}": value for name, value in fields.items()}
+    data |= {"csrf_token": csrf_token(page), f"{slug}-version": str(version)}
+    return client.post(f"/sagsbehandler/bekymringer/{concern_id}/{slug}", data=data)
+
+
+def shown_version(page) -> str:
+    """The version of the concern the caseworker's page was made from."""
+    return re.search(r'-version" value="(\d+)"', text(page)).group(1)
+
+
+def meeting_fields(**changes) -> dict:
+    day = add_working_days(TODAY, 5, danish_holidays())
+    return {
+        "day": day.isoformat(),
+        "starts_at": "10:00",
+        "form": "in_person",
+        "place": "Jobcentret, Torvet 1",
+        "coordinator": "Dr. Anne Berg",
+        "clinical_unit": "Klinisk Funktion, Region Nord",
+        "message": "",
+        **changes,
+    }
+
+
+def audit_events(db, action: str) -> list[AuditEvent]:
+    return list(db.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+# -- login and roles -------------------------------------------------------------------------
+def test_a_caseworker_logs_in_with_mitid_erhverv_and_lands_on_the_queue(app, db, demo):
+    client = app.test_client()
+    answer = caseworker_login(client, "lone")
+    assert answer.headers["Location"] == "/sagsbehandler/bekymringer"
+    page = text(client.get("/sagsbehandler/bekymringer"))
+    assert "Bekymringer i kommunen" in page
+    assert "Nordby Kommune" in page and "Lone Madsen" in page
+    record = db.scalar(select(LoginSession).order_by(LoginSession.id.desc()))
+    assert record.audience == "caseworker"
+    assert record.absolute_expires_at - record.created_at == timedelta(hours=8)
+    assert record.idle_expires_at - record.last_seen_at == timedelta(minutes=30)
+
+
+@pytest.mark.parametrize("persona", ["per", "mia"])
+def test_an_employee_without_the_role_for_this_municipality_gets_no_access(app, db, demo, persona):
+    """Per has only another system's privilege; Mia's role is scoped to another CVR number."""
+    client = app.test_client()
+    answer = caseworker_login(client, persona)
+    assert answer.status_code == 403
+    assert "Du har ikke adgang" in text(answer)
+    follow = client.get("/sagsbehandler/bekymringer")
+    assert follow.headers["Location"].startswith("/sagsbehandler/?next="), "not logged in"
+
+
+def test_a_hostile_privilege_claim_gives_no_access_and_is_logged_without_content(
+    app, db, demo, work_idp, caplog
+):
+    work_idp.provider.misbehave("hostile_privileges")
+    answer = caseworker_login(app.test_client(), "lone")
+    assert answer.status_code == 403 and "Du har ikke adgang" in text(answer)
+    assert "privileges ignored (xml_forbidden_construct)" in caplog.text
+    assert "passwd" not in caplog.text and "demo-cw-nordby-1" not in caplog.text
+
+
+def test_a_too_weak_caseworker_login_is_refused_with_a_way_to_try_again(app, db, demo, work_idp):
+    work_idp.provider.misbehave("low_loa")
+    answer = caseworker_login(app.test_client(), "lone")
+    assert answer.status_code == 403
+    assert 'href="/sagsbehandler/login"' in text(answer)
+
+
+def test_a_citizen_login_never_gives_the_caseworker_role(app, db, demo):
+    citizen = as_citizen(app, "mette")
+    assert citizen.get("/sagsbehandler/bekymringer").status_code == 403
+    caseworker = as_caseworker(app, "lone")
+    assert caseworker.get("/mit-forloeb").status_code == 403
+
+
+def test_caseworker_logout_ends_the_session_at_both_ends(app, db, demo):
+    client = as_caseworker(app)
+    page = client.get("/sagsbehandler/bekymringer")
+    answer = client.post("/logout", data={"csrf_token": csrf_token(page)})
+    assert answer.headers["Location"].split("?")[0].endswith("/end_session")
+    assert "sagsbehandler%2Flogget-af" in answer.headers["Location"]
+    assert client.get("/sagsbehandler/bekymringer").status_code == 302
+
+
+# -- the queue -------------------------------------------------------------------------------
+def test_the_queue_shows_only_the_own_municipality_and_logs_the_look(app, db, demo):
+    _mette, nordby = sent(db, demo, "mette", "demo-offer-mette-1")
+    _birgitte, sydhavn = sent(db, demo, "birgitte", "demo-offer-birgitte-1")
+    lone = text(as_caseworker(app, "lone").get("/sagsbehandler/bekymringer"))
+    assert nordby.reference in lone and sydhavn.reference not in lone
+    assert "Åbne (1)" in lone
+    karim = text(as_caseworker(app, "karim").get("/sagsbehandler/bekymringer"))
+    assert sydhavn.reference in karim and nordby.reference not in karim
+    listed = audit_events(db, "concern.list")
+    assert {e.subject_citizen_id for e in listed} == {nordby.citizen_id, sydhavn.citizen_id}
+    assert all(e.purpose == "queue_overview" for e in listed)
+
+
+def test_on_hold_concerns_whose_offer_starts_soonest_come_first_then_the_oldest(app, db, demo):
+    _m, held_later = sent(db, demo, "mette", "demo-offer-mette-1")
+    _a, oldest = sent(db, demo, "ali", "demo-offer-ali-1")
+    _m2, newest = sent(db, demo, "mette", "demo-offer-mette-2")
+    now = datetime.now(UTC)
+    db.execute(
+        update(Concern)
+        .where(Concern.id == oldest.id)
+        .values(submitted_at=now - timedelta(days=20), held_offer_status=None)
+    )
+    db.execute(
+        update(Concern)
+        .where(Concern.id == newest.id)
+        .values(submitted_at=now - timedelta(days=1), held_offer_status=None)
+    )
+    db.execute(
+        update(Concern)
+        .where(Concern.id == held_later.id)
+        .values(submitted_at=now, held_offer_status="planned")
+    )
+    db.commit()
+    page = text(as_caseworker(app).get("/sagsbehandler/bekymringer"))
+    order = [page.index(c.reference) for c in (held_later, oldest, newest)]
+    assert order == sorted(order), "on hold first, then oldest first"
+    assert "Tilbuddet er sat i bero" in page
+
+
+def test_overdue_service_goals_are_marked_and_labelled_as_the_municipalitys(app, db, demo):
+    _m, concern = sent(db, demo)
+    db.execute(
+        update(Concern)
+        .where(Concern.id == concern.id)
+        .values(submitted_at=datetime.now(UTC) - timedelta(days=30))
+    )
+    db.commit()
+    page = text(as_caseworker(app).get("/sagsbehandler/bekymringer"))
+    assert "Servicemål overskredet" in page
+    assert "Det er kommunens egne mål. De står ikke i loven." in page
+
+
+def _many_concerns(db, demo, how_many: int) -> None:
+    """Sent concerns about Mette's first offer, as the case system might have after a year."""
+    _m, first = sent(db, demo)
+    now = datetime.now(UTC)
+    db.execute(update(Concern).where(Concern.id == first.id).values(held_offer_status=None))
+    for n in range(how_many - 1):
+        db.add(
+            Concern(
+                citizen_id=first.citizen_id,
+                offer_id=first.offer_id,
+                status=S.CLOSED,
+                answers={},
+                right_applies=True,
+                created_by_role="citizen",
+                created_by_ref="citizen:x",
+                created_at=now,
+                updated_at=now,
+                submitted_at=now - timedelta(minutes=n + 1),
+                reference=f"B-1999-{n:06d}",
+            )
+        )
+    db.commit()
+
+
+def test_the_queue_pages_by_keyset_with_a_constant_number_of_queries(app, db, demo, count_queries):
+    _many_concerns(db, demo, PAGE_SIZE + 5)
+    client = as_caseworker(app)
+    client.get("/sagsbehandler/bekymringer")  # the first CSRF token is written once, not per page
+    with count_queries() as first_count:
+        first = client.get("/sagsbehandler/bekymringer?status=all")
+    page = text(first)
+    assert page.count("/sagsbehandler/bekymringer/") - page.count("bekymringer/?") >= PAGE_SIZE
+    cursor = re.search(r'efter=([^"&]+)', page).group(1)
+    with count_queries() as second_count:
+        second = text(client.get(f"/sagsbehandler/bekymringer?status=all&efter={cursor}"))
+    first_ids = set(re.findall(r"/sagsbehandler/bekymringer/(\d+)\"", page))
+    second_ids = set(re.findall(r"/sagsbehandler/bekymringer/(\d+)\"", second))
+    assert len(first_ids) == PAGE_SIZE and len(second_ids) == 5
+    assert not first_ids & second_ids
+    assert "Næste side" not in second and "Første side" in second
+    assert first_count.count == second_count.count, "25 rows cost what 5 rows cost"
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("status=open", True),
+        ("status=finished", False),
+        ("status=submitted", True),
+        ("right=yes", True),
+        ("right=no", False),
+        ("scope=mine", True),
+        ("status=nonsense&scope=everything&right=maybe", True),  # unknown values: the defaults
+    ],
+)
+def test_the_queue_filters(app, db, demo, query, shown):
+    _m, concern = sent(db, demo)
+    answer = as_caseworker(app).get(f"/sagsbehandler/bekymringer?{query}")
+    assert answer.status_code == 200
+    assert (concern.reference in text(answer)) is shown
+
+
+def test_find_by_reference_number_in_any_common_form(app, db, demo):
+    _m, concern = sent(db, demo)
+    client = as_caseworker(app)
+    short = concern.reference.lower().replace("-0000", "-")
+    assert concern.reference in text(client.get(f"/sagsbehandler/bekymringer?reference={short}"))
+    unreadable = text(client.get("/sagsbehandler/bekymringer?reference=<b>hej</b>"))
+    assert "Nummeret kunne ikke læses" in unreadable and "<b>hej</b>" not in unreadable
+
+
+# -- one concern -----------------------------------------------------------------------------
+def test_opening_a_concern_shows_the_answers_and_writes_the_access_log(app, db, demo):
+    _m, concern = sent(db, demo)
+    page = text(as_caseworker(app).get(f"/sagsbehandler/bekymringer/{concern.id}"))
+    assert "For mange timer." in page and "Ryg." in page, "the answers as the citizen gave them"
+    assert "Borgeren selv" in page and "Mette" in page
+    assert "Bekymringen blev sendt." in page
+    [read] = audit_events(db, "concern.read")
+    assert read.subject_citizen_id == concern.citizen_id and read.actor_role == "caseworker"
+    assert read.purpose == "concern_handling"
+
+
+def test_another_municipalitys_concern_is_404_and_the_attempt_is_logged(app, db, demo):
+    _m, concern = sent(db, demo)
+    karim = as_caseworker(app, "karim")
+    assert karim.get(f"/sagsbehandler/bekymringer/{concern.id}").status_code == 404
+    page = karim.get("/sagsbehandler/bekymringer")
+    answer = karim.post(
+        f"/sagsbehandler/bekymringer/{concern.id}/kvitter",
+        data={"csrf_token": csrf_token(page), "kvitter-version": "1"},
+    )
+    assert answer.status_code == 404
+    assert len(audit_events(db, "concern.open_refused")) == 2
+    assert audit_events(db, "concern.read") == []
+    db.refresh(concern)
+    assert concern.status is S.SUBMITTED
+
+
+def test_a_draft_is_not_the_caseworkers_to_see(app, db, demo):
+    from tests.integration.test_concern_services import offer, principal
+
+    draft = concerns.start(
+        db, principal(db, demo["mette"]), offer(db, "demo-offer-mette-1").id, TODAY
+    )
+    assert as_caseworker(app).get(f"/sagsbehandler/bekymringer/{draft.id}").status_code == 404
+
+
+# -- the actions, and what the citizen sees --------------------------------------------------
+def test_the_whole_path_to_a_decision_is_visible_to_the_citizen(app, db, demo):
+    _m, concern = sent(db, demo)
+    offer = db.get(Offer, concern.offer_id)
+    assert offer.status is OfferStatus.ON_HOLD
+    lone = as_caseworker(app)
+    steps = [
+        ("kvitter", {"message": "Tak. Jeg ringer dig op i morgen."}),
+        ("moede", meeting_fields()),
+        ("raadgivning", {"advice": "Start med 10 timer om ugen, siddende arbejde."}),
+        ("beslutning", {"decision": "adapted", "reason": "Du starter med 10 timer om ugen."}),
+        ("luk", {"message": ""}),
+    ]
+    for slug, fields in steps:
+        answer = post_action(lone, concern.id, slug, fields)
+        assert answer.status_code == 302, (slug, text(answer)[:2000])
+        assert answer.headers["Location"].endswith(f"udfoert={slug}")
+    db.refresh(concern)
+    db.refresh(offer)
+    assert concern.status is S.CLOSED
+    assert offer.status is OfferStatus.PLANNED, "the decision released 'sat i bero'"
+    page = text(as_citizen(app, "mette").get(f"/bekymringer/{concern.id}"))
+    for seen in (
+        "Din sagsbehandler har modtaget din bekymring.",
+        "Tak. Jeg ringer dig op i morgen.",
+        "Mødet er aftalt til",
+        "Dr. Anne Berg, Klinisk Funktion, Region Nord",
+        "Start med 10 timer om ugen, siddende arbejde.",
+        "Kommunen har besluttet: Tilbuddet bliver ændret.",
+        "Sagen om din bekymring er afsluttet.",
+    ):
+        assert seen in page, seen
+    handled = audit_events(db, "concern.decide")
+    assert handled and handled[0].actor_ref == "caseworker:demo-cw-nordby-1"
+
+
+def test_a_message_reaches_the_citizen(app, db, demo):
+    _m, concern = sent(db, demo)
+    answer = post_action(as_caseworker(app), concern.id, "besked", {"text": "Ring til mig."})
+    assert answer.status_code == 302
+    page = text(as_citizen(app, "mette").get(f"/bekymringer/{concern.id}"))
+    assert "Besked fra din sagsbehandler:" in page and "Ring til mig." in page
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"day": (TODAY - timedelta(days=3)).isoformat()}, "Mødet skal ligge efter nu."),
+        ({"starts_at": "22:00"}, "Vælg et tidspunkt mellem kl. 7 og kl. 19."),
+        ({"day": "7/12"}, "Skriv datoen sådan: 2026-12-07."),
+        ({"place": ""}, "Skriv, hvor mødet holdes."),
+        ({"coordinator": ""}, "Skriv sundhedskoordinatorens navn."),
+        ({"form": "carrier-pigeon"}, "Vælg, hvordan mødet holdes."),
+    ],
+)
+def test_a_meeting_that_cannot_be_held_is_refused_and_the_typing_is_kept(
+    app, db, demo, change, message
+):
+    _m, concern = sent(db, demo)
+    lone = as_caseworker(app)
+    assert post_action(lone, concern.id, "kvitter", {"message": ""}).status_code == 302
+    answer = post_action(lone, concern.id, "moede", meeting_fields(**change))
+    assert answer.status_code == 400
+    page = text(answer)
+    assert message in page and "Der er problemer" in page
+    assert "Klinisk Funktion, Region Nord" in page, "what was typed is still there"
+    db.refresh(concern)
+    assert concern.status is S.ACKNOWLEDGED
+
+
+def test_a_meeting_on_a_weekend_is_refused(app, db, demo):
+    _m, concern = sent(db, demo)
+    lone = as_caseworker(app)
+    post_action(lone, concern.id, "kvitter", {"message": ""})
+    saturday = TODAY + timedelta(days=(5 - TODAY.weekday()) % 7 or 7)
+    answer = post_action(lone, concern.id, "moede", meeting_fields(day=saturday.isoformat()))
+    assert "Vælg en hverdag" in text(answer)
+
+
+def test_deciding_before_the_advice_is_refused_with_the_reason(app, db, demo):
+    _m, concern = sent(db, demo)
+    lone = as_caseworker(app)
+    post_action(lone, concern.id, "kvitter", {"message": ""})
+    page = lone.get(f"/sagsbehandler/bekymringer/{concern.id}")
+    answer = lone.post(
+        f"/sagsbehandler/bekymringer/{concern.id}/beslutning",
+        data={
+            "csrf_token": csrf_token(page),
+            "beslutning-version": shown_version(page),
+            "beslutning-decision": "kept",
+            "beslutning-reason": "Det passer fint.",
+        },
+    )
+    assert answer.status_code == 409
+    assert "først gemmes, når rådgivningen er gemt" in text(answer)
+    assert "Det passer fint." in text(answer), "nothing typed is lost"
+    db.refresh(concern)
+    assert concern.status is S.ACKNOWLEDGED
+
+
+def test_acting_on_a_withdrawn_concern_is_refused(app, db, demo):
+    who, concern = sent(db, demo)
+    lone = as_caseworker(app)
+    page = lone.get(f"/sagsbehandler/bekymringer/{concern.id}")
+    concerns.withdraw(db, who, concern)
+    answer = lone.post(
+        f"/sagsbehandler/bekymringer/{concern.id}/kvitter",
+        data={"csrf_token": csrf_token(page), "kvitter-version": shown_version(page)},
+    )
+    assert answer.status_code == 409
+    assert "En anden har ændret bekymringen" in text(answer), "the citizen withdrew meanwhile"
+    page = lone.get(f"/sagsbehandler/bekymringer/{concern.id}")
+    assert "Borgeren trak bekymringen tilbage." in text(page)
+    assert "kvitter-version" not in text(page), "no action is offered on a withdrawn concern"
+    answer = lone.post(
+        f"/sagsbehandler/bekymringer/{concern.id}/kvitter",
+        data={"csrf_token": csrf_token(page), "kvitter-version": str(concern.version)},
+    )
+    assert answer.status_code == 409
+    assert "Den kan ikke ændres mere" in text(answer)
+
+
+def test_two_caseworkers_at_once_the_second_is_told_and_nothing_is_lost(app, db, demo):
+    _m, concern = sent(db, demo)
+    lone = as_caseworker(app)
+    page = lone.get(f"/sagsbehandler/bekymringer/{concern.id}")
+    seen = concern.version
+    concerns.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)  # a colleague was quicker
+    answer = lone.post(
+        f"/sagsbehandler/bekymringer/{concern.id}/besked",
+        data={
+            "csrf_token": csrf_token(page),
+            "besked-version": str(seen),
+            "besked-text": "Jeg ringer i morgen.",
+        },
+    )
+    assert answer.status_code == 409
+    page = text(answer)
+    assert "En anden har ændret bekymringen" in page
+    assert "Jeg ringer i morgen." in page, "the text is still in the field"
+    assert "Kommunen kvitterede for bekymringen." in page, "the colleague's step is shown"
+    messages = db.scalar(
+        select(func.count())
+        .select_from(ConcernEvent)
+        .where(ConcernEvent.concern_id == concern.id, ConcernEvent.kind == "message")
+    )
+    assert messages == 0
+    resend = post_action(lone, concern.id, "besked", {"text": "Jeg ringer i morgen."})
+    assert resend.status_code == 302
+
+
+def test_an_action_without_csrf_token_is_refused(app, db, demo):
+    _m, concern = sent(db, demo)
+    answer = as_caseworker(app).post(
+        f"/sagsbehandler/bekymringer/{concern.id}/kvitter", data={"kvitter-version": "2"}
+    )
+    assert answer.status_code == 400
+    db.refresh(concern)
+    assert concern.status is S.SUBMITTED
+
+
+# -- the citizen's view of the access log ----------------------------------------------------
+def test_the_citizen_sees_when_and_why_but_not_who(app, db, demo):
+    _m, concern = sent(db, demo)
+    as_caseworker(app).get(f"/sagsbehandler/bekymringer/{concern.id}")
+    page = text(as_citizen(app, "mette").get("/hvem-har-set"))
+    assert "En sagsbehandler i kommunen: Behandling af din bekymring" in page
+    assert "demo-cw-nordby-1" not in page and "Lone Madsen" not in page
+
+
+def test_the_access_log_page_is_empty_and_calm_when_no_one_has_looked(app, db, demo):
+    page = text(as_citizen(app, "ali").get("/hvem-har-set"))
+    assert "Ingen andre har set dine oplysninger" in page
+
+
+# -- the export for journalising -------------------------------------------------------------
+def export(client, **params):
+    return client.get(
+        "/api/v1/concerns",
+        query_string=params,
+        headers={"Authorization": f"Bearer {EXPORT_TOKEN}"},
+    )
+
+
+def test_the_export_needs_its_own_token(client, db, demo):
+    assert client.get("/api/v1/concerns").status_code == 401
+    wrong = client.get("/api/v1/concerns", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+
+
+def test_the_export_is_incremental_and_logged(client, db, demo):
+    _m, concern = sent(db, demo)
+    first = export(client, changed_since="2000-01-01T00:00:00Z").get_json()
+    [record] = first["concerns"]
+    assert record["reference"] == concern.reference
+    assert record["offer_id"] == "demo-offer-mette-1" and record["municipality"] == "901"
+    assert record["answers"]["worry_text"] == "For mange timer."
+    assert [e["kind"] for e in record["timeline"]] == ["submitted"]
+    assert "cpr" not in str(record).lower()
+    again = export(client, after=first["next_after"]).get_json()
+    assert again["concerns"] == [] and again["next_after"] == first["next_after"]
+    concerns.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)
+    changed = export(client, after=first["next_after"]).get_json()
+    assert [e["kind"] for e in changed["concerns"][0]["timeline"]] == ["submitted", "acknowledge"]
+    exported = audit_events(db, "concern.export")
+    assert len(exported) == 2 and exported[0].purpose == "journalising"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"changed_since": "yesterday"},
+        {"changed_since": "2026-01-01T00:00:00"},
+        {"after": "not-a-cursor"},
+        {"limit": "0"},
+        {"limit": "5000"},
+    ],
+)
+def test_bad_export_parameters_get_a_clear_400(client, db, demo, params):
+    answer = export(client, **params)
+    assert answer.status_code == 400
+    assert answer.get_json()["error"]
