@@ -58,6 +58,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_CASEWORKER_OIDC_MAX_AGE", None, "seconds; demand a recent login"),
     Setting("PORTAL_SERVICE_GOAL_ACKNOWLEDGE_DAYS", "2", "working days to acknowledge a concern"),
     Setting("PORTAL_SERVICE_GOAL_MEETING_DAYS", "10", "working days to book the meeting"),
+    Setting("PORTAL_DELEGATION_DEFAULT_DAYS", "365", "a fuldmagt given in the portal: default"),
+    Setting("PORTAL_DELEGATION_MAX_DAYS", "1095", "... and the longest it may run (days)"),
     Setting("PORTAL_EXPORT_TOKEN", None, "bearer token of the concern export API; unset = off"),
     Setting("PORTAL_TESTIDP_ENABLED", None, "1 = run the test IdP (not in production)"),
     Setting("PORTAL_TESTIDP_PORT", "8001", "port of the built-in test IdP under make run"),
@@ -163,6 +165,10 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "HTTP_TIMEOUT": _number(raw, "PORTAL_HTTP_TIMEOUT", float),
         "IMPORT_TOKEN": raw["PORTAL_IMPORT_TOKEN"],
         "EXPORT_TOKEN": raw["PORTAL_EXPORT_TOKEN"],
+        "DELEGATION_DAYS": {
+            "default": _number(raw, "PORTAL_DELEGATION_DEFAULT_DAYS"),
+            "max": _number(raw, "PORTAL_DELEGATION_MAX_DAYS"),
+        },
         "SERVICE_GOALS": {
             "acknowledge_days": _number(raw, "PORTAL_SERVICE_GOAL_ACKNOWLEDGE_DAYS"),
             "meeting_days": _number(raw, "PORTAL_SERVICE_GOAL_MEETING_DAYS"),

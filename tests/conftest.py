@@ -182,6 +182,7 @@ def portal_settings(
         },
         "SERVICE_GOALS": {"acknowledge_days": 2, "meeting_days": 10},
         "EXPORT_TOKEN": EXPORT_TOKEN,
+        "DELEGATION_DAYS": {"default": 365, "max": 1095},
     }
 
 

@@ -31,6 +31,18 @@ class Principal(UserMixin):
     citizen_id: int | None = None
     municipality_id: int | None = None
     caseworker_id: int | None = None
+    # A relative acting under a fuldmagt: ``citizen_id`` is then the grantor's, so every service
+    # shows the grantor's case; ``own_citizen_id`` is the person's own (if any). The keyed CPR
+    # hash identifies the person to their delegations; it stays in the server-side session.
+    person_hash: str | None = None
+    own_citizen_id: int | None = None
+    delegation_id: int | None = None
+    acting_scope: str | None = None
+    acting_for_name: str | None = None
+
+    @property
+    def is_delegate(self) -> bool:
+        return self.delegation_id is not None
 
     def get_id(self) -> str:
         return f"{self.audience}:{self.subject}"

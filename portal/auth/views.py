@@ -25,8 +25,10 @@ from portal.auth.principal import (
     requires,
     safe_next,
 )
+from portal.auth.sessions import TIMEOUTS
 from portal.db import get_session, utcnow
 from portal.i18n import current_language
+from portal.services import delegations
 from portal.services.identity import caseworker_principal, citizen_principal
 
 log = logging.getLogger(__name__)
@@ -99,11 +101,25 @@ def callback():
     result, problem = _complete_login("citizen")
     if problem is not None:
         return problem
-    principal = citizen_principal(
-        get_session(), result.identity, current_app.config["CPR_HASH_KEY"]
+    db = get_session()
+    key = current_app.config["CPR_HASH_KEY"]
+    principal = citizen_principal(db, result.identity, key)
+    now = utcnow()
+    delegations.take_in_digital_fuldmagt(
+        db,
+        principal.person_hash,
+        principal.name,
+        result.identity.privileges,
+        key,
+        now,
+        valid_until=now + TIMEOUTS["citizen"].absolute,
     )
     log.info("citizen login ok (known=%s)", principal.citizen_id is not None)
-    return _log_in(principal, result.id_token)
+    answer = _log_in(principal, result.id_token)
+    if delegations.held_by(db, principal.person_hash, now):
+        # A relative chooses first: "Mig selv" or "På vegne af …" (design.md §3).
+        return redirect(url_for("delegations.choose"))
+    return answer
 
 
 @bp.get("/sagsbehandler/login")

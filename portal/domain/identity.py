@@ -83,6 +83,8 @@ class Identity:
     cpr: str | None
     name: str
     level: AssuranceLevel | None
+    # Digital Fuldmagt: the raw OIO-BPP claim, when the person holds powers of attorney.
+    privileges: str | None = None
 
 
 def _first(claim_sets: tuple[Mapping[str, object], ...], names: tuple[str, ...]) -> object | None:
@@ -103,11 +105,13 @@ def extract_identity(
     if not isinstance(name, str) or not name.strip():
         given, family = _first(sources, ("given_name",)), _first(sources, ("family_name",))
         name = " ".join(str(part) for part in (given, family) if part) or ""
+    privileges = _first(sources, PRIVILEGE_CLAIMS)
     return Identity(
         subject=str(id_token["sub"]),
         cpr=cpr,
         name=name.strip(),
         level=normalise_loa(_first(sources, profile.loa_claims)),
+        privileges=privileges if isinstance(privileges, str) else None,
     )
 
 

@@ -2,6 +2,7 @@
 
 from portal.models.audit import AuditEvent
 from portal.models.concern import Concern, ConcernEvent
+from portal.models.delegation import Delegation
 from portal.models.forloeb import (
     OPEN_OFFER_STATUSES,
     Forloeb,
@@ -21,6 +22,7 @@ __all__ = [
     "Citizen",
     "Concern",
     "ConcernEvent",
+    "Delegation",
     "Forloeb",
     "ForloebStatus",
     "LoginSession",

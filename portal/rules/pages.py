@@ -404,25 +404,42 @@ PAGES: tuple[RulesPage, ...] = (
         sections=(
             Section(
                 N_("Som bisidder"),
-                paragraphs=(N_("En pårørende kan altid komme med dig til møder som bisidder."),),
+                paragraphs=(
+                    N_(
+                        "En bisidder er en person, du tager med til et møde med kommunen. Det kan "
+                        "være en pårørende eller en ven. Du har altid ret til en bisidder "
+                        "(forvaltningsloven § 8)."
+                    ),
+                    N_("En bisidder skal ikke have en fuldmagt. Personen kan ikke handle for dig."),
+                ),
             ),
             Section(
                 N_("Med en fuldmagt"),
                 paragraphs=(
-                    N_("Med en fuldmagt kan en pårørende handle for dig i din sag."),
+                    N_("Med en fuldmagt kan en pårørende hjælpe dig i din sag."),
                     N_(
-                        "Er du over 15 år, kan du give en digital fuldmagt med MitID. Du vælger, hvad "
-                        "personen må: se dine oplysninger eller også handle for dig."
+                        "Du vælger, hvad personen må. »Se« betyder, at personen kan se dit forløb, "
+                        "dine tilbud og dine bekymringer. »Se og handle« betyder, at personen også "
+                        "kan sende en bekymring for dig."
                     ),
                     N_("En fuldmagt har en slutdato. Du kan altid trække den tilbage."),
                 ),
             ),
             Section(
-                N_("I portalen"),
+                N_("Sådan giver du en fuldmagt"),
                 paragraphs=(
                     N_(
-                        "Portalen kan endnu ikke bruge fuldmagter. Indtil da kan din pårørende "
-                        "hjælpe dig som bisidder."
+                        "I portalen: Log ind, og vælg »Fuldmagter«. Skriv personens CPR-nummer og "
+                        "navn. Vælg, hvad personen må, og hvornår fuldmagten slutter."
+                    ),
+                    N_(
+                        "Med Digital Fuldmagt: Er du over 15 år, kan du give en digital fuldmagt "
+                        "med MitID på borger.dk. Den virker også her."
+                    ),
+                    N_(
+                        "Din pårørende logger ind med sit eget MitID. Så kan personen vælge at "
+                        "handle for dig. Alt, hvad personen gør, står med personens navn. Du og "
+                        "din sagsbehandler kan se det."
                     ),
                 ),
             ),

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from portal.db import utcnow
 from portal.i18n import N_
-from portal.models import AuditEvent
+from portal.models import AuditEvent, Delegation
 
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 # Log entries are shown for the last six months, the established retention practice.
@@ -31,6 +31,7 @@ class Purpose(enum.StrEnum):
     CONCERN_HANDLING = "concern_handling"
     QUEUE_OVERVIEW = "queue_overview"
     JOURNALISING = "journalising"
+    RELATIVE_HELP = "relative_help"
     # An attempt that was refused: kept for the municipality's control of access, not shown to
     # the citizen as a look (nothing was seen).
     REFUSED = "refused"
@@ -40,10 +41,12 @@ PURPOSE_TEXTS = {
     Purpose.CONCERN_HANDLING: N_("Behandling af din bekymring"),
     Purpose.QUEUE_OVERVIEW: N_("Overblik over bekymringer i kommunen"),
     Purpose.JOURNALISING: N_("Din bekymring blev gemt i kommunens sagssystem"),
+    Purpose.RELATIVE_HELP: N_("Hjælp til dig med en fuldmagt"),
 }
 ROLE_TEXTS = {
     "caseworker": N_("En sagsbehandler i kommunen"),
     "system": N_("Kommunens sagssystem"),
+    "relative": N_("En pårørende med fuldmagt"),
 }
 
 
@@ -80,13 +83,21 @@ class Lookup:
     role_text: str
     purpose_text: str
     times: int
+    # A relative's name: the citizen gave them the fuldmagt and should see who used it. An
+    # employee's name is never shown.
+    who: str = ""
 
 
 def lookups(db: Session, citizen_id: int) -> list[Lookup]:
     """The citizen's view of the log: newest day first, one line per role and purpose a day."""
     since = utcnow() - SHOWN_FOR
     events = db.execute(
-        select(AuditEvent.occurred_at, AuditEvent.actor_role, AuditEvent.purpose)
+        select(
+            AuditEvent.occurred_at,
+            AuditEvent.actor_role,
+            AuditEvent.actor_ref,
+            AuditEvent.purpose,
+        )
         .where(
             AuditEvent.subject_citizen_id == citizen_id,
             AuditEvent.actor_role != "citizen",
@@ -96,9 +107,26 @@ def lookups(db: Session, citizen_id: int) -> list[Lookup]:
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .limit(MAX_SHOWN_EVENTS)
     ).all()
-    grouped: dict[tuple[date, str, str], int] = {}
-    for occurred_at, role, purpose in events:
-        key = (occurred_at.astimezone(DANISH_TIME).date(), role, purpose)
+    delegation_ids = {
+        int(ref.split(":", 1)[1])
+        for _at, role, ref, _purpose in events
+        if role == "relative" and ref.split(":", 1)[1].isdigit()
+    }
+    names = (
+        dict(
+            db.execute(
+                select(Delegation.id, Delegation.holder_name).where(
+                    Delegation.id.in_(delegation_ids)
+                )
+            ).all()
+        )
+        if delegation_ids
+        else {}
+    )
+    grouped: dict[tuple[date, str, str, str], int] = {}
+    for occurred_at, role, ref, purpose in events:
+        who = names.get(int(ref.split(":", 1)[1]), "") if role == "relative" else ""
+        key = (occurred_at.astimezone(DANISH_TIME).date(), role, who, purpose)
         grouped[key] = grouped.get(key, 0) + 1
     return [
         Lookup(
@@ -106,6 +134,7 @@ def lookups(db: Session, citizen_id: int) -> list[Lookup]:
             role_text=ROLE_TEXTS.get(role, ROLE_TEXTS["caseworker"]),
             purpose_text=PURPOSE_TEXTS.get(purpose, PURPOSE_TEXTS[Purpose.CONCERN_HANDLING]),
             times=times,
+            who=who,
         )
-        for (day, role, purpose), times in grouped.items()
+        for (day, role, who, purpose), times in grouped.items()
     ]

@@ -75,14 +75,21 @@ def overview(db: Session, principal: Principal, today: date) -> Overview:
     )
     if forloeb is None:
         return Overview(
-            principal.name or citizen.name, citizen.municipality, None, None, None, False
+            _shown_name(principal, citizen), citizen.municipality, None, None, None, False
         )
     next_offer = _next_offer(db, forloeb.id, today)
     return Overview(
-        name=principal.name or citizen.name,
+        name=_shown_name(principal, citizen),
         municipality=citizen.municipality,
         forloeb=forloeb,
         progress=progress(forloeb.start_date, forloeb.planned_end_date, today),
         next_offer=next_offer,
         next_offer_employment_oriented=bool(next_offer and is_employment_oriented(next_offer.kind)),
     )
+
+
+def _shown_name(principal: Principal, citizen) -> str:
+    """The citizen's name on their pages; a relative acting for them sees the citizen's."""
+    if principal.is_delegate:
+        return citizen.name
+    return principal.name or citizen.name

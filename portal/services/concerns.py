@@ -64,13 +64,18 @@ class NotReady(Exception):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts: the citizen themselves, a relative for them, or a caseworker."""
+    """Who acts: the citizen themselves, a relative for them, or a caseworker. A relative's
+    name goes on the timeline, so the citizen and the caseworker see who sent what."""
 
     role: str
     ref: str
+    name: str = ""
 
     @classmethod
     def citizen(cls, principal: Principal) -> Actor:
+        """The person at the keyboard on the citizen's side: the citizen, or their relative."""
+        if principal.is_delegate:
+            return cls("relative", f"relative:{principal.delegation_id}", principal.name)
         return cls("citizen", f"citizen:{principal.citizen_id}")
 
     @classmethod
@@ -120,6 +125,8 @@ def offers_open_for_concern(db: Session, principal: Principal, today: date) -> l
 def _event(
     db: Session, concern: Concern, kind: str, actor: Actor, visible: bool = True, **data
 ) -> ConcernEvent:
+    if actor.role == "relative":
+        data["by"] = actor.name
     event = ConcernEvent(
         concern_id=concern.id,
         occurred_at=utcnow(),

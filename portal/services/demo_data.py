@@ -82,7 +82,8 @@ class Persona:
     description: str
     municipality: str | None = None
     forloeb: DemoForloeb | None = None
-    relations: tuple[str, ...] = field(default=())
+    # Digital Fuldmagt held by this person: scope → privileges, as in the login token.
+    privileges: dict[str, list[str]] = field(default_factory=dict)
 
 
 MUNICIPALITIES = (
@@ -135,6 +136,9 @@ LEGAL_BASIS = "Ressourceforløb efter lov om en aktiv beskæftigelsesindsats kap
 CASEWORKER_PRIVILEGE = "urn:dk:kommune:ressourceforloeb-portal:privilege:sagsbehandler"
 OTHER_SYSTEM_PRIVILEGE = "urn:dk:kommune:ydelsessystem:privilege:laeseadgang"
 CVR_SCOPE = "urn:dk:gov:saml:cvrNumberIdentifier:"
+CPR_SCOPE_PERSON = "urn:dk:gov:saml:cprNumberIdentifier:"
+FULDMAGT_SEE = "urn:dk:kommune:ressourceforloeb-portal:fuldmagt:se"
+FULDMAGT_ACT = "urn:dk:kommune:ressourceforloeb-portal:fuldmagt:handle"
 
 
 @dataclass(frozen=True)
@@ -388,8 +392,17 @@ def personas(today: date) -> tuple[Persona, ...]:
             subject="9f1c7a52-0d4e-4f0e-9a57-0000000000a5",
             cpr="0505905555",
             name="Sofie Testhansen",
-            description=N_("Pårørende med fuldmagt fra Jens og Birgitte"),
-            relations=("jens", "birgitte"),
+            description=N_(
+                "Pårørende med Digital Fuldmagt fra Jens (se og handle) og Birgitte (se)"
+            ),
+            privileges={
+                f"{CPR_SCOPE_PERSON}0404904444": [FULDMAGT_ACT],
+                f"{CPR_SCOPE_PERSON}0303903333": [FULDMAGT_SEE],
+                # Another service's fuldmagt, and one from a person the portal does not know,
+                # arrive in the same token and give nothing here.
+                f"{CPR_SCOPE_PERSON}0606906666": ["urn:dk:skat:fuldmagt:selvangivelse"],
+                f"{CPR_SCOPE_PERSON}0707907777": [FULDMAGT_ACT],
+            },
         ),
         Persona(
             key="peter",

@@ -21,11 +21,10 @@ def citizen_principal(db: Session, identity: Identity, cpr_hash_key: str) -> Pri
     The CPR number is hashed here and goes no further: neither the session nor the log sees it.
     """
     citizen = None
-    if identity.cpr is not None:
+    person_hash = hash_cpr(identity.cpr, cpr_hash_key) if identity.cpr is not None else None
+    if person_hash is not None:
         citizen = db.execute(
-            select(Citizen.id, Citizen.name).where(
-                Citizen.cpr_hash == hash_cpr(identity.cpr, cpr_hash_key)
-            )
+            select(Citizen.id, Citizen.name).where(Citizen.cpr_hash == person_hash)
         ).first()
     return Principal(
         audience="citizen",
@@ -33,6 +32,8 @@ def citizen_principal(db: Session, identity: Identity, cpr_hash_key: str) -> Pri
         # MitID's name is the person's own; the case system's is the fallback.
         name=identity.name or (citizen.name if citizen else ""),
         citizen_id=citizen.id if citizen else None,
+        person_hash=person_hash,
+        own_citizen_id=citizen.id if citizen else None,
     )
 
 

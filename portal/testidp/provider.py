@@ -312,6 +312,12 @@ class Provider:
             return claims
         if "ssn" in scopes:
             claims["dk.cpr"] = persona.cpr
+            if persona.privileges:  # Digital Fuldmagt, as NemLog-in sends it
+                claims["privileges_intermediate"] = (
+                    HOSTILE_PRIVILEGES
+                    if "hostile_privileges" in self.switches
+                    else privilege_list_xml(persona.privileges)
+                )
         if "mitid" in scopes or "profile" in scopes:
             claims["mitid.identity_name"] = persona.name
             claims["name"] = persona.name

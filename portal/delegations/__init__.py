@@ -1,0 +1,246 @@
+"""Relatives and powers of attorney (fuldmagter): choosing whom to act for, the check on every
+request, and the citizen's own list where they give and withdraw a fuldmagt.
+
+While a relative acts for a citizen, ``current_user.citizen_id`` is the citizen's, so every
+citizen page shows the citizen's case through the same services. This module decides what the
+relative may do there: "se" reads, "se og handle" also acts; every page of the citizen's case
+they open is written to the access log; an ended fuldmagt ends the access on the next request.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField
+from wtforms.validators import ValidationError
+
+from portal.auth.principal import Principal, remember, requires
+from portal.citizen import today_in_denmark
+from portal.concerns.forms import limit, required
+from portal.db import get_session
+from portal.domain.delegations import GrantProblem, Scope
+from portal.domain.identity import normalise_cpr
+from portal.i18n import N_
+from portal.services import access_log, delegations
+
+log = logging.getLogger(__name__)
+bp = Blueprint("delegations", __name__)
+
+SCOPE_NAMES = {"see": N_("Se"), "act": N_("Se og handle")}
+# While acting for someone, these are the relative's own, never the citizen's.
+NOT_FOR_DELEGATES = frozenset(
+    {
+        "delegations.manage",
+        "delegations.revoke",
+        "citizen.calendar_feed_page",
+        "citizen.renew_calendar_feed",
+    }
+)
+# Always allowed, whatever the scope: logging out, staying logged in, switching.
+ALWAYS_ALLOWED = frozenset({"auth.logout", "auth.extend", "delegations.choose", "static"})
+CASE_DATA_BLUEPRINTS = ("citizen.", "concerns.")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _me() -> Principal:
+    """The principal itself, not Flask-Login's proxy (dataclasses.replace needs the object)."""
+    return current_user._get_current_object()
+
+
+def _switch_to(principal: Principal) -> None:
+    """A new session id on every switch (design.md §3), the same login otherwise."""
+    id_token = session.get("id_token")
+    session.clear()
+    session.rotate("citizen")
+    session["id_token"] = id_token
+    remember(principal)
+    login_user(principal)
+
+
+@bp.app_template_global()
+def acting_for() -> Principal | None:
+    """The principal when a relative acts for someone (the banner on every page), else None."""
+    user = current_user
+    if user.is_authenticated and getattr(user, "is_delegate", False):
+        return user
+    return None
+
+
+bp.add_app_template_global(SCOPE_NAMES, "delegation_scope_names")
+
+
+@bp.app_template_global()
+def helps_others() -> bool:
+    """Whether the logged-in person holds a fuldmagt they could switch to (one query)."""
+    user = current_user
+    if not user.is_authenticated or getattr(user, "person_hash", None) is None:
+        return False
+    return bool(delegations.held_by(get_session(), user.person_hash, _now()))
+
+
+@bp.before_app_request
+def check_delegation():
+    """Runs after the route guard: the fuldmagt must still hold, and allow what is asked."""
+    if request.endpoint is None or not current_user.is_authenticated:
+        return None
+    if not getattr(current_user, "is_delegate", False):
+        return None
+    db = get_session()
+    delegation = delegations.still_valid(db, current_user, _now())
+    if delegation is None:
+        name = current_user.acting_for_name
+        _switch_to(delegations.as_self(_me()))
+        log.info("a relative's access ended: the fuldmagt expired or was withdrawn")
+        return render_template("delegations/ended.html", name=name), 403
+    endpoint = request.endpoint
+    if endpoint in NOT_FOR_DELEGATES:
+        return render_template("delegations/not_for_delegates.html"), 403
+    if (
+        request.method == "POST"
+        and endpoint not in ALWAYS_ALLOWED
+        and delegation.scope != Scope.ACT
+    ):
+        return render_template("delegations/see_only.html"), 403
+    if request.method == "GET" and endpoint.startswith(CASE_DATA_BLUEPRINTS):
+        access_log.record(
+            db,
+            "relative",
+            f"relative:{delegation.id}",
+            [delegation.grantor_citizen_id],
+            f"relative.{endpoint}",
+            access_log.Purpose.RELATIVE_HELP,
+        )
+        db.commit()
+    return None
+
+
+@bp.route("/vaelg", methods=["GET", "POST"])
+@requires("citizen")
+def choose():
+    """'Mig selv' or 'På vegne af …', after login and whenever the banner's 'Skift' is used."""
+    db = get_session()
+    held = delegations.held_by(db, current_user.person_hash, _now())
+    if request.method == "POST":
+        choice = request.form.get("for", "")
+        if choice == "self":
+            _switch_to(delegations.as_self(_me()))
+            return redirect(url_for("citizen.overview"))
+        acting = (
+            delegations.act_for(db, delegations.as_self(_me()), int(choice), _now())
+            if choice.isdigit()
+            else None
+        )
+        if acting is None:
+            abort(404)
+        _switch_to(acting)
+        return redirect(url_for("citizen.overview"))
+    if not held:
+        return redirect(url_for("citizen.overview"))
+    return render_template("delegations/choose.html", held=held)
+
+
+class GrantForm(FlaskForm):
+    cpr = StringField(validators=[required(_l("Skriv CPR-nummeret på din pårørende."))])
+    name = StringField(validators=[required(_l("Skriv navnet på din pårørende.")), limit(200)])
+    scope = RadioField(
+        choices=list(SCOPE_NAMES),
+        validate_choice=False,
+        validators=[required(_l("Vælg, hvad din pårørende må."))],
+    )
+    ends_on = StringField(validators=[required(_l("Skriv, hvornår fuldmagten slutter."))])
+
+    def validate_cpr(self, field):
+        if normalise_cpr(field.data or "") is None:
+            raise ValidationError(_l("Skriv CPR-nummeret med 10 cifre, fx 010190-1234."))
+
+    def validate_scope(self, field):
+        if field.data not in SCOPE_NAMES:
+            raise ValidationError(_l("Vælg, hvad din pårørende må."))
+
+    def validate_ends_on(self, field):
+        try:
+            datetime.strptime((field.data or "").strip(), "%Y-%m-%d")
+        except ValueError:
+            raise ValidationError(_l("Skriv datoen sådan: 2027-06-30.")) from None
+
+
+def _manage_page(form: GrantForm, status: int = 200):
+    db = get_session()
+    return render_template(
+        "delegations/manage.html",
+        granted=delegations.granted_by(db, current_user.citizen_id, _now()),
+        form=form,
+        max_days=current_app.config["DELEGATION_DAYS"]["max"],
+    ), status
+
+
+@bp.route("/fuldmagter", methods=["GET", "POST"])
+@requires("citizen")
+def manage():
+    """The citizen's list of who can act for them, and the form to give a fuldmagt."""
+    if current_user.citizen_id is None:
+        abort(404)
+    if request.method == "GET":
+        default_end = today_in_denmark() + timedelta(
+            days=current_app.config["DELEGATION_DAYS"]["default"]
+        )
+        return _manage_page(GrantForm(formdata=None, data={"ends_on": default_end.isoformat()}))
+    form = GrantForm()
+    if not form.validate():
+        return _manage_page(form, 400)
+    settings = current_app.config["DELEGATION_DAYS"]
+    try:
+        delegations.grant(
+            get_session(),
+            current_user,
+            form.cpr.data,
+            form.name.data,
+            Scope(form.scope.data),
+            datetime.strptime(form.ends_on.data.strip(), "%Y-%m-%d").date(),
+            today_in_denmark(),
+            settings["max"],
+            current_app.config["CPR_HASH_KEY"],
+        )
+    except delegations.GrantRefused as refused:
+        if refused.problem is GrantProblem.SELF:
+            form.cpr.errors = [
+                _l(
+                    "Du kan ikke give fuldmagt til dig selv. Skriv CPR-nummeret på den, der "
+                    "skal hjælpe dig."
+                )
+            ]
+        elif refused.problem is GrantProblem.END_IN_PAST:
+            form.ends_on.errors = [_l("Slutdatoen skal ligge efter i dag.")]
+        else:
+            form.ends_on.errors = [
+                _l("Slutdatoen må højst ligge %(days)s dage fremme.", days=settings["max"])
+            ]
+        return _manage_page(form, 400)
+    return redirect(url_for("delegations.manage", givet=1))
+
+
+@bp.post("/fuldmagter/<int:delegation_id>/tilbagekald")
+@requires("citizen")
+def revoke(delegation_id: int):
+    if current_user.citizen_id is None or not delegations.revoke(
+        get_session(), current_user.citizen_id, delegation_id, _now()
+    ):
+        abort(404)
+    return redirect(url_for("delegations.manage", tilbagekaldt=1))

@@ -1,0 +1,125 @@
+"""A relative on a phone: Digital Fuldmagt at login, a concern sent for her father that he and
+his caseworker see she sent, and a fuldmagt given in the portal that ends at once when it is
+withdrawn. Every new page is axe-checked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.browser.conftest import PHONE, assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
+    """Separate browsers for each person: nothing is shared between them."""
+    opened: list[BrowserContext] = []
+
+    def new() -> Page:
+        context = browser.new_context(viewport=PHONE, is_mobile=True, locale="da-DK")
+        opened.append(context)
+        return context.new_page()
+
+    yield new
+    for context in opened:
+        context.close()
+
+
+def log_in(page: Page, live_portal: str, name: str) -> None:
+    page.goto(f"{live_portal}/login")
+    page.get_by_role("button", name=name).click()
+
+
+def test_a_relative_acts_for_her_father_and_loses_access_when_it_is_withdrawn(
+    contexts, live_portal: str
+):
+    sofie = contexts()
+    log_in(sofie, live_portal, "Sofie Testhansen")
+    expect(sofie.get_by_role("heading", level=1)).to_have_text("Hvem vil du handle for?")
+    assert_accessible(sofie)
+    sofie.get_by_role("button", name="På vegne af Jens Testhansen").click()
+    expect(sofie.get_by_text("Du handler på vegne af Jens Testhansen.")).to_be_visible()
+    assert_accessible(sofie)
+
+    sofie.get_by_role("link", name="Se tilbuddet").click()
+    sofie.get_by_role(
+        "link", name="Jeg er bekymret for, om tilbuddet passer til mit helbred"
+    ).click()
+    sofie.get_by_role("button", name="Skriv din bekymring").click()
+    next_step = sofie.get_by_role("button", name="Gem og fortsæt")
+    next_step.click()
+    sofie.get_by_label("Jeg bliver for træt").check()
+    next_step.click()
+    sofie.get_by_label("Hvad er vigtigt at vide om dit helbred?").fill("Han har ondt i ryggen.")
+    sofie.get_by_label("Ja", exact=True).first.check()
+    sofie.get_by_label("Nej", exact=True).last.check()
+    next_step.click()
+    next_step.click()
+    sofie.get_by_role("radio", name="Telefon").check()
+    sofie.get_by_label("Dit telefonnummer").fill("20 30 40 50")
+    next_step.click()
+    sofie.get_by_role("button", name="Send din bekymring").click()
+    expect(sofie.get_by_role("heading", level=1)).to_have_text("Kvittering")
+    expect(sofie.get_by_text("Du handler på vegne af Jens Testhansen.")).to_be_visible()
+    reference = re.search(r"B-\d{4}-\d{6}", sofie.content()).group(0)
+
+    jens = contexts()
+    log_in(jens, live_portal, "Jens Testhansen")
+    jens.goto(f"{live_portal}/bekymringer/")
+    jens.get_by_role("link", name="Kursus i rengøring og service").first.click()
+    expect(jens.get_by_text("Sofie Testhansen sendte bekymringen på dine vegne.")).to_be_visible()
+    jens.goto(f"{live_portal}/hvem-har-set")
+    expect(
+        jens.get_by_text(re.compile(r"En pårørende med fuldmagt \(Sofie Testhansen\)")).first
+    ).to_be_visible()
+
+    karim = contexts()
+    karim.goto(f"{live_portal}/sagsbehandler/login")
+    karim.get_by_role("button", name="Karim Olsen").click()
+    karim.get_by_label("Find et nummer (frivilligt)").fill(reference)
+    karim.get_by_role("button", name="Vis").click()
+    karim.get_by_role("link", name=re.compile(f"Jens Testhansen.*{reference}")).click()
+    expect(
+        karim.get_by_text("Sofie Testhansen, pårørende med fuldmagt, på borgerens vegne")
+    ).to_be_visible()
+
+    # Sofie withdraws it again for her father ("se og handle" allows it).
+    sofie.get_by_role("link", name="Følg din bekymring").click()
+    sofie.get_by_role("link", name="Træk bekymringen tilbage").click()
+    sofie.get_by_role("button", name="Ja, træk bekymringen tilbage").click()
+    expect(
+        sofie.get_by_text("Sofie Testhansen trak bekymringen tilbage på dine vegne.")
+    ).to_be_visible()
+
+    # Mette gives Sofie a fuldmagt to see, in the portal; her own CPR number is refused first.
+    mette = contexts()
+    log_in(mette, live_portal, "Mette Testesen")
+    mette.get_by_role("link", name=re.compile("Giv en pårørende lov")).click()
+    assert_accessible(mette)
+    mette.get_by_label("Din pårørendes CPR-nummer").fill("010190-1111")
+    mette.get_by_label("Din pårørendes navn").fill("Sofie Testhansen")
+    mette.get_by_label("Se dit forløb, dine tilbud og dine bekymringer").check()
+    mette.get_by_role("button", name="Giv fuldmagt").click()
+    expect(mette.get_by_role("heading", name="Der er problemer")).to_be_visible()
+    expect(mette.get_by_label("Din pårørendes navn")).to_have_value("Sofie Testhansen")
+    assert_accessible(mette)
+    mette.get_by_label("Din pårørendes CPR-nummer").fill("050590-5555")
+    mette.get_by_role("button", name="Giv fuldmagt").click()
+    expect(mette.get_by_text("Fuldmagten er givet")).to_be_visible()
+
+    sofie.get_by_role("link", name=re.compile("^Skift")).click()
+    sofie.get_by_role("button", name="På vegne af Mette Testesen").click()
+    expect(sofie.get_by_text("Du må kun se.")).to_be_visible()
+
+    mette.get_by_role("button", name="Træk fuldmagten til Sofie Testhansen tilbage").click()
+    expect(mette.get_by_text("Fuldmagten er trukket tilbage")).to_be_visible()
+
+    sofie.get_by_role("link", name="Se alle dine tilbud").click()
+    expect(sofie.get_by_role("heading", level=1)).to_have_text("Din fuldmagt gælder ikke længere")
+    expect(sofie.get_by_text("Du handler på vegne af")).to_have_count(0)
+    assert_accessible(sofie)
