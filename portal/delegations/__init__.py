@@ -87,6 +87,14 @@ bp.add_app_template_global(SCOPE_NAMES, "delegation_scope_names")
 
 
 @bp.app_template_global()
+def may_act() -> bool:
+    """False for a relative whose fuldmagt only lets them see: the pages then offer no action
+    (``check_delegation`` refuses one anyway)."""
+    delegate = acting_for()
+    return delegate is None or delegate.acting_scope == Scope.ACT
+
+
+@bp.app_template_global()
 def helps_others() -> bool:
     """Whether the logged-in person holds a fuldmagt they could switch to (one query)."""
     user = current_user

@@ -141,6 +141,8 @@ def test_with_scope_see_a_relative_reads_but_cannot_act(app, db, demo):
     client = as_relative_for(app, "Birgitte Eksempel")
     page = client.get("/tilbud")
     assert page.status_code == 200 and "Du må kun se." in text(page)
+    worried = text(client.get(f"/tilbud/{offer_id(db, 'demo-offer-birgitte-1')}/bekymret"))
+    assert "Skriv din bekymring" not in worried, "no action is offered that would be refused"
     refused = client.post(
         "/bekymringer/ny",
         data={"offer_id": offer_id(db, "demo-offer-birgitte-1"), "csrf_token": csrf_token(page)},
