@@ -292,12 +292,18 @@ def transition(
         _release_hold(db, concern)
     _event(db, concern, str(action), actor, **details)
     _log_if_someone_else(db, actor, concern, f"concern.{action}")
+    _commit_unless_changed(db)
+    return concern
+
+
+def _commit_unless_changed(db: Session) -> None:
+    """Commit, or roll back and say so when someone else changed the concern meanwhile (the
+    version column did not match: optimistic locking)."""
     try:
         db.commit()
     except StaleDataError as error:
         db.rollback()
         raise ConcurrentChange from error
-    return concern
 
 
 def _log_if_someone_else(db: Session, actor: Actor, concern: Concern, action: str) -> None:
@@ -325,11 +331,7 @@ def send_message(
     concern.updated_at = utcnow()
     _event(db, concern, "message", actor, text=text)
     _log_if_someone_else(db, actor, concern, "concern.message")
-    try:
-        db.commit()
-    except StaleDataError as error:
-        db.rollback()
-        raise ConcurrentChange from error
+    _commit_unless_changed(db)
     return concern
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from portal import create_app
 from portal import db as database
@@ -102,3 +103,28 @@ def assert_accessible(page: Page) -> None:
         for v in violations
     ]
     assert not violations, f"axe on {page.url}: " + "; ".join(summary)
+
+
+def send_concern_from_the_front_page(page: Page, worry: str, health_text: str) -> str:
+    """From the front page's next offer through the five steps to the receipt, by mouse (the
+    keyboard journey is its own test); returns the reference number."""
+    page.get_by_role("link", name="Se tilbuddet").click()
+    page.get_by_role(
+        "link", name="Jeg er bekymret for, om tilbuddet passer til mit helbred"
+    ).click()
+    page.get_by_role("button", name="Skriv din bekymring").click()
+    next_step = page.get_by_role("button", name="Gem og fortsæt")
+    next_step.click()
+    page.get_by_label(worry).check()
+    next_step.click()
+    page.get_by_label("Hvad er vigtigt at vide om dit helbred?").fill(health_text)
+    page.get_by_label("Ja", exact=True).first.check()
+    page.get_by_label("Nej", exact=True).last.check()
+    next_step.click()
+    next_step.click()
+    page.get_by_role("radio", name="Telefon").check()
+    page.get_by_label("Dit telefonnummer").fill("20 30 40 50")
+    next_step.click()
+    page.get_by_role("button", name="Send din bekymring").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kvittering")
+    return re.search(r"B-\d{4}-\d{6}", page.content()).group(0)

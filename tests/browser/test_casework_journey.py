@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from portal.domain.casework import add_working_days, danish_holidays
-from tests.browser.conftest import PHONE, assert_accessible
+from tests.browser.conftest import PHONE, assert_accessible, send_concern_from_the_front_page
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.browser
@@ -25,36 +25,14 @@ def desk(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def send_concern_as_mette(phone: Page, live_portal: str) -> str:
-    phone.goto(f"{live_portal}/login")
-    phone.get_by_role("button", name="Mette Testesen").click()
-    phone.get_by_role("link", name="Se tilbuddet").click()
-    phone.get_by_role(
-        "link", name="Jeg er bekymret for, om tilbuddet passer til mit helbred"
-    ).click()
-    phone.get_by_role("button", name="Skriv din bekymring").click()
-    next_step = phone.get_by_role("button", name="Gem og fortsæt")
-    next_step.click()
-    phone.get_by_label("Der er for mange timer").check()
-    next_step.click()
-    phone.get_by_label("Hvad er vigtigt at vide om dit helbred?").fill("Min ryg tåler ikke løft.")
-    phone.get_by_label("Ja", exact=True).first.check()
-    phone.get_by_label("Nej", exact=True).last.check()
-    next_step.click()
-    phone.get_by_label("Færre timer").check()
-    next_step.click()
-    phone.get_by_role("radio", name="Telefon").check()
-    phone.get_by_label("Dit telefonnummer").fill("20 30 40 50")
-    next_step.click()
-    phone.get_by_role("button", name="Send din bekymring").click()
-    expect(phone.get_by_role("heading", level=1)).to_have_text("Kvittering")
-    return re.search(r"B-\d{4}-\d{6}", phone.content()).group(0)
-
-
 def test_from_concern_to_decision_with_the_citizen_following_along(
     phone: Page, desk: Page, live_portal: str
 ):
-    reference = send_concern_as_mette(phone, live_portal)
+    phone.goto(f"{live_portal}/login")
+    phone.get_by_role("button", name="Mette Testesen").click()
+    reference = send_concern_from_the_front_page(
+        phone, "Der er for mange timer", "Min ryg tåler ikke løft."
+    )
 
     desk.goto(f"{live_portal}/sagsbehandler/")
     assert_accessible(desk)
