@@ -22,6 +22,8 @@ DEFAULT_LANGUAGE = "da"
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 LANG_COOKIE = "lang"
 TIMEZONE = "Europe/Copenhagen"
+# Every date a person sees, and every "today", is Danish (design.md §7).
+DANISH_TIME = ZoneInfo(TIMEZONE)
 
 LONG_DATE = {"da": "EEEE 'den' d. MMMM y", "en": "EEEE d MMMM y"}
 SHORT_DATE = {"da": "d. MMMM y", "en": "d MMMM y"}
@@ -46,6 +48,10 @@ def select_locale() -> str:
 
 def current_language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def today_in_denmark() -> date:
+    return datetime.now(DANISH_TIME).date()
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -79,7 +85,7 @@ def meeting_time(value: str | None) -> str:
     if "T" not in value:
         return long_date(moment.date())
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(TIMEZONE))
+        moment = moment.replace(tzinfo=DANISH_TIME)
     return f"{long_date(moment)} {time_of_day(moment)}"
 
 

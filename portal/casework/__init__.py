@@ -22,7 +22,6 @@ from portal.casework.forms import (
     MeetingForm,
     MessageForm,
 )
-from portal.citizen import today_in_denmark
 from portal.concerns import STATUS_NAMES
 from portal.concerns.forms import CHOICES
 from portal.db import get_session
@@ -33,6 +32,7 @@ from portal.domain.concerns import (
     allowed_actions,
     can_message,
 )
+from portal.i18n import today_in_denmark
 from portal.services import casework, concerns
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,6 @@ of the concern the caseworker saw, so that two people acting at once cannot over
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -14,10 +13,9 @@ from wtforms.validators import ValidationError
 
 from portal.concerns.forms import limit, required
 from portal.domain.casework import MeetingTimeProblem, danish_holidays, meeting_time_problem
-from portal.i18n import N_
+from portal.i18n import DANISH_TIME, N_
 
 TEXT_LIMIT = 2000
-DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 
 MEETING_FORMS = {
     "in_person": N_("Fremmøde"),

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -22,14 +20,10 @@ from portal.auth.principal import public, requires
 from portal.citizen import texts
 from portal.db import get_session
 from portal.domain.offers import is_employment_oriented, phase
-from portal.i18n import TIMEZONE
+from portal.i18n import today_in_denmark
 from portal.services import access_log, calendar, citizens, notices, offers
 
 bp = Blueprint("citizen", __name__)
-
-
-def today_in_denmark():
-    return datetime.now(ZoneInfo(TIMEZONE)).date()
 
 
 @bp.app_template_global()

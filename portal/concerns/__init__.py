@@ -11,11 +11,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth.principal import requires
-from portal.citizen import today_in_denmark
 from portal.concerns.forms import CHOICES, STEPS, InformationForm
 from portal.db import get_session
 from portal.domain.concerns import OPEN, ConcernStatus, TransitionRefused
-from portal.i18n import N_
+from portal.i18n import N_, today_in_denmark
 from portal.services import concerns, notices
 
 log = logging.getLogger(__name__)

@@ -29,12 +29,11 @@ from wtforms import RadioField, StringField
 from wtforms.validators import ValidationError
 
 from portal.auth.principal import Principal, remember, requires
-from portal.citizen import today_in_denmark
 from portal.concerns.forms import limit, required
 from portal.db import get_session
 from portal.domain.delegations import GrantProblem, Scope
 from portal.domain.identity import normalise_cpr
-from portal.i18n import N_
+from portal.i18n import N_, today_in_denmark
 from portal.services import access_log, delegations
 
 log = logging.getLogger(__name__)

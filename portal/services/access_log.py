@@ -12,16 +12,14 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
-from portal.i18n import N_
+from portal.i18n import DANISH_TIME, N_
 from portal.models import AuditEvent, Delegation
 
-DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 # Log entries are shown for the last six months, the established retention practice.
 SHOWN_FOR = timedelta(days=183)
 MAX_SHOWN_EVENTS = 5000

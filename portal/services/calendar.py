@@ -10,7 +10,6 @@ health considerations.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import icalendar
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -18,9 +17,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal.domain.offers import first_session, weekdays_of
+from portal.i18n import DANISH_TIME
 from portal.models import OPEN_OFFER_STATUSES, Citizen, Forloeb, Offer
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 FEED_SALT = "calendar-feed"
 FEED_LIMIT = 200
 
@@ -92,12 +91,12 @@ def _event(offer: Offer, host: str, offer_url: str, now: datetime) -> icalendar.
     weekdays = weekdays_of(offer.weekdays)
     if offer.day_starts_at and offer.day_ends_at:
         first = first_session(offer.start_date, weekdays)
-        event.add("dtstart", datetime.combine(first, offer.day_starts_at, COPENHAGEN))
-        event.add("dtend", datetime.combine(first, offer.day_ends_at, COPENHAGEN))
+        event.add("dtstart", datetime.combine(first, offer.day_starts_at, DANISH_TIME))
+        event.add("dtend", datetime.combine(first, offer.day_ends_at, DANISH_TIME))
         if weekdays:
             rule: dict = {"freq": "weekly", "byday": offer.weekdays.split(",")}
             if offer.end_date:
-                last = datetime.combine(offer.end_date, offer.day_ends_at, COPENHAGEN)
+                last = datetime.combine(offer.end_date, offer.day_ends_at, DANISH_TIME)
                 rule["until"] = last.astimezone(UTC)
             event.add("rrule", rule)
     else:

@@ -14,7 +14,6 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, case, func, literal, select, tuple_
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
@@ -23,11 +22,11 @@ from portal.auth.principal import Principal
 from portal.db import UTCDateTime
 from portal.domain.casework import GoalState, ServiceGoals, danish_holidays, open_goals
 from portal.domain.concerns import FINISHED, OPEN, ConcernStatus
+from portal.i18n import DANISH_TIME
 from portal.models import Citizen, Concern, Forloeb, Offer
 from portal.services import access_log
 from portal.services.concerns import Actor
 
-DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 PAGE_SIZE = 25
 STATUS_FILTERS = ("open", "finished", "all", *(str(s) for s in ConcernStatus if s != "draft"))
 SCOPES = ("all", "mine")
