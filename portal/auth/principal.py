@@ -13,7 +13,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, redirect, request, session, url_for
-from flask_login import LoginManager, UserMixin, current_user
+from flask_login import LoginManager, UserMixin, current_user, login_user
 
 F = TypeVar("F", bound=Callable)
 
@@ -78,8 +78,15 @@ def home_endpoint(principal: Principal) -> str:
     return "casework.queue" if principal.audience == "caseworker" else "citizen.overview"
 
 
-def remember(principal: Principal) -> None:
+def sign_in(principal: Principal, id_token: str | None) -> None:
+    """Start the logged-in session for this principal, at login and at every act-as switch:
+    everything the session held is forgotten and its id is new (design.md §3)."""
+    session.clear()
+    session.rotate(principal.audience)  # a new id, and the audience's timeouts
+    if id_token:
+        session["id_token"] = id_token  # for RP-initiated logout
     session["principal"] = asdict(principal)
+    login_user(principal)
 
 
 def safe_next(target: str | None) -> str | None:

@@ -14,17 +14,10 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from portal.auth import oidc
-from portal.auth.principal import (
-    Principal,
-    home_endpoint,
-    public,
-    remember,
-    requires,
-    safe_next,
-)
+from portal.auth.principal import Principal, home_endpoint, public, requires, safe_next, sign_in
 from portal.auth.sessions import TIMEOUTS
 from portal.db import get_session, utcnow
 from portal.i18n import current_language
@@ -79,14 +72,10 @@ def _complete_login(audience: str):
         return None, _login_problem("refused", 400, audience)
 
 
-def _log_in(principal: Principal, id_token: str):
+def _log_in(principal: Principal, id_token: str, landing: str | None = None):
     after = session.get("after_login")
-    session.clear()
-    session.rotate(principal.audience)  # a new id and the audience's timeouts
-    session["id_token"] = id_token
-    remember(principal)
-    login_user(principal)
-    return redirect(after or url_for(home_endpoint(principal)))
+    sign_in(principal, id_token)
+    return redirect(landing or after or url_for(home_endpoint(principal)))
 
 
 @bp.get("/login")
@@ -106,20 +95,12 @@ def callback():
     principal = citizen_principal(db, result.identity, key)
     now = utcnow()
     delegations.take_in_digital_fuldmagt(
-        db,
-        principal.person_hash,
-        principal.name,
-        result.identity.privileges,
-        key,
-        now,
-        valid_until=now + TIMEOUTS["citizen"].absolute,
+        db, principal, result.identity.privileges, key, now, now + TIMEOUTS["citizen"].absolute
     )
     log.info("citizen login ok (known=%s)", principal.citizen_id is not None)
-    answer = _log_in(principal, result.id_token)
-    if delegations.held_by(db, principal.person_hash, now):
-        # A relative chooses first: "Mig selv" or "På vegne af …" (design.md §3).
-        return redirect(url_for("delegations.choose"))
-    return answer
+    # A person holding a fuldmagt chooses first: "Mig selv" or "På vegne af …" (design.md §3).
+    chooses = bool(delegations.held_by(db, principal.person_hash, now))
+    return _log_in(principal, result.id_token, url_for("delegations.choose") if chooses else None)
 
 
 @bp.get("/sagsbehandler/login")

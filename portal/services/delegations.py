@@ -45,8 +45,7 @@ def _valid_now(now: datetime):
 
 def take_in_digital_fuldmagt(
     db: Session,
-    person_hash: str,
-    person_name: str,
+    principal: Principal,
     claim: str | None,
     cpr_hash_key: str,
     now: datetime,
@@ -58,6 +57,7 @@ def take_in_digital_fuldmagt(
     now. Privileges that cannot be read, for another service or for a CPR number the portal does
     not know are ignored and logged without any personal data.
     """
+    person_hash = principal.person_hash
     grants: dict[str, Scope] = {}
     if claim:
         try:
@@ -76,7 +76,7 @@ def take_in_digital_fuldmagt(
         grantors = {row.id: hashes[row.cpr_hash] for row in found}
         if len(found) < len(hashes):
             log.info("digital fuldmagt: %d grantor(s) unknown here", len(hashes) - len(found))
-        grantors.pop(_own_citizen_id(db, person_hash), None)  # a fuldmagt to oneself: nothing
+        grantors.pop(principal.own_citizen_id, None)  # a fuldmagt to oneself means nothing
     existing = {
         d.grantor_citizen_id: d
         for d in db.scalars(
@@ -101,14 +101,10 @@ def take_in_digital_fuldmagt(
                 created_at=now,
             )
             db.add(delegation)
-        delegation.holder_name = person_name[:200]
+        delegation.holder_name = principal.name[:200]
         delegation.scope = str(scope)
         delegation.valid_until = valid_until
     db.commit()
-
-
-def _own_citizen_id(db: Session, person_hash: str) -> int | None:
-    return db.scalar(select(Citizen.id).where(Citizen.cpr_hash == person_hash))
 
 
 def held_by(db: Session, person_hash: str | None, now: datetime) -> list[Delegation]:
