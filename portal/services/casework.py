@@ -8,9 +8,6 @@ Every list or concern shown writes to the access log in the same request.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,7 +21,7 @@ from portal.domain.casework import GoalState, ServiceGoals, danish_holidays, ope
 from portal.domain.concerns import FINISHED, OPEN, ConcernStatus
 from portal.i18n import DANISH_TIME
 from portal.models import Citizen, Concern, Forloeb, Offer
-from portal.services import access_log
+from portal.services import access_log, cursors
 from portal.services.concerns import Actor
 
 PAGE_SIZE = 25
@@ -104,29 +101,28 @@ _URGENCY_KEY = (_URGENCY_GROUP, _URGENCY_DAY, Concern.submitted_at, Concern.id)
 
 def _encode_cursor(concern: Concern) -> str:
     held = concern.held_offer_status is not None
-    key = [
-        0 if held else 1,
-        (concern.offer.start_date if held else _EPOCH).isoformat(),
-        concern.submitted_at.isoformat(),
-        concern.id,
-    ]
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+    return cursors.encode(
+        [
+            0 if held else 1,
+            (concern.offer.start_date if held else _EPOCH).isoformat(),
+            concern.submitted_at.isoformat(),
+            concern.id,
+        ]
+    )
 
 
 def _decode_cursor(cursor: str | None):
     """The key after which the next page starts, or None for a cursor that is not one of ours."""
-    if not cursor:
-        return None
+    key = cursors.decode(cursor)
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        group, day, submitted, concern_id = json.loads(raw)
+        group, day, submitted, concern_id = key or ()
         return (
             int(group),
             date.fromisoformat(day),
             datetime.fromisoformat(submitted),
             int(concern_id),
         )
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+    except (ValueError, TypeError):
         return None
 
 

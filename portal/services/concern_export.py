@@ -9,8 +9,6 @@ so it is written to the access log as the case system's.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime
 
 from sqlalchemy import literal, select, tuple_
@@ -19,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from portal.db import UTCDateTime
 from portal.domain.concerns import ConcernStatus
 from portal.models import Citizen, Concern, Offer
-from portal.services import access_log
+from portal.services import access_log, cursors
 
 MAX_PAGE = 200
 
@@ -29,19 +27,17 @@ class CursorUnreadable(ValueError):
 
 
 def encode_cursor(updated_at: datetime, concern_id: int) -> str:
-    raw = f"{updated_at.isoformat()}|{concern_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode([updated_at.isoformat(), concern_id])
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment, concern_id = raw.split("|")
+        moment, concern_id = cursors.decode(cursor) or ()
         parsed = datetime.fromisoformat(moment)
         if parsed.tzinfo is None:
             raise ValueError("naive")
         return parsed, int(concern_id)
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (ValueError, TypeError):
         raise CursorUnreadable from None
 
 

@@ -235,6 +235,8 @@ def test_the_queue_pages_by_keyset_with_a_constant_number_of_queries(app, db, de
         ("right=no", False),
         ("scope=mine", True),
         ("status=nonsense&scope=everything&right=maybe", True),  # unknown values: the defaults
+        ("efter=not-a-cursor", True),  # a cursor that is not ours: the first page
+        ("efter=WzEsIDJd", True),  # ours in form ([1, 2]) but not a queue key: the first page
     ],
 )
 def test_the_queue_filters(app, db, demo, query, shown):
