@@ -24,22 +24,17 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField
-from wtforms.validators import ValidationError
 
 from portal.auth.principal import Principal, requires, sign_in
-from portal.concerns.forms import limit, required
 from portal.db import get_session
-from portal.domain.delegations import GrantProblem, Scope
-from portal.domain.identity import normalise_cpr
-from portal.i18n import N_, today_in_denmark
-from portal.services import access_log, delegations
+from portal.delegations.forms import SCOPE_NAMES, GrantForm
+from portal.domain.delegations import GrantProblem, Scope, allows
+from portal.i18n import today_in_denmark
+from portal.services import delegations
 
 log = logging.getLogger(__name__)
 bp = Blueprint("delegations", __name__)
 
-SCOPE_NAMES = {"see": N_("Se"), "act": N_("Se og handle")}
 # While acting for someone, these are the relative's own, never the citizen's.
 NOT_FOR_DELEGATES = frozenset(
     {
@@ -114,22 +109,11 @@ def check_delegation():
     endpoint = request.endpoint
     if endpoint in NOT_FOR_DELEGATES:
         return render_template("delegations/not_for_delegates.html"), 403
-    if (
-        request.method == "POST"
-        and endpoint not in ALWAYS_ALLOWED
-        and delegation.scope != Scope.ACT
-    ):
+    needed = Scope.SEE if request.method in ("GET", "HEAD") else Scope.ACT
+    if endpoint not in ALWAYS_ALLOWED and not allows(delegation.scope, needed):
         return render_template("delegations/see_only.html"), 403
-    if request.method == "GET" and endpoint.startswith(CASE_DATA_BLUEPRINTS):
-        access_log.record(
-            db,
-            "relative",
-            f"relative:{delegation.id}",
-            [delegation.grantor_citizen_id],
-            f"relative.{endpoint}",
-            access_log.Purpose.RELATIVE_HELP,
-        )
-        db.commit()
+    if needed is Scope.SEE and endpoint.startswith(CASE_DATA_BLUEPRINTS):
+        delegations.note_look(db, delegation, endpoint)
     return None
 
 
@@ -156,31 +140,6 @@ def choose():
     if not held:
         return redirect(url_for("citizen.overview"))
     return render_template("delegations/choose.html", held=held)
-
-
-class GrantForm(FlaskForm):
-    cpr = StringField(validators=[required(_l("Skriv CPR-nummeret på din pårørende."))])
-    name = StringField(validators=[required(_l("Skriv navnet på din pårørende.")), limit(200)])
-    scope = RadioField(
-        choices=list(SCOPE_NAMES),
-        validate_choice=False,
-        validators=[required(_l("Vælg, hvad din pårørende må."))],
-    )
-    ends_on = StringField(validators=[required(_l("Skriv, hvornår fuldmagten slutter."))])
-
-    def validate_cpr(self, field):
-        if normalise_cpr(field.data or "") is None:
-            raise ValidationError(_l("Skriv CPR-nummeret med 10 cifre, fx 010190-1234."))
-
-    def validate_scope(self, field):
-        if field.data not in SCOPE_NAMES:
-            raise ValidationError(_l("Vælg, hvad din pårørende må."))
-
-    def validate_ends_on(self, field):
-        try:
-            datetime.strptime((field.data or "").strip(), "%Y-%m-%d")
-        except ValueError:
-            raise ValidationError(_l("Skriv datoen sådan: 2027-06-30.")) from None
 
 
 def _manage_page(form: GrantForm, status: int = 200):
@@ -215,7 +174,7 @@ def manage():
             form.cpr.data,
             form.name.data,
             Scope(form.scope.data),
-            datetime.strptime(form.ends_on.data.strip(), "%Y-%m-%d").date(),
+            form.ends_on_date(),
             today_in_denmark(),
             settings["max"],
             current_app.config["CPR_HASH_KEY"],

@@ -8,7 +8,7 @@ meetings (forvaltningsloven § 8) and needs nothing here.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from portal.domain.identity import normalise_cpr
 from portal.domain.privileges import CPR_SCOPE, PrivilegeGroup
@@ -35,10 +35,6 @@ FULDMAGT_PRIVILEGES: dict[str, Scope] = {
 def allows(scope: Scope | str, needed: Scope) -> bool:
     """'act' includes 'see'."""
     return Scope(scope) is Scope.ACT or needed is Scope.SEE
-
-
-def is_valid(valid_from: datetime, valid_until: datetime, revoked_at, now: datetime) -> bool:
-    return revoked_at is None and valid_from <= now < valid_until
 
 
 def fuldmagt_grants(groups: list[PrivilegeGroup]) -> tuple[dict[str, Scope], int]:

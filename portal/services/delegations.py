@@ -25,6 +25,7 @@ from portal.domain.delegations import (
 from portal.domain.identity import hash_cpr, normalise_cpr
 from portal.domain.privileges import PrivilegesUnreadable, parse_privileges
 from portal.models import Citizen, Delegation
+from portal.services import access_log
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +165,19 @@ def as_self(principal: Principal) -> Principal:
         acting_scope=None,
         acting_for_name=None,
     )
+
+
+def note_look(db: Session, delegation: Delegation, page: str) -> None:
+    """A relative opened a page of the grantor's case: it goes in the access log."""
+    access_log.record(
+        db,
+        "relative",
+        f"relative:{delegation.id}",
+        [delegation.grantor_citizen_id],
+        f"relative.{page}",
+        access_log.Purpose.RELATIVE_HELP,
+    )
+    db.commit()
 
 
 def granted_by(db: Session, citizen_id: int, now: datetime) -> list[Delegation]:

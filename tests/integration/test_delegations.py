@@ -11,13 +11,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from portal.domain.delegations import FULDMAGT_PRIVILEGES, Scope, fuldmagt_grants
-from portal.domain.privileges import CPR_SCOPE, parse_privileges, privilege_list_xml
 from portal.models import AuditEvent, Concern, ConcernEvent, Delegation, Offer
 from tests.conftest import TODAY, caseworker_login, csrf_token, login
 from tests.integration.test_concern_services import COMPLETE
-
-SEE, ACT = (next(p for p, s in FULDMAGT_PRIVILEGES.items() if s is scope) for scope in Scope)
 
 
 def text(response) -> str:
@@ -252,18 +248,3 @@ def test_a_fuldmagt_that_cannot_be_given_is_refused_and_the_typing_kept(
     assert message in text(answer) and "Der er problemer" in text(answer)
     assert 'value="Sofie Testhansen"' in text(answer)
     assert db.scalar(select(Delegation.id).limit(1)) is None
-
-
-def test_fuldmagt_grants_take_the_widest_scope_and_ignore_what_is_not_ours():
-    claim = privilege_list_xml(
-        {
-            CPR_SCOPE + "0404904444": [SEE, ACT],
-            CPR_SCOPE + "0303903333": [SEE],
-            CPR_SCOPE + "not-a-cpr": [ACT],
-            "urn:dk:gov:saml:cvrNumberIdentifier:11111111": [ACT],
-            CPR_SCOPE + "0606906666": ["urn:dk:skat:fuldmagt"],
-        }
-    )
-    grants, ignored = fuldmagt_grants(parse_privileges(claim))
-    assert grants == {"0404904444": Scope.ACT, "0303903333": Scope.SEE}
-    assert ignored == 3
