@@ -282,8 +282,7 @@ def transition(
 ) -> Concern:
     """Move the concern on (the domain decides whether it may), record it, release a hold
     when the municipality decides or the citizen withdraws."""
-    if expected_version is not None and concern.version != expected_version:
-        raise ConcurrentChange
+    _still_as_seen(concern, expected_version)
     concern.status = next_status(concern.status, action, concern.right_applies)
     concern.updated_at = utcnow()
     if action is ConcernAction.DECIDE:
@@ -294,6 +293,12 @@ def transition(
     _log_if_someone_else(db, actor, concern, f"concern.{action}")
     _commit_unless_changed(db)
     return concern
+
+
+def _still_as_seen(concern: Concern, expected_version: int | None) -> None:
+    """The person acted on the version they saw; if it has moved on, nothing is done."""
+    if expected_version is not None and concern.version != expected_version:
+        raise ConcurrentChange
 
 
 def _commit_unless_changed(db: Session) -> None:
@@ -324,8 +329,7 @@ def send_message(
     db: Session, actor: Actor, concern: Concern, text: str, expected_version: int | None = None
 ) -> Concern:
     """The caseworker writes to the citizen about a sent concern (shown on its page)."""
-    if expected_version is not None and concern.version != expected_version:
-        raise ConcurrentChange
+    _still_as_seen(concern, expected_version)
     if not can_message(concern.status):
         raise TransitionRefused(concern.status, ConcernAction.ACKNOWLEDGE, "the concern is closed")
     concern.updated_at = utcnow()

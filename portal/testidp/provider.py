@@ -294,6 +294,12 @@ class Provider:
             value = LOA_SIGNATURGRUPPEN.format(level=level)
         return {"loa": value, "acr": value}
 
+    def _privileges(self, groups: dict[str, list[str]]) -> str:
+        """An OIO-BPP privilege list, or a hostile one when told to misbehave."""
+        if "hostile_privileges" in self.switches:
+            return HOSTILE_PRIVILEGES
+        return privilege_list_xml(groups)
+
     def identity_claims(self, persona: Persona | WorkPersona, scope: str) -> dict:
         scopes = set(scope.split())
         claims: dict = {}
@@ -304,20 +310,12 @@ class Provider:
                 claims["nemlogin.persistent_professional_id"] = persona.professional_id
                 claims["nemlogin.cvr"] = persona.cvr
                 claims["nemlogin.name"] = persona.name
-                claims["privileges_intermediate"] = (
-                    HOSTILE_PRIVILEGES
-                    if "hostile_privileges" in self.switches
-                    else privilege_list_xml(persona.privileges)
-                )
+                claims["privileges_intermediate"] = self._privileges(persona.privileges)
             return claims
         if "ssn" in scopes:
             claims["dk.cpr"] = persona.cpr
             if persona.privileges:  # Digital Fuldmagt, as NemLog-in sends it
-                claims["privileges_intermediate"] = (
-                    HOSTILE_PRIVILEGES
-                    if "hostile_privileges" in self.switches
-                    else privilege_list_xml(persona.privileges)
-                )
+                claims["privileges_intermediate"] = self._privileges(persona.privileges)
         if "mitid" in scopes or "profile" in scopes:
             claims["mitid.identity_name"] = persona.name
             claims["name"] = persona.name
