@@ -73,6 +73,13 @@ def requires(*roles: str) -> Callable[[F], F]:
     return mark
 
 
+def own_pages_only(view: F) -> F:
+    """A page of the person's own settings (their fuldmagter, their calendar link): a relative
+    acting for someone is never let in (see ``portal.delegations``)."""
+    view.own_pages_only = True  # type: ignore[attr-defined]
+    return view
+
+
 def home_endpoint(principal: Principal) -> str:
     """Where a logged-in person starts: the caseworker's queue or the citizen's front page."""
     return "casework.queue" if principal.audience == "caseworker" else "citizen.overview"

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from portal.auth.principal import public, requires
+from portal.auth.principal import own_pages_only, public, requires
 from portal.citizen import texts
 from portal.db import get_session
 from portal.domain.offers import is_employment_oriented, phase
@@ -105,6 +105,7 @@ def offer_ics(offer_id: int):
 
 @bp.get("/kalender")
 @requires("citizen")
+@own_pages_only
 def calendar_feed_page():
     token = calendar.own_feed_token(
         get_session(), current_app.config["SECRET_KEY"], current_user.citizen_id
@@ -119,6 +120,7 @@ def calendar_feed_page():
 
 @bp.post("/kalender/nyt-link")
 @requires("citizen")
+@own_pages_only
 def renew_calendar_feed():
     if current_user.citizen_id is None:
         abort(404)

@@ -25,7 +25,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.auth.principal import Principal, requires, sign_in
+from portal.auth.principal import Principal, own_pages_only, requires, sign_in
 from portal.db import get_session
 from portal.delegations.forms import SCOPE_NAMES, GrantForm
 from portal.domain.delegations import GrantProblem, Scope, allows
@@ -35,17 +35,7 @@ from portal.services import delegations
 log = logging.getLogger(__name__)
 bp = Blueprint("delegations", __name__)
 
-# While acting for someone, these are the relative's own, never the citizen's.
-NOT_FOR_DELEGATES = frozenset(
-    {
-        "delegations.manage",
-        "delegations.revoke",
-        "citizen.calendar_feed_page",
-        "citizen.renew_calendar_feed",
-    }
-)
-# Always allowed, whatever the scope: logging out, staying logged in, switching.
-ALWAYS_ALLOWED = frozenset({"auth.logout", "auth.extend", "delegations.choose", "static"})
+# The citizen's case: a relative's every look here is logged, and acting here needs "handle".
 CASE_DATA_BLUEPRINTS = ("citizen.", "concerns.")
 
 
@@ -107,12 +97,14 @@ def check_delegation():
         log.info("a relative's access ended: the fuldmagt expired or was withdrawn")
         return render_template("delegations/ended.html", name=name), 403
     endpoint = request.endpoint
-    if endpoint in NOT_FOR_DELEGATES:
+    if getattr(current_app.view_functions.get(endpoint), "own_pages_only", False):
         return render_template("delegations/not_for_delegates.html"), 403
+    if not endpoint.startswith(CASE_DATA_BLUEPRINTS):
+        return None  # logging out, staying logged in, switching: always
     needed = Scope.SEE if request.method in ("GET", "HEAD") else Scope.ACT
-    if endpoint not in ALWAYS_ALLOWED and not allows(delegation.scope, needed):
+    if not allows(delegation.scope, needed):
         return render_template("delegations/see_only.html"), 403
-    if needed is Scope.SEE and endpoint.startswith(CASE_DATA_BLUEPRINTS):
+    if needed is Scope.SEE:
         delegations.note_look(db, delegation, endpoint)
     return None
 
@@ -154,6 +146,7 @@ def _manage_page(form: GrantForm, status: int = 200):
 
 @bp.route("/fuldmagter", methods=["GET", "POST"])
 @requires("citizen")
+@own_pages_only
 def manage():
     """The citizen's list of who can act for them, and the form to give a fuldmagt."""
     if current_user.citizen_id is None:
@@ -199,6 +192,7 @@ def manage():
 
 @bp.post("/fuldmagter/<int:delegation_id>/tilbagekald")
 @requires("citizen")
+@own_pages_only
 def revoke(delegation_id: int):
     if current_user.citizen_id is None or not delegations.revoke(
         get_session(), current_user.citizen_id, delegation_id, _now()
