@@ -7,8 +7,8 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format assets db-upgrade readability translations-update \
-        translations-compile clean
+.PHONY: help install run test test-clock lint format assets db-upgrade readability \
+        translations-update translations-compile clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 24
@@ -27,6 +27,13 @@ run: install db-upgrade ## Start the portal and the test IdP on SQLite with demo
 
 test: install ## Run every test (SQLite; set PORTAL_TEST_DATABASE_URL for PostgreSQL)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# When it is 23:30 or 00:30 UTC, the Danish date is not always the UTC date (design.md §9).
+FAKE_CLOCK := TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime
+test-clock: install ## Run every test at 23:30 and at 00:30 UTC (needs Debian's faketime)
+	@command -v faketime >/dev/null || { echo "faketime is missing: apt-get install -y faketime"; exit 1; }
+	$(FAKE_CLOCK) "$$(date -u +%F) 23:30:00" $(BIN)/pytest -q $(PYTEST_ARGS)
+	$(FAKE_CLOCK) "$$(date -u -d tomorrow +%F) 00:30:00" $(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: install ## Check code style with ruff
 	$(BIN)/ruff check .

@@ -7,7 +7,7 @@ import logging
 from flask import Flask
 from flask_compress import Compress
 
-from portal import assets, cli, config, db, errors, i18n, security
+from portal import cli, config, db, errors, i18n, security, templating
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -49,7 +49,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.csrf.init_app(app)
     Compress(app)
     i18n.init_app(app)
-    assets.init_app(app)
+    templating.init_portal(app)
     issuers = sorted({settings["issuer"] for settings in app.config["OIDC"].values()})
     security.init_app(app, form_targets=lambda: issuers)
     principal.init_app(app)

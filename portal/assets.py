@@ -10,7 +10,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, current_app, url_for
+from flask import current_app, url_for
 
 
 @cache
@@ -21,7 +21,3 @@ def _fingerprint(path: str) -> str:
 def static_url(filename: str) -> str:
     path = Path(current_app.static_folder or "") / filename
     return url_for("static", filename=filename, v=_fingerprint(str(path)))
-
-
-def init_app(app: Flask) -> None:
-    app.jinja_env.globals["static_url"] = static_url

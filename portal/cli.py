@@ -28,7 +28,7 @@ def init_app(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Add the fictitious demo personas, but only to an empty database."""
-        from portal.i18n import today_in_denmark
+        from portal.domain.danish import today_in_denmark
 
         with database.new_session() as db:
             if not database_is_empty(db):

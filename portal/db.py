@@ -1,62 +1,26 @@
-"""Database plumbing: the declarative base, one engine per app, one session per request, migrations.
+"""Database plumbing for the app: one engine per app, one session per request, migrations.
 
-Models live in ``portal.models``; this module knows nothing about them. Services receive the
-session from ``get_session()`` and own their transactions (``session.commit()``).
+The declarative base and the column types live in ``portal.models.base`` (no Flask there, so
+the services can use them); they are re-exported here for the migrations. Services receive the
+session from ``get_session()`` and own their transactions (``portal.services.transaction``).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Session, sessionmaker
+
+from portal.models.base import Base, UTCDateTime, utcnow
+
+__all__ = ["Base", "UTCDateTime", "get_session", "make_engine", "new_session", "utcnow"]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class UTCDateTime(TypeDecorator):
-    """A timestamp stored in UTC and always returned timezone-aware.
-
-    SQLite forgets the zone; PostgreSQL keeps it. Both give back aware UTC datetimes here, so
-    comparisons with ``now`` never mix naive and aware values.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTCDateTime column")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def make_engine(url: str) -> Engine:

@@ -18,7 +18,7 @@ import requests
 from werkzeug.serving import run_simple
 
 from portal import config, create_app
-from portal.i18n import today_in_denmark
+from portal.domain.danish import today_in_denmark
 from portal.services.demo_data import personas, work_personas
 
 

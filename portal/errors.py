@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from portal.auth.principal import safe_next
-from portal.i18n import N_
+from portal.domain.danish import N_
+from portal.services.transaction import ConcurrentChange, NotSaved
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,18 @@ ERROR_PAGES = {
     "server_error": ErrorPage(
         N_("Der er sket en fejl hos os"),
         N_("Det er ikke din fejl. Vi har fået besked om fejlen. Prøv igen om lidt."),
+    ),
+    "not_saved": ErrorPage(
+        N_("Vi kunne ikke gemme det"),
+        N_("Det er ikke din fejl. Intet er gemt halvt. Gå tilbage, og prøv igen om lidt."),
+    ),
+    "changed": ErrorPage(
+        N_("Sagen er lige blevet ændret"),
+        N_("En anden har lige gjort noget i sagen. Gå tilbage, og se sagen igen."),
+    ),
+    "unavailable": ErrorPage(
+        N_("Portalen kan ikke bruges lige nu"),
+        N_("Det er ikke din fejl. Vi arbejder på det. Prøv igen om lidt."),
     ),
     "session_expired": ErrorPage(
         N_("Din session er udløbet"),
@@ -110,13 +124,49 @@ def init_app(app: Flask) -> None:
             PAGE_FOR_STATUS.get(code, "bad_request" if code < 500 else "server_error"), code
         )
 
+    @app.errorhandler(NotSaved)
+    def not_saved(_error: NotSaved):
+        log.warning("a write was not saved on %s %s", request.method, request.endpoint)
+        return _render_or_fallback("not_saved", 503)
+
+    @app.errorhandler(ConcurrentChange)
+    def changed(_error: ConcurrentChange):
+        return _render_or_fallback("changed", 409)
+
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(error: DBAPIError):
+        # The database is unreachable or refused the statement: a friendly page, never a 500
+        # with a stack trace; the next request gets a fresh connection (pool_pre_ping).
+        log.error(
+            "database error on %s %s: %s",
+            request.method,
+            request.endpoint,
+            type(error.orig).__name__ if error.orig is not None else type(error).__name__,
+        )
+        return _render_or_fallback("unavailable", 503)
+
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
         log.exception("unhandled error on %s %s", request.method, request.endpoint)
-        try:
-            return _render("server_error", 500)
-        except Exception:  # the layout itself failed (e.g. the database is down)
-            log.exception("error page could not be rendered")
-            return FALLBACK_PAGE, 500, {"Content-Type": "text/html; charset=utf-8"}
+        return _render_or_fallback("server_error", 500)
+
+
+# The machine API answers in JSON, in English, as the rest of it does.
+API_MESSAGES = {
+    "not_saved": "Nothing was saved. Try again later.",
+    "changed": "The record changed meanwhile. Fetch it again.",
+    "unavailable": "The service is unavailable. Try again later.",
+    "server_error": "Something went wrong on our side. Try again later.",
+}
+
+
+def _render_or_fallback(name: str, status: int):
+    if request.blueprint == "api":
+        return jsonify(error=API_MESSAGES[name]), status
+    try:
+        return _render(name, status)
+    except Exception:  # the layout itself failed (e.g. the database is down)
+        log.warning("error page %s could not be rendered; the plain page was sent", name)
+        return FALLBACK_PAGE, status, {"Content-Type": "text/html; charset=utf-8"}

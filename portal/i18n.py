@@ -8,7 +8,6 @@ Europe/Copenhagen in long form ("mandag den 2. marts 2026").
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_timedelta
 from flask import Flask, g, request
@@ -16,23 +15,17 @@ from flask_babel import Babel, format_date, format_datetime, format_decimal, get
 from werkzeug.wrappers import Response
 
 from portal.config import PROJECT_ROOT
+from portal.domain.danish import DANISH_TIME
 
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 LANG_COOKIE = "lang"
 TIMEZONE = "Europe/Copenhagen"
-# Every date a person sees, and every "today", is Danish (design.md §7).
-DANISH_TIME = ZoneInfo(TIMEZONE)
 
 LONG_DATE = {"da": "EEEE 'den' d. MMMM y", "en": "EEEE d MMMM y"}
 SHORT_DATE = {"da": "d. MMMM y", "en": "d MMMM y"}
 TIME = {"da": "'kl.' HH.mm", "en": "HH:mm"}
-
-
-def N_(text: str) -> str:
-    """Marks a text for translation where it is written; it is translated where it is shown."""
-    return text
 
 
 def select_locale() -> str:
@@ -48,10 +41,6 @@ def select_locale() -> str:
 
 def current_language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
-
-
-def today_in_denmark() -> date:
-    return datetime.now(DANISH_TIME).date()
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -111,18 +100,6 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", TIMEZONE)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.filters.update(
-        long_date=long_date,
-        short_date=short_date,
-        time_of_day=time_of_day,
-        relative_days=relative_days,
-        duration_days=duration_days,
-        number=number,
-        meeting_time=meeting_time,
-    )
-    app.jinja_env.globals.update(
-        current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES, LANGUAGES=LANGUAGES
-    )
 
     @app.after_request
     def _remember_language(response: Response) -> Response:

@@ -48,7 +48,6 @@ def content_security_policy(nonce: str, form_targets: list[str]) -> str:
 
 def init_app(app: Flask, form_targets: Callable[[], list[str]] | None = None) -> None:
     """``form_targets`` names the origins a form may be sent (or redirected) to besides ours."""
-    app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

@@ -1,4 +1,4 @@
-"""Login, logout and session keep-alive for citizens (caseworkers follow in their own issue)."""
+"""Login, logout and session keep-alive for citizens (MitID) and caseworkers (MitID Erhverv)."""
 
 from portal.auth.views import bp
 

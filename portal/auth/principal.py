@@ -8,48 +8,25 @@ unmarked. The principal lives in the server-side session; the cookie holds only 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user
 
+from portal.domain.principal import Principal
+
 F = TypeVar("F", bound=Callable)
 
 
 @dataclass
-class Principal(UserMixin):
-    """A logged-in person: a citizen (``citizen_id`` is None for a person the portal has no case
-    data on) or a caseworker of ``municipality_id`` (``caseworker_id`` when the case system
-    knows them as a koordinerende sagsbehandler). A caseworker principal exists only with the
-    role: a person without it is never logged in."""
-
-    audience: str
-    subject: str
-    name: str
-    citizen_id: int | None = None
-    municipality_id: int | None = None
-    caseworker_id: int | None = None
-    # A relative acting under a fuldmagt: ``citizen_id`` is then the grantor's, so every service
-    # shows the grantor's case; ``own_citizen_id`` is the person's own (if any). The keyed CPR
-    # hash identifies the person to their delegations; it stays in the server-side session.
-    person_hash: str | None = None
-    own_citizen_id: int | None = None
-    delegation_id: int | None = None
-    acting_scope: str | None = None
-    acting_for_name: str | None = None
-
-    @property
-    def is_delegate(self) -> bool:
-        return self.delegation_id is not None
+class SessionUser(UserMixin, Principal):
+    """The principal as Flask-Login sees it (``current_user``). Services take it as the plain
+    ``Principal`` it is; only this adapter knows about Flask-Login."""
 
     def get_id(self) -> str:
         return f"{self.audience}:{self.subject}"
-
-    @property
-    def roles(self) -> frozenset[str]:
-        return frozenset({self.audience})
 
 
 def public(view: F) -> F:
@@ -93,7 +70,13 @@ def sign_in(principal: Principal, id_token: str | None) -> None:
     if id_token:
         session["id_token"] = id_token  # for RP-initiated logout
     session["principal"] = asdict(principal)
-    login_user(principal)
+    login_user(as_session_user(principal))
+
+
+def as_session_user(principal: Principal) -> SessionUser:
+    if isinstance(principal, SessionUser):
+        return principal
+    return SessionUser(**{f.name: getattr(principal, f.name) for f in fields(Principal)})
 
 
 def safe_next(target: str | None) -> str | None:
@@ -115,7 +98,8 @@ def _load_user(user_id: str) -> Principal | None:
     data = session.get("principal")
     if not data:
         return None
-    principal = Principal(**data)
+    known = {f.name for f in fields(Principal)}
+    principal = SessionUser(**{k: v for k, v in data.items() if k in known})
     return principal if principal.get_id() == user_id else None
 
 

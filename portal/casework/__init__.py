@@ -13,8 +13,6 @@ from flask_login import current_user
 
 from portal.auth.principal import public, requires, safe_next
 from portal.casework.forms import (
-    DECISIONS,
-    MEETING_FORMS,
     AcknowledgeForm,
     AdviceForm,
     CloseForm,
@@ -22,8 +20,6 @@ from portal.casework.forms import (
     MeetingForm,
     MessageForm,
 )
-from portal.concerns import STATUS_NAMES
-from portal.concerns.forms import CHOICES
 from portal.db import get_session
 from portal.domain.concerns import (
     FINISHED,
@@ -32,7 +28,9 @@ from portal.domain.concerns import (
     allowed_actions,
     can_message,
 )
-from portal.i18n import today_in_denmark
+from portal.domain.danish import today_in_denmark
+from portal.domain.principal import Actor
+from portal.domain.vocabulary import CONCERN_STATUS_NAMES
 from portal.services import casework, concerns
 
 log = logging.getLogger(__name__)
@@ -49,7 +47,6 @@ ACTIONS = {
     "besked": (None, MessageForm, _l("Beskeden er sendt til borgeren.")),
 }
 SLUG_OF = {action: slug for slug, (action, _form, _done) in ACTIONS.items() if action}
-bp.add_app_template_global(MEETING_FORMS, "meeting_form_names")
 
 
 def _goals():
@@ -85,8 +82,12 @@ def queue():
     )
 
 
-def _concern_or_404(concern_id: int):
-    concern = casework.open_concern(get_session(), current_user, concern_id)
+def _concern_or_404(concern_id: int, purpose: str = "read"):
+    """The concern, if it is the caseworker's municipality's. Opening it to read is logged as a
+    look; opening it to act is logged by the action itself (one entry per action)."""
+    concern = casework.open_concern(
+        get_session(), current_user, concern_id, log_read=purpose == "read"
+    )
     if concern is None:
         abort(404)
     return concern
@@ -115,7 +116,6 @@ def _page(concern, status: int = 200, bound_slug=None, bound_form=None, problem=
     return render_template(
         "casework/concern.html",
         concern=concern,
-        choices=CHOICES,
         forms=_forms_for(concern, bound_slug, bound_form),
         goals=casework.concern_goals(concern, today_in_denmark(), _goals()),
         finished=concern.status in FINISHED,
@@ -123,8 +123,6 @@ def _page(concern, status: int = 200, bound_slug=None, bound_form=None, problem=
         done=ACTIONS[request.args["udfoert"]][2]
         if request.args.get("udfoert") in ACTIONS
         else None,
-        meeting_forms=MEETING_FORMS,
-        decisions=DECISIONS,
     ), status
 
 
@@ -139,7 +137,7 @@ def _refusal_text(concern, action: ConcernAction | None) -> str:
     if concern.status in FINISHED:
         return _l(
             "Bekymringen har status »%(status)s«. Den kan ikke ændres mere.",
-            status=_l(STATUS_NAMES[concern.status]),
+            status=_l(CONCERN_STATUS_NAMES[concern.status]),
         )
     if action is ConcernAction.DECIDE:
         return _l("Kommunens beslutning kan først gemmes, når rådgivningen er gemt.")
@@ -152,7 +150,7 @@ def _refusal_text(concern, action: ConcernAction | None) -> str:
         )
     return _l(
         "Det kan ikke gøres nu. Bekymringen har status »%(status)s«.",
-        status=_l(STATUS_NAMES[concern.status]),
+        status=_l(CONCERN_STATUS_NAMES[concern.status]),
     )
 
 
@@ -162,11 +160,11 @@ def act(concern_id: int, slug: str):
     if slug not in ACTIONS:
         abort(404)
     action, form_class, _done = ACTIONS[slug]
-    concern = _concern_or_404(concern_id)
+    concern = _concern_or_404(concern_id, purpose="act")
     form = form_class(prefix=slug)
     if not form.validate():
         return _page(concern, 400, slug, form)
-    actor = concerns.Actor.caseworker(current_user)
+    actor = Actor.caseworker(current_user)
     db = get_session()
     try:
         if action is None:
@@ -180,7 +178,7 @@ def act(concern_id: int, slug: str):
     except concerns.ConcurrentChange:
         # Nothing was written (the service checks the version first and rolls back a race).
         log.info("casework action %s refused: the concern changed meanwhile", slug)
-        fresh = _concern_or_404(concern_id)
+        fresh = _concern_or_404(concern_id, purpose="act")
         problem = _l(
             "En anden har ændret bekymringen, mens du arbejdede. Se ændringen nedenfor. "
             "Det, du skrev, er ikke gemt endnu, men står stadig i feltet. Send igen, hvis det "
@@ -189,6 +187,10 @@ def act(concern_id: int, slug: str):
         return _page(fresh, 409, slug, form, problem)
     except TransitionRefused:  # refused before anything changed
         return _page(concern, 409, slug, form, _refusal_text(concern, action))
+    except concerns.NotSaved:
+        log.warning("casework action %s failed: not saved", slug)
+        problem = _l("Det blev ikke gemt. Prøv igen om lidt. Det, du skrev, står der stadig.")
+        return _page(_concern_or_404(concern_id, purpose="act"), 503, slug, form, problem)
     return redirect(url_for("casework.concern", concern_id=concern.id, udfoert=slug))
 
 

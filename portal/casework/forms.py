@@ -7,26 +7,14 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from portal.concerns.forms import limit, required
 from portal.domain.casework import MeetingTimeProblem, danish_holidays, meeting_time_problem
-from portal.i18n import DANISH_TIME, N_
+from portal.domain.danish import DANISH_TIME
+from portal.domain.vocabulary import DECISIONS, MEETING_FORMS
+from portal.forms import Radios, TextAreaField, TextField, VersionedForm, at_most, required
 
 TEXT_LIMIT = 2000
-
-MEETING_FORMS = {
-    "in_person": N_("Fremmøde"),
-    "video": N_("Video"),
-    "phone": N_("Telefon"),
-}
-DECISIONS = {
-    "adapted": N_("Tilbuddet bliver ændret"),
-    "kept": N_("Tilbuddet fortsætter som før"),
-    "stopped": N_("Tilbuddet stopper"),
-}
 MEETING_PROBLEMS = {
     MeetingTimeProblem.PAST: _l("Mødet skal ligge efter nu."),
     MeetingTimeProblem.TOO_FAR: _l("Mødet skal ligge inden for et år."),
@@ -38,23 +26,15 @@ MEETING_PROBLEMS = {
 
 
 def _optional_text() -> TextAreaField:
-    return TextAreaField(validators=[limit(TEXT_LIMIT)])
+    return TextAreaField(validators=[at_most(TEXT_LIMIT)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(VersionedForm):
     """Several of these share a page, so each has a prefix; CSRFProtect checks every POST
     globally (the page's one ``csrf_token`` field), so the forms need no token of their own."""
 
     class Meta:
         csrf = False
-
-    version = HiddenField()
-
-    def seen_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
 
 
 class AcknowledgeForm(ActionForm):
@@ -62,19 +42,15 @@ class AcknowledgeForm(ActionForm):
 
 
 class MeetingForm(ActionForm):
-    day = StringField(validators=[required(_l("Skriv datoen for mødet."))])
-    starts_at = StringField(validators=[required(_l("Skriv klokkeslættet for mødet."))])
-    form = RadioField(
-        choices=list(MEETING_FORMS),
-        validate_choice=False,
-        validators=[required(_l("Vælg, hvordan mødet holdes."))],
+    day = TextField(validators=[required(_l("Skriv datoen for mødet."))])
+    starts_at = TextField(validators=[required(_l("Skriv klokkeslættet for mødet."))])
+    form = Radios(MEETING_FORMS, validators=[required(_l("Vælg, hvordan mødet holdes."))])
+    place = TextField(validators=[at_most(300)])
+    coordinator = TextField(
+        validators=[required(_l("Skriv sundhedskoordinatorens navn.")), at_most(200)]
     )
-    place = StringField(validators=[limit(300)])
-    coordinator = StringField(
-        validators=[required(_l("Skriv sundhedskoordinatorens navn.")), limit(200)]
-    )
-    clinical_unit = StringField(
-        validators=[required(_l("Skriv regionens kliniske funktion.")), limit(200)]
+    clinical_unit = TextField(
+        validators=[required(_l("Skriv regionens kliniske funktion.")), at_most(200)]
     )
     message = _optional_text()
 
@@ -104,10 +80,6 @@ class MeetingForm(ActionForm):
             if problem is not None:
                 raise ValidationError(MEETING_PROBLEMS[problem])
 
-    def validate_form(self, field):
-        if field.data not in MEETING_FORMS:
-            raise ValidationError(_l("Vælg, hvordan mødet holdes."))
-
     def validate_place(self, field):
         if self.form.data == "in_person" and not (field.data or "").strip():
             raise ValidationError(_l("Skriv, hvor mødet holdes."))
@@ -117,34 +89,26 @@ class AdviceForm(ActionForm):
     advice = TextAreaField(
         validators=[
             required(_l("Skriv sundhedskoordinatorens rådgivning.")),
-            limit(TEXT_LIMIT),
+            at_most(TEXT_LIMIT),
         ]
     )
 
 
 class DecisionForm(ActionForm):
-    decision = RadioField(
-        choices=list(DECISIONS),
-        validate_choice=False,
-        validators=[required(_l("Vælg kommunens beslutning."))],
-    )
+    decision = Radios(DECISIONS, validators=[required(_l("Vælg kommunens beslutning."))])
     reason = TextAreaField(
         validators=[
             required(
                 _l("Skriv, hvad der ændres, eller hvorfor tilbuddet fortsætter eller stopper.")
             ),
-            limit(TEXT_LIMIT),
+            at_most(TEXT_LIMIT),
         ]
     )
-
-    def validate_decision(self, field):
-        if field.data not in DECISIONS:
-            raise ValidationError(_l("Vælg kommunens beslutning."))
 
 
 class MessageForm(ActionForm):
     text = TextAreaField(
-        validators=[required(_l("Skriv beskeden til borgeren.")), limit(TEXT_LIMIT)]
+        validators=[required(_l("Skriv beskeden til borgeren.")), at_most(TEXT_LIMIT)]
     )
 
 

@@ -17,26 +17,11 @@ from flask import (
 from flask_login import current_user
 
 from portal.auth.principal import own_pages_only, public, requires
-from portal.citizen import texts
 from portal.db import get_session
-from portal.domain.offers import is_employment_oriented, phase
-from portal.i18n import today_in_denmark
+from portal.domain.danish import today_in_denmark
 from portal.services import access_log, calendar, citizens, notices, offers
 
 bp = Blueprint("citizen", __name__)
-
-
-@bp.app_template_global()
-def offer_texts():
-    return texts
-
-
-@bp.app_template_global()
-def offer_phase(offer) -> str:
-    return phase(offer.start_date, offer.end_date, offer.status, today_in_denmark())
-
-
-bp.add_app_template_global(is_employment_oriented, "is_employment_oriented")
 
 
 def _offer_url(offer) -> str:

@@ -11,34 +11,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth.principal import requires
-from portal.concerns.forms import CHOICES, STEPS, InformationForm
+from portal.concerns.forms import STEPS, InformationForm
 from portal.db import get_session
 from portal.domain.concerns import OPEN, ConcernStatus, TransitionRefused
-from portal.i18n import N_, today_in_denmark
+from portal.domain.danish import today_in_denmark
 from portal.services import concerns, notices
 
 log = logging.getLogger(__name__)
 bp = Blueprint("concerns", __name__, url_prefix="/bekymringer")
 TOTAL_STEPS = len(STEPS) + 1  # the summary is the last step
-
-STATUS_NAMES = {
-    "draft": N_("Kladde"),
-    "submitted": N_("Sendt"),
-    "acknowledged": N_("Modtaget"),
-    "meeting_booked": N_("Møde aftalt"),
-    "advice_given": N_("Rådgivning givet"),
-    "decided": N_("Kommunen har besluttet"),
-    "closed": N_("Afsluttet"),
-    "withdrawn": N_("Trukket tilbage"),
-}
-
-
-@bp.app_template_global()
-def choices_for(key: str) -> dict[str, str]:
-    return CHOICES[key]
-
-
-bp.add_app_template_global(STATUS_NAMES, "status_names")
 
 
 def _concern_or_404(concern_id: int):
@@ -108,7 +89,7 @@ def step(concern_id: int, number: int):
         except (concerns.NotSaved, concerns.ConcurrentChange):
             # Nothing of this step was saved; the earlier steps are untouched, and what was
             # typed is shown again.
-            log.exception("saving step %s of a concern failed", number)
+            log.warning("saving step %s of a concern failed", number)
             not_saved = True
         else:
             if request.form.get("return_to") == "summary" or number == len(STEPS):
@@ -141,14 +122,13 @@ def summary(concern_id: int):
     return _summary(concern)
 
 
-def _summary(concern, not_sent: bool = False):
+def _summary(concern, problem: str | None = None):
     return render_template(
         "concerns/summary.html",
         concern=concern,
-        choices=CHOICES,
         number=TOTAL_STEPS,
         total=TOTAL_STEPS,
-        not_sent=not_sent,
+        problem=problem,
     )
 
 
@@ -161,8 +141,8 @@ def send(concern_id: int):
     except concerns.NotReady as not_ready:
         return redirect(url_for("concerns.step", concern_id=concern.id, number=not_ready.step))
     except concerns.NotSaved:
-        log.exception("sending a concern failed")
-        return _summary(_concern_or_404(concern_id), not_sent=True), 503
+        log.warning("sending a concern failed: not saved")
+        return _summary(_concern_or_404(concern_id), "not_sent"), 503
     return redirect(url_for("concerns.receipt", concern_id=concern.id))
 
 
@@ -189,13 +169,14 @@ def detail(concern_id: int):
     return _detail(concern, InformationForm(formdata=None))
 
 
-def _detail(concern, form: InformationForm, status: int = 200):
+def _detail(concern, form: InformationForm, status: int = 200, problem=None):
+    form.version.data = str(concern.version)
     return render_template(
         "concerns/detail.html",
         concern=concern,
-        choices=CHOICES,
         form=form,
         is_open=concern.status in OPEN,
+        problem=problem,
     ), status
 
 
@@ -206,13 +187,20 @@ def add_information(concern_id: int):
     form = InformationForm()
     if not form.validate():
         return _detail(concern, form, 400)
+    db = get_session()
     try:
         concerns.add_information(
-            get_session(), current_user, concern, form.information.data.strip()
+            db, current_user, concern, form.information.data.strip(), form.seen_version()
         )
     except TransitionRefused:
         form.information.errors.append(_l("Bekymringen er afsluttet. Du kan ikke tilføje mere."))
         return _detail(concern, form, 400)
+    except concerns.ConcurrentChange:
+        # What was typed stays in the field; the page shows what changed meanwhile.
+        return _detail(_concern_or_404(concern_id), form, 409, problem="changed")
+    except concerns.NotSaved:
+        log.warning("adding to a concern failed: not saved")
+        return _detail(_concern_or_404(concern_id), form, 503, problem="not_saved")
     return redirect(url_for("concerns.detail", concern_id=concern.id, added=1))
 
 
@@ -222,13 +210,21 @@ def withdraw(concern_id: int):
     concern = _concern_or_404(concern_id)
     if request.method == "POST":
         try:
-            concerns.withdraw(get_session(), current_user, concern)
+            concerns.withdraw(
+                get_session(), current_user, concern, request.form.get("version", type=int)
+            )
         except TransitionRefused:
             pass  # already withdrawn or finished: the concern page says so
         except concerns.ConcurrentChange:
-            return render_template("concerns/withdraw.html", concern=concern, changed=True), 409
+            fresh = _concern_or_404(concern_id)
+            return render_template("concerns/withdraw.html", concern=fresh, problem="changed"), 409
+        except concerns.NotSaved:
+            log.warning("withdrawing a concern failed: not saved")
+            return render_template(
+                "concerns/withdraw.html", concern=concern, problem="not_saved"
+            ), 503
         return redirect(url_for("concerns.detail", concern_id=concern.id))
-    return render_template("concerns/withdraw.html", concern=concern, changed=False)
+    return render_template("concerns/withdraw.html", concern=concern, problem=None)
 
 
 @bp.post("/<int:concern_id>/slet")
@@ -236,5 +232,9 @@ def withdraw(concern_id: int):
 def delete(concern_id: int):
     concern = _concern_or_404(concern_id)
     if concern.status is ConcernStatus.DRAFT:
-        concerns.delete_draft(get_session(), concern)
+        try:
+            concerns.delete_draft(get_session(), concern)
+        except concerns.NotSaved:
+            log.warning("deleting a draft failed: not saved")
+            return _summary(_concern_or_404(concern_id), "not_saved"), 503
     return redirect(url_for("concerns.index", deleted=1))

@@ -27,9 +27,9 @@ from flask_login import current_user
 
 from portal.auth.principal import Principal, own_pages_only, requires, sign_in
 from portal.db import get_session
-from portal.delegations.forms import SCOPE_NAMES, GrantForm
+from portal.delegations.forms import GrantForm
+from portal.domain.danish import today_in_denmark
 from portal.domain.delegations import GrantProblem, Scope, allows
-from portal.i18n import today_in_denmark
 from portal.services import delegations
 
 log = logging.getLogger(__name__)
@@ -51,35 +51,6 @@ def _me() -> Principal:
 def _switch_to(principal: Principal) -> None:
     """The same login, now as this principal: a new session id on every switch (design.md §3)."""
     sign_in(principal, session.get("id_token"))
-
-
-@bp.app_template_global()
-def acting_for() -> Principal | None:
-    """The principal when a relative acts for someone (the banner on every page), else None."""
-    user = current_user
-    if user.is_authenticated and getattr(user, "is_delegate", False):
-        return user
-    return None
-
-
-bp.add_app_template_global(SCOPE_NAMES, "delegation_scope_names")
-
-
-@bp.app_template_global()
-def may_act() -> bool:
-    """False for a relative whose fuldmagt only lets them see: the pages then offer no action
-    (``check_delegation`` refuses one anyway)."""
-    delegate = acting_for()
-    return delegate is None or delegate.acting_scope == Scope.ACT
-
-
-@bp.app_template_global()
-def helps_others() -> bool:
-    """Whether the logged-in person holds a fuldmagt they could switch to (one query)."""
-    user = current_user
-    if not user.is_authenticated or getattr(user, "person_hash", None) is None:
-        return False
-    return bool(delegations.held_by(get_session(), user.person_hash, _now()))
 
 
 @bp.before_app_request

@@ -28,6 +28,7 @@ class ConcernStatus(enum.StrEnum):
 
 
 class ConcernAction(enum.StrEnum):
+    # Steps that move the concern on.
     SUBMIT = "submit"
     ACKNOWLEDGE = "acknowledge"
     BOOK_MEETING = "book_meeting"
@@ -35,6 +36,11 @@ class ConcernAction(enum.StrEnum):
     DECIDE = "decide"
     CLOSE = "close"
     WITHDRAW = "withdraw"
+    # Things done to a concern that leave its status as it is.
+    EDIT = "edit"  # the citizen changes a draft's answers
+    DELETE = "delete"  # the citizen deletes a draft
+    ADD_INFORMATION = "add_information"  # "Tilføj noget" on a sent concern
+    MESSAGE = "message"  # the caseworker writes to the citizen
 
 
 class Decision(enum.StrEnum):
@@ -62,6 +68,25 @@ _TRANSITIONS: dict[tuple[ConcernStatus, ConcernAction], ConcernStatus] = {
 }
 # Without the right there is no coordinator meeting: acknowledged, then closed.
 _WITHOUT_RIGHT = {(S.ACKNOWLEDGED, A.CLOSE): S.CLOSED}
+# Where the actions that keep the status are allowed.
+_KEEPING = {
+    A.EDIT: frozenset({S.DRAFT}),
+    A.DELETE: frozenset({S.DRAFT}),
+    A.ADD_INFORMATION: OPEN,
+    A.MESSAGE: OPEN | {S.DECIDED},
+}
+# The timeline's event for each action: a past-tense name, also in the export (design.md §4).
+_EVENT_KINDS = {
+    A.SUBMIT: "submitted",
+    A.ACKNOWLEDGE: "acknowledged",
+    A.BOOK_MEETING: "meeting_booked",
+    A.RECORD_ADVICE: "advice_recorded",
+    A.DECIDE: "decided",
+    A.CLOSE: "closed",
+    A.WITHDRAW: "withdrawn",
+    A.ADD_INFORMATION: "information_added",
+    A.MESSAGE: "message_sent",
+}
 _MEETING_ACTIONS = frozenset({A.BOOK_MEETING, A.RECORD_ADVICE, A.DECIDE})
 _MEETING_STATES = frozenset({S.MEETING_BOOKED, S.ADVICE_GIVEN, S.DECIDED})
 
@@ -75,10 +100,19 @@ class TransitionRefused(ValueError):
 
 
 def next_status(status: ConcernStatus, action: ConcernAction, right_applies: bool) -> ConcernStatus:
-    """The status after ``action``, or ``TransitionRefused``."""
+    """The status after ``action`` (the same status for an action that keeps it), or
+    ``TransitionRefused`` with the reason."""
     status, action = ConcernStatus(status), ConcernAction(action)
     if not right_applies and (action in _MEETING_ACTIONS or status in _MEETING_STATES):
         raise TransitionRefused(status, action, "no coordinator meeting without the § 113 right")
+    if action in _KEEPING:
+        if status in _KEEPING[action]:
+            return status
+        if status is S.DRAFT:
+            raise TransitionRefused(status, action, "the concern has not been sent")
+        if action in (A.EDIT, A.DELETE):
+            raise TransitionRefused(status, action, "a sent concern's answers never change")
+        raise TransitionRefused(status, action, f"the concern is already {status}")
     table = _TRANSITIONS | (_WITHOUT_RIGHT if not right_applies else {})
     if (status, action) in table:
         return table[(status, action)]
@@ -89,9 +123,19 @@ def next_status(status: ConcernStatus, action: ConcernAction, right_applies: boo
     raise TransitionRefused(status, action, f"cannot {action} a concern that is {status}")
 
 
+def event_kind(status_before: ConcernStatus, action: ConcernAction) -> str:
+    """The timeline event an action writes; booking again is moving the meeting."""
+    if action is A.BOOK_MEETING and ConcernStatus(status_before) is S.MEETING_BOOKED:
+        return "meeting_moved"
+    return _EVENT_KINDS[ConcernAction(action)]
+
+
 def allowed_actions(status: ConcernStatus, right_applies: bool) -> list[ConcernAction]:
+    """The steps that would move the concern on from ``status``."""
     result = []
     for action in ConcernAction:
+        if action in _KEEPING:
+            continue
         try:
             next_status(status, action, right_applies)
         except TransitionRefused:
@@ -127,4 +171,4 @@ def reference_number(concern_id: int, year: int) -> str:
 
 def can_message(status: ConcernStatus) -> bool:
     """The caseworker can write to the citizen about a sent concern until it is finished."""
-    return ConcernStatus(status) in OPEN or ConcernStatus(status) is ConcernStatus.DECIDED
+    return ConcernStatus(status) in _KEEPING[A.MESSAGE]

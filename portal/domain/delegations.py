@@ -26,10 +26,9 @@ class Source(enum.StrEnum):
 
 # The privileges this portal registers in Digital Fuldmagt; any other service's privilege in
 # the same token gives nothing here.
-FULDMAGT_PRIVILEGES: dict[str, Scope] = {
-    "urn:dk:kommune:ressourceforloeb-portal:fuldmagt:se": Scope.SEE,
-    "urn:dk:kommune:ressourceforloeb-portal:fuldmagt:handle": Scope.ACT,
-}
+FULDMAGT_SEE = "urn:dk:kommune:ressourceforloeb-portal:fuldmagt:se"
+FULDMAGT_ACT = "urn:dk:kommune:ressourceforloeb-portal:fuldmagt:handle"
+FULDMAGT_PRIVILEGES: dict[str, Scope] = {FULDMAGT_SEE: Scope.SEE, FULDMAGT_ACT: Scope.ACT}
 
 
 def allows(scope: Scope | str, needed: Scope) -> bool:

@@ -27,9 +27,8 @@ MAX_CLAIM_LENGTH = 64 * 1024
 
 # The municipality grants these in MitID Erhverv; each gives one internal role (design.md §3).
 # Privileges for other systems give nothing here.
-CASEWORKER_ROLE_PRIVILEGES: dict[str, str] = {
-    "urn:dk:kommune:ressourceforloeb-portal:privilege:sagsbehandler": "caseworker",
-}
+CASEWORKER_PRIVILEGE = "urn:dk:kommune:ressourceforloeb-portal:privilege:sagsbehandler"
+CASEWORKER_ROLE_PRIVILEGES: dict[str, str] = {CASEWORKER_PRIVILEGE: "caseworker"}
 
 
 class PrivilegesUnreadable(ValueError):

@@ -1,6 +1,7 @@
 """The append-only access log (domain.md §8): who looked at whose data, what and why.
 
-Rows are only ever inserted (see ``portal.audit``); nothing in the portal updates or deletes them.
+Rows are only ever inserted (``portal.services.access_log.record``); nothing in the portal updates
+or deletes them.
 The actor is an internal reference (``citizen:12``, ``caseworker:3``), never a CPR number.
 """
 
@@ -11,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import Base, UTCDateTime, utcnow
+from portal.models.base import Base, UTCDateTime, utcnow
 
 
 class AuditEvent(Base):

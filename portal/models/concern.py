@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base, UTCDateTime, utcnow
 from portal.domain.concerns import ConcernStatus
+from portal.models.base import Base, UTCDateTime, utcnow
 from portal.models.forloeb import Offer, _enum
 from portal.models.people import Citizen
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import Enum, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base
+from portal.models.base import Base
 from portal.models.people import Caseworker, Citizen
 
 

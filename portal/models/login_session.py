@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import Base, UTCDateTime, utcnow
+from portal.models.base import Base, UTCDateTime, utcnow
 
 
 class LoginSession(Base):

@@ -5,14 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from portal.auth.principal import public
-from portal.rules.pages import BY_SLUG, CHECKED, GLOSSARY, HELP, PAGES
+from portal.rules.pages import BY_SLUG, CHECKED, GLOSSARY, PAGES
 
 bp = Blueprint("rules", __name__, url_prefix="/dine-rettigheder")
-
-
-@bp.app_template_global()
-def help_text(key: str) -> tuple[str, str]:
-    return HELP[key]
 
 
 @bp.get("/")

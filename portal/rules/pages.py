@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from portal.i18n import N_
+from portal.domain.danish import N_
 
 CHECKED = date(2026, 11, 23)
 

@@ -16,9 +16,10 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from portal.db import utcnow
-from portal.i18n import DANISH_TIME, N_
+from portal.domain.danish import DANISH_TIME, N_
 from portal.models import AuditEvent, Delegation
+from portal.models.base import utcnow
+from portal.services.transaction import saved
 
 # Log entries are shown for the last six months, the established retention practice.
 SHOWN_FOR = timedelta(days=183)
@@ -71,6 +72,12 @@ def record(
     ]
     if rows:
         db.execute(insert(AuditEvent), rows)
+
+
+def note(db: Session, *entry, **named) -> None:
+    """``record`` a look (or a refused attempt) now, in its own unit of work."""
+    with saved(db):
+        record(db, *entry, **named)
 
 
 @dataclass(frozen=True)

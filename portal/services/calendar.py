@@ -16,9 +16,10 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from portal.domain.danish import DANISH_TIME
 from portal.domain.offers import first_session, weekdays_of
-from portal.i18n import DANISH_TIME
 from portal.models import OPEN_OFFER_STATUSES, Citizen, Forloeb, Offer
+from portal.services.transaction import saved
 
 FEED_SALT = "calendar-feed"
 FEED_LIMIT = 200
@@ -52,12 +53,12 @@ def citizen_for_feed(db: Session, secret: str, token: str) -> Citizen | None:
 
 def renew_feed(db: Session, citizen_id: int) -> None:
     """Revoke the citizen's feed links; the next link shown is a new one."""
-    db.execute(
-        update(Citizen)
-        .where(Citizen.id == citizen_id)
-        .values(calendar_feed_version=Citizen.calendar_feed_version + 1)
-    )
-    db.commit()
+    with saved(db):
+        db.execute(
+            update(Citizen)
+            .where(Citizen.id == citizen_id)
+            .values(calendar_feed_version=Citizen.calendar_feed_version + 1)
+        )
 
 
 def feed_offers(db: Session, citizen_id: int, today: date) -> list[Offer]:

@@ -15,14 +15,13 @@ from datetime import date, datetime
 from sqlalchemy import Date, case, func, literal, select, tuple_
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
-from portal.auth.principal import Principal
-from portal.db import UTCDateTime
 from portal.domain.casework import GoalState, ServiceGoals, danish_holidays, open_goals
 from portal.domain.concerns import FINISHED, OPEN, ConcernStatus
-from portal.i18n import DANISH_TIME
+from portal.domain.danish import DANISH_TIME
+from portal.domain.principal import Actor, Principal
 from portal.models import Citizen, Concern, Forloeb, Offer
+from portal.models.base import UTCDateTime
 from portal.services import access_log, cursors
-from portal.services.concerns import Actor
 
 PAGE_SIZE = 25
 STATUS_FILTERS = ("open", "finished", "all", *(str(s) for s in ConcernStatus if s != "draft"))
@@ -90,7 +89,7 @@ def service_goals(config: dict) -> ServiceGoals:
     return ServiceGoals(**config)
 
 
-# Urgency (issue 5): concerns holding an offer on hold come first, the offer starting soonest
+# Urgency: concerns holding an offer on hold come first, the offer starting soonest
 # first; then the rest, oldest first. The key is (group, day, submitted_at, id), never NULL, so
 # the queue pages by keyset.
 _HELD = Concern.held_offer_status.is_not(None)
@@ -212,7 +211,7 @@ def queue(
         for c in page
     ]
     # The list shows names and the state of each citizen's concern: a look at their data.
-    access_log.record(
+    access_log.note(
         db,
         "caseworker",
         Actor.caseworker(principal).ref,
@@ -220,7 +219,6 @@ def queue(
         "concern.list",
         access_log.Purpose.QUEUE_OVERVIEW,
     )
-    db.commit()
     per_status = {str(status): n for status, n in counts.items()}
     per_status["open"] = sum(per_status.get(str(s), 0) for s in OPEN)
     per_status["finished"] = sum(per_status.get(str(s), 0) for s in FINISHED)
@@ -233,10 +231,13 @@ def queue(
     )
 
 
-def open_concern(db: Session, principal: Principal, concern_id: int) -> Concern | None:
+def open_concern(
+    db: Session, principal: Principal, concern_id: int, log_read: bool = True
+) -> Concern | None:
     """A sent concern of the caseworker's own municipality, with everything the page shows.
 
-    Opening it is logged. Another municipality's concern is None, and the attempt is logged.
+    Opening it to read is logged (``log_read``; an action logs itself instead, so one action is
+    one entry). Another municipality's concern is None, and the attempt is always logged.
     """
     concern = db.scalar(
         select(Concern)
@@ -251,7 +252,7 @@ def open_concern(db: Session, principal: Principal, concern_id: int) -> Concern 
         return None
     actor = Actor.caseworker(principal)
     if concern.citizen.municipality_id != principal.municipality_id:
-        access_log.record(
+        access_log.note(
             db,
             actor.role,
             actor.ref,
@@ -259,17 +260,16 @@ def open_concern(db: Session, principal: Principal, concern_id: int) -> Concern 
             "concern.open_refused",
             access_log.Purpose.REFUSED,
         )
-        db.commit()
         return None
-    access_log.record(
-        db,
-        actor.role,
-        actor.ref,
-        [concern.citizen_id],
-        "concern.read",
-        access_log.Purpose.CONCERN_HANDLING,
-    )
-    db.commit()
+    if log_read:
+        access_log.note(
+            db,
+            actor.role,
+            actor.ref,
+            [concern.citizen_id],
+            "concern.read",
+            access_log.Purpose.CONCERN_HANDLING,
+        )
     return concern
 
 

@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from portal.auth.principal import Principal
 from portal.domain.forloeb import Progress, progress
 from portal.domain.offers import is_employment_oriented
+from portal.domain.principal import Principal
 from portal.models import OPEN_OFFER_STATUSES, Caseworker, Citizen, Forloeb, Municipality, Offer
 
 

@@ -1,4 +1,4 @@
-"""The concern export for journalising (issue 5): sent concerns and their whole timeline as JSON,
+"""The concern export for journalising: sent concerns and their whole timeline as JSON,
 for the municipality's case system to file. Incremental: each answer ends with a cursor that the
 next call passes back, and only concerns changed after it come again.
 
@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import literal, select, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from portal.db import UTCDateTime
 from portal.domain.concerns import ConcernStatus
 from portal.models import Citizen, Concern, Offer
+from portal.models.base import UTCDateTime
 from portal.services import access_log, cursors
 
 MAX_PAGE = 200
@@ -100,7 +100,7 @@ def changed(
         statement = statement.where(Concern.updated_at >= since)
     found = list(db.scalars(statement).unique())
     page, more = found[:limit], len(found) > limit
-    access_log.record(
+    access_log.note(
         db,
         "system",
         "system:case-export",
@@ -108,7 +108,6 @@ def changed(
         "concern.export",
         access_log.Purpose.JOURNALISING,
     )
-    db.commit()
     last = page[-1] if page else None
     cursor = encode_cursor(last.updated_at, last.id) if last else None
     return [_as_record(c) for c in page], cursor, more

@@ -2,56 +2,47 @@
 and the caseworker's steps (acknowledge, book the meeting, record advice, decide, close).
 
 Access: a citizen reaches only concerns about their own offers (None → the view answers 404).
-Every transition goes through ``portal.domain.concerns.next_status`` and writes a timeline event;
-sending is idempotent (a conditional UPDATE from draft), so a double tap, a resend after "back"
-or a second tab never makes a second concern.
+Every action is checked by ``portal.domain.concerns.next_status``, writes a timeline event and is
+saved through ``portal.services.transaction.saved``; sending is idempotent (a conditional UPDATE
+from draft), so a double tap, a resend after "back" or a second tab never makes a second concern.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
-from portal.auth.principal import Principal
-from portal.db import utcnow
 from portal.domain.concerns import (
     FINISHED,
     OPEN,
     ConcernAction,
     ConcernStatus,
     Decision,
-    TransitionRefused,
     can_concern,
-    can_message,
+    event_kind,
     next_status,
     offer_started,
     puts_offer_on_hold,
     reference_number,
     right_applies,
 )
+from portal.domain.principal import Actor, Principal
 from portal.models import Concern, ConcernEvent, Forloeb, Offer, OfferStatus
+from portal.models.base import utcnow
 from portal.services import access_log, notices
 from portal.services.offers import offer_lists, own_offer
+from portal.services.transaction import AlreadyExists, ConcurrentChange, NotSaved, saved
 
-# The steps a draft must have completed before it can be sent (see portal.concerns.steps).
+__all__ = ["Actor", "ConcurrentChange", "NotSaved"]
+
+# The steps a draft must have completed before it can be sent (see portal.concerns.forms).
 STEP_COUNT = 5
 
 
 class ConcernNotAllowed(Exception):
     """The offer cannot be the subject of a concern (it has ended or was cancelled)."""
-
-
-class ConcurrentChange(Exception):
-    """Someone else changed the concern first; nothing was saved."""
-
-
-class NotSaved(Exception):
-    """The database refused the write; it was rolled back and nothing was half-saved."""
 
 
 class NotReady(Exception):
@@ -60,28 +51,6 @@ class NotReady(Exception):
     def __init__(self, step: int):
         super().__init__(step)
         self.step = step
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: the citizen themselves, a relative for them, or a caseworker. A relative's
-    name goes on the timeline, so the citizen and the caseworker see who sent what."""
-
-    role: str
-    ref: str
-    name: str = ""
-
-    @classmethod
-    def citizen(cls, principal: Principal) -> Actor:
-        """The person at the keyboard on the citizen's side: the citizen, or their relative."""
-        if principal.is_delegate:
-            return cls("relative", f"relative:{principal.delegation_id}", principal.name)
-        return cls("citizen", f"citizen:{principal.citizen_id}")
-
-    @classmethod
-    def caseworker(cls, principal: Principal) -> Actor:
-        # The professional id (a MitID Erhverv UUID), never a CPR number.
-        return cls("caseworker", f"caseworker:{principal.subject}")
 
 
 def _own(principal: Principal):
@@ -171,11 +140,10 @@ def start(db: Session, principal: Principal, offer_id: int, today: date) -> Conc
         created_at=now,
         updated_at=now,
     )
-    db.add(concern)
     try:
-        db.commit()
-    except IntegrityError:  # another tab created the draft a moment ago: use that one
-        db.rollback()
+        with saved(db):
+            db.add(concern)
+    except AlreadyExists:  # another tab created the draft a moment ago: use that one
         return db.scalar(
             _own(principal).where(
                 Concern.offer_id == offer.id, Concern.status == ConcernStatus.DRAFT
@@ -186,26 +154,17 @@ def start(db: Session, principal: Principal, offer_id: int, today: date) -> Conc
 
 def save_step(db: Session, concern: Concern, step: int, answers: dict) -> None:
     """Keep a step's answers on the draft (server-side, so a closed browser loses nothing)."""
-    if concern.status is not ConcernStatus.DRAFT:
-        raise TransitionRefused(concern.status, ConcernAction.SUBMIT, "only a draft can change")
-    concern.answers = {**concern.answers, **answers}
-    concern.steps_done = max(concern.steps_done, step)
-    concern.updated_at = utcnow()
-    try:
-        db.commit()
-    except StaleDataError as error:
-        db.rollback()
-        raise ConcurrentChange from error
-    except SQLAlchemyError as error:
-        db.rollback()
-        raise NotSaved from error
+    next_status(concern.status, ConcernAction.EDIT, concern.right_applies)
+    with saved(db):
+        concern.answers = {**concern.answers, **answers}
+        concern.steps_done = max(concern.steps_done, step)
+        concern.updated_at = utcnow()
 
 
 def delete_draft(db: Session, concern: Concern) -> None:
-    if concern.status is not ConcernStatus.DRAFT:
-        raise TransitionRefused(concern.status, ConcernAction.WITHDRAW, "only a draft is deleted")
-    db.delete(concern)
-    db.commit()
+    next_status(concern.status, ConcernAction.DELETE, concern.right_applies)
+    with saved(db):
+        db.delete(concern)
 
 
 def submit(db: Session, principal: Principal, concern: Concern) -> Concern:
@@ -214,54 +173,80 @@ def submit(db: Session, principal: Principal, concern: Concern) -> Concern:
         return concern
     if concern.steps_done < STEP_COUNT:
         raise NotReady(concern.steps_done + 1)
+    status = next_status(concern.status, ConcernAction.SUBMIT, concern.right_applies)
     now = utcnow()
     started = concern.answers.get("offer_started") == "yes"
-    offer = db.get(Offer, concern.offer_id)
-    on_hold = puts_offer_on_hold(concern.right_applies, started)
-    hold = on_hold and offer.status is not OfferStatus.ON_HOLD
-    # Only one request can move the row out of draft; a repeat finds it already sent.
-    moved = db.execute(
-        update(Concern)
-        .where(Concern.id == concern.id, Concern.status == ConcernStatus.DRAFT)
-        .values(
-            status=ConcernStatus.SUBMITTED,
-            submitted_at=now,
-            updated_at=now,
-            offer_started_when_sent=started,
-            reference=reference_number(concern.id, now.year),
-            held_offer_status=str(offer.status) if hold else None,
-            version=Concern.version + 1,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if moved != 1:  # sent already, by another request: nothing was written here
-        db.refresh(concern)
-        return concern
-    if hold:
-        offer.status = OfferStatus.ON_HOLD
-    _event(db, concern, "submitted", Actor.citizen(principal), on_hold=on_hold)
-    try:
-        db.commit()
-    except SQLAlchemyError as error:
-        db.rollback()
-        raise NotSaved from error
+    with saved(db):
+        offer = db.get(Offer, concern.offer_id)
+        on_hold = puts_offer_on_hold(concern.right_applies, started)
+        hold = on_hold and offer.status is not OfferStatus.ON_HOLD
+        # Only one request can move the row out of draft; a repeat finds it already sent.
+        moved = db.execute(
+            update(Concern)
+            .where(Concern.id == concern.id, Concern.status == ConcernStatus.DRAFT)
+            .values(
+                status=status,
+                submitted_at=now,
+                updated_at=now,
+                offer_started_when_sent=started,
+                reference=reference_number(concern.id, now.year),
+                held_offer_status=str(offer.status) if hold else None,
+                version=Concern.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if moved == 1:
+            if hold:
+                offer.status = OfferStatus.ON_HOLD
+            actor = Actor.citizen(principal)
+            _event(
+                db,
+                concern,
+                event_kind(ConcernStatus.DRAFT, ConcernAction.SUBMIT),
+                actor,
+                on_hold=on_hold,
+            )
+            _log_if_someone_else(db, actor, concern, "concern.submit")
     db.refresh(concern)
     return concern
 
 
-def add_information(db: Session, principal: Principal, concern: Concern, text: str) -> None:
-    if concern.status not in (
-        ConcernStatus.SUBMITTED,
-        ConcernStatus.ACKNOWLEDGED,
-        ConcernStatus.MEETING_BOOKED,
-        ConcernStatus.ADVICE_GIVEN,
-    ):
-        raise TransitionRefused(
-            concern.status, ConcernAction.SUBMIT, "information can be added only to an open concern"
-        )
-    _event(db, concern, "information_added", Actor.citizen(principal), text=text)
-    concern.updated_at = utcnow()
-    db.commit()
+def add_information(
+    db: Session, principal: Principal, concern: Concern, text: str, expected_version: int
+) -> None:
+    """'Tilføj noget': more for an open concern, on the version the person saw."""
+    _act_without_transition(
+        db,
+        Actor.citizen(principal),
+        concern,
+        ConcernAction.ADD_INFORMATION,
+        expected_version,
+        text=text,
+    )
+
+
+def send_message(
+    db: Session, actor: Actor, concern: Concern, text: str, expected_version: int | None = None
+) -> Concern:
+    """The caseworker writes to the citizen about a sent concern (shown on its page)."""
+    _act_without_transition(db, actor, concern, ConcernAction.MESSAGE, expected_version, text=text)
+    return concern
+
+
+def _act_without_transition(
+    db: Session,
+    actor: Actor,
+    concern: Concern,
+    action: ConcernAction,
+    expected_version: int | None,
+    **details,
+) -> None:
+    _still_as_seen(concern, expected_version)
+    next_status(concern.status, action, concern.right_applies)
+    with saved(db):
+        concern.updated_at = utcnow()  # bumps the version: two tabs cannot both add
+        _event(db, concern, event_kind(concern.status, action), actor, **details)
+        _log_if_someone_else(db, actor, concern, f"concern.{action}")
 
 
 def _release_hold(db: Session, concern: Concern) -> None:
@@ -283,15 +268,17 @@ def transition(
     """Move the concern on (the domain decides whether it may), record it, release a hold
     when the municipality decides or the citizen withdraws."""
     _still_as_seen(concern, expected_version)
-    concern.status = next_status(concern.status, action, concern.right_applies)
-    concern.updated_at = utcnow()
-    if action is ConcernAction.DECIDE:
-        details["decision"] = str(Decision(details["decision"]))
-    if action in (ConcernAction.DECIDE, ConcernAction.WITHDRAW):
-        _release_hold(db, concern)
-    _event(db, concern, str(action), actor, **details)
-    _log_if_someone_else(db, actor, concern, f"concern.{action}")
-    _commit_unless_changed(db)
+    before = concern.status
+    after = next_status(before, action, concern.right_applies)
+    with saved(db):
+        concern.status = after
+        concern.updated_at = utcnow()
+        if action is ConcernAction.DECIDE:
+            details["decision"] = str(Decision(details["decision"]))
+        if action in (ConcernAction.DECIDE, ConcernAction.WITHDRAW):
+            _release_hold(db, concern)
+        _event(db, concern, event_kind(before, action), actor, **details)
+        _log_if_someone_else(db, actor, concern, f"concern.{action}")
     return concern
 
 
@@ -301,43 +288,22 @@ def _still_as_seen(concern: Concern, expected_version: int | None) -> None:
         raise ConcurrentChange
 
 
-def _commit_unless_changed(db: Session) -> None:
-    """Commit, or roll back and say so when someone else changed the concern meanwhile (the
-    version column did not match: optimistic locking)."""
-    try:
-        db.commit()
-    except StaleDataError as error:
-        db.rollback()
-        raise ConcurrentChange from error
-
-
 def _log_if_someone_else(db: Session, actor: Actor, concern: Concern, action: str) -> None:
     """Someone other than the citizen handled their health data: it goes in the access log in
-    the same transaction (domain.md §8)."""
-    if actor.role != "citizen":
-        access_log.record(
-            db,
-            actor.role,
-            actor.ref,
-            [concern.citizen_id],
-            action,
-            access_log.Purpose.CONCERN_HANDLING,
-        )
+    the same transaction (domain.md §8), once per action, with its purpose."""
+    if actor.is_citizen:
+        return
+    purpose = (
+        access_log.Purpose.RELATIVE_HELP
+        if actor.role == "relative"
+        else access_log.Purpose.CONCERN_HANDLING
+    )
+    access_log.record(db, actor.role, actor.ref, [concern.citizen_id], action, purpose)
 
 
-def send_message(
-    db: Session, actor: Actor, concern: Concern, text: str, expected_version: int | None = None
+def withdraw(
+    db: Session, principal: Principal, concern: Concern, expected_version: int | None = None
 ) -> Concern:
-    """The caseworker writes to the citizen about a sent concern (shown on its page)."""
-    _still_as_seen(concern, expected_version)
-    if not can_message(concern.status):
-        raise TransitionRefused(concern.status, ConcernAction.ACKNOWLEDGE, "the concern is closed")
-    concern.updated_at = utcnow()
-    _event(db, concern, "message", actor, text=text)
-    _log_if_someone_else(db, actor, concern, "concern.message")
-    _commit_unless_changed(db)
-    return concern
-
-
-def withdraw(db: Session, principal: Principal, concern: Concern) -> Concern:
-    return transition(db, Actor.citizen(principal), concern, ConcernAction.WITHDRAW)
+    return transition(
+        db, Actor.citizen(principal), concern, ConcernAction.WITHDRAW, expected_version
+    )

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
-from portal.auth.principal import Principal
 from portal.domain.delegations import (
     GrantProblem,
     Scope,
@@ -23,9 +22,11 @@ from portal.domain.delegations import (
     grant_problem,
 )
 from portal.domain.identity import hash_cpr, normalise_cpr
+from portal.domain.principal import Principal
 from portal.domain.privileges import PrivilegesUnreadable, parse_privileges
 from portal.models import Citizen, Delegation
 from portal.services import access_log
+from portal.services.transaction import saved
 
 log = logging.getLogger(__name__)
 
@@ -88,24 +89,24 @@ def take_in_digital_fuldmagt(
             )
         )
     }
-    for grantor_id, delegation in existing.items():
-        if grantor_id not in grantors:
-            delegation.revoked_at = now
-    for grantor_id, scope in grantors.items():
-        delegation = existing.get(grantor_id)
-        if delegation is None:
-            delegation = Delegation(
-                grantor_citizen_id=grantor_id,
-                holder_cpr_hash=person_hash,
-                source=Source.DIGITAL_FULDMAGT,
-                valid_from=now,
-                created_at=now,
-            )
-            db.add(delegation)
-        delegation.holder_name = principal.name[:200]
-        delegation.scope = str(scope)
-        delegation.valid_until = valid_until
-    db.commit()
+    with saved(db):
+        for grantor_id, delegation in existing.items():
+            if grantor_id not in grantors:
+                delegation.revoked_at = now
+        for grantor_id, scope in grantors.items():
+            delegation = existing.get(grantor_id)
+            if delegation is None:
+                delegation = Delegation(
+                    grantor_citizen_id=grantor_id,
+                    holder_cpr_hash=person_hash,
+                    source=Source.DIGITAL_FULDMAGT,
+                    valid_from=now,
+                    created_at=now,
+                )
+                db.add(delegation)
+            delegation.holder_name = principal.name[:200]
+            delegation.scope = str(scope)
+            delegation.valid_until = valid_until
 
 
 def held_by(db: Session, person_hash: str | None, now: datetime) -> list[Delegation]:
@@ -169,7 +170,7 @@ def as_self(principal: Principal) -> Principal:
 
 def note_look(db: Session, delegation: Delegation, page: str) -> None:
     """A relative opened a page of the grantor's case: it goes in the access log."""
-    access_log.record(
+    access_log.note(
         db,
         "relative",
         f"relative:{delegation.id}",
@@ -177,7 +178,6 @@ def note_look(db: Session, delegation: Delegation, page: str) -> None:
         f"relative.{page}",
         access_log.Purpose.RELATIVE_HELP,
     )
-    db.commit()
 
 
 def granted_by(db: Session, citizen_id: int, now: datetime) -> list[Delegation]:
@@ -221,8 +221,8 @@ def grant(
         valid_until=datetime.combine(ends_on + timedelta(days=1), time(), UTC),
         created_at=now,
     )
-    db.add(delegation)
-    db.commit()
+    with saved(db):
+        db.add(delegation)
     return delegation
 
 
@@ -231,15 +231,15 @@ def revoke(db: Session, citizen_id: int, delegation_id: int, now: datetime) -> b
 
     A Digital Fuldmagt is withdrawn where it was given (the page says so); False here.
     """
-    result = db.execute(
-        update(Delegation)
-        .where(
-            Delegation.id == delegation_id,
-            Delegation.grantor_citizen_id == citizen_id,
-            Delegation.source == Source.PORTAL,
-            Delegation.revoked_at.is_(None),
+    with saved(db):
+        result = db.execute(
+            update(Delegation)
+            .where(
+                Delegation.id == delegation_id,
+                Delegation.grantor_citizen_id == citizen_id,
+                Delegation.source == Source.PORTAL,
+                Delegation.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
         )
-        .values(revoked_at=now)
-    )
-    db.commit()
     return bool(result.rowcount)

@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-
-def N_(text: str) -> str:
-    """Marks a text for translation where it is written; it is translated where it is shown."""
-    return text
+from portal.domain.danish import N_
+from portal.domain.delegations import FULDMAGT_ACT, FULDMAGT_SEE
+from portal.domain.privileges import CASEWORKER_PRIVILEGE, CPR_SCOPE, CVR_SCOPE
 
 
 @dataclass(frozen=True)
@@ -131,14 +130,8 @@ CASEWORKERS = (
 
 LEGAL_BASIS = "Ressourceforløb efter lov om en aktiv beskæftigelsesindsats kapitel 19"
 
-# The privilege a municipality grants in MitID Erhverv for work in this portal
-# (portal.domain.privileges maps it to the caseworker role).
-CASEWORKER_PRIVILEGE = "urn:dk:kommune:ressourceforloeb-portal:privilege:sagsbehandler"
+# Another system's privilege, which gives nothing in this portal.
 OTHER_SYSTEM_PRIVILEGE = "urn:dk:kommune:ydelsessystem:privilege:laeseadgang"
-CVR_SCOPE = "urn:dk:gov:saml:cvrNumberIdentifier:"
-CPR_SCOPE_PERSON = "urn:dk:gov:saml:cprNumberIdentifier:"
-FULDMAGT_SEE = "urn:dk:kommune:ressourceforloeb-portal:fuldmagt:se"
-FULDMAGT_ACT = "urn:dk:kommune:ressourceforloeb-portal:fuldmagt:handle"
 
 
 @dataclass(frozen=True)
@@ -396,12 +389,12 @@ def personas(today: date) -> tuple[Persona, ...]:
                 "Pårørende med Digital Fuldmagt fra Jens (se og handle) og Birgitte (se)"
             ),
             privileges={
-                f"{CPR_SCOPE_PERSON}0404904444": [FULDMAGT_ACT],
-                f"{CPR_SCOPE_PERSON}0303903333": [FULDMAGT_SEE],
+                f"{CPR_SCOPE}0404904444": [FULDMAGT_ACT],
+                f"{CPR_SCOPE}0303903333": [FULDMAGT_SEE],
                 # Another service's fuldmagt, and one from a person the portal does not know,
                 # arrive in the same token and give nothing here.
-                f"{CPR_SCOPE_PERSON}0606906666": ["urn:dk:skat:fuldmagt:selvangivelse"],
-                f"{CPR_SCOPE_PERSON}0707907777": [FULDMAGT_ACT],
+                f"{CPR_SCOPE}0606906666": ["urn:dk:skat:fuldmagt:selvangivelse"],
+                f"{CPR_SCOPE}0707907777": [FULDMAGT_ACT],
             },
         ),
         Persona(

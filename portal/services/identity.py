@@ -7,8 +7,8 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.auth.principal import Principal
 from portal.domain.identity import Identity, WorkIdentity, hash_cpr
+from portal.domain.principal import Principal
 from portal.domain.privileges import PrivilegesUnreadable, caseworker_roles, parse_privileges
 from portal.models import Caseworker, Citizen, Municipality
 

@@ -1,4 +1,4 @@
-"""Telling the citizen that something happened in their case (issue: notices).
+"""Telling the citizen that something happened in their case.
 
 Every event by someone else (the caseworker acknowledging, booking the meeting, recording advice,
 deciding, closing) leaves a notice in the portal and, if the citizen gave an e-mail address in
@@ -11,11 +11,21 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from portal.db import utcnow
 from portal.models import Concern, Notice, OutboxMessage
+from portal.models.base import utcnow
+from portal.services.transaction import saved
 
+# The municipality's steps (timeline event kinds); the citizen's own steps need no notice.
 NOTIFY_KINDS = frozenset(
-    {"acknowledge", "book_meeting", "record_advice", "decide", "close", "message"}
+    {
+        "acknowledged",
+        "meeting_booked",
+        "meeting_moved",
+        "advice_recorded",
+        "decided",
+        "closed",
+        "message_sent",
+    }
 )
 
 SUBJECT = "Nyt i din sag / News in your case"
@@ -54,13 +64,13 @@ def unread(db: Session, citizen_id: int | None, limit: int = 10) -> list[Notice]
 
 
 def mark_read(db: Session, citizen_id: int, concern_id: int) -> None:
-    db.execute(
-        update(Notice)
-        .where(
-            Notice.citizen_id == citizen_id,
-            Notice.concern_id == concern_id,
-            Notice.read_at.is_(None),
+    with saved(db):
+        db.execute(
+            update(Notice)
+            .where(
+                Notice.citizen_id == citizen_id,
+                Notice.concern_id == concern_id,
+                Notice.read_at.is_(None),
+            )
+            .values(read_at=utcnow())
         )
-        .values(read_at=utcnow())
-    )
-    db.commit()

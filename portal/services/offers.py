@@ -13,8 +13,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from portal.auth.principal import Principal
 from portal.domain.offers import phase
+from portal.domain.principal import Principal
 from portal.models import Forloeb, Offer
 
 

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlencode, urlsplit
 from flask import Flask, jsonify, make_response, redirect, render_template, request
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from portal import assets, i18n, security
+from portal import i18n, security, templating
 from portal.config import PROJECT_ROOT, ConfigError
 from portal.services.demo_data import Persona, WorkPersona
 from portal.testidp.provider import Client, PendingAuthorization, Provider
@@ -83,7 +83,7 @@ def create_app(
     provider = Provider(issuer, clients, personas)
     app.extensions["testidp"] = provider
     i18n.init_app(app)
-    assets.init_app(app)
+    templating.init_common(app)
 
     def redirect_origins() -> list[str]:
         uris = [

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from werkzeug.serving import run_simple
 
 from portal import config
-from portal.i18n import today_in_denmark
+from portal.domain.danish import today_in_denmark
 from portal.services.demo_data import personas, work_personas
 from portal.testidp import create_combined_app, default_clients, default_work_clients
 

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from portal.domain.casework import add_working_days, danish_holidays
-from tests.browser.conftest import PHONE, assert_accessible, send_concern_from_the_front_page
-from tests.conftest import TODAY
+from tests.browser.helpers import PHONE, assert_accessible, send_concern_from_the_front_page
+from tests.factories import TODAY
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.helpers import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -93,7 +93,7 @@ def test_a_concern_about_an_offer_not_yet_started(phone: Page, live_portal: str)
 def test_a_started_offer_resumed_after_closing_the_browser_and_sent_twice(
     browser, live_portal: str
 ):
-    from tests.browser.conftest import PHONE
+    from tests.browser.helpers import PHONE
 
     def new_phone():
         return browser.new_context(viewport=PHONE, is_mobile=True, locale="da-DK")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import PHONE, assert_accessible, send_concern_from_the_front_page
+from tests.browser.helpers import PHONE, assert_accessible, send_concern_from_the_front_page
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from portal import db as database
 from portal.auth.sessions import COOKIE_NAME, token_hash
 from portal.db import utcnow
 from portal.models import LoginSession
-from tests.browser.conftest import assert_accessible
+from tests.browser.helpers import assert_accessible
 
 pytestmark = pytest.mark.browser
 

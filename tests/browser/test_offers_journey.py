@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, assert_accessible
+from tests.browser.helpers import PHONE, assert_accessible
 
 pytestmark = pytest.mark.browser
 

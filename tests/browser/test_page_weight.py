@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser.conftest import PHONE
+from tests.browser.helpers import PHONE
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.models import ConcernEvent
-from tests.conftest import caseworker_login, login
-from tests.integration.test_concern_services import sent
+from tests.factories import caseworker_login, login, sent
 
 # visitor → (queue GET, concern GET, action POST)
 MATRIX = {
@@ -73,6 +72,6 @@ def test_only_the_allowed_cells_open(app, db, demo, who):
     )
     assert acted.status_code == expected_action, who
     messages = db.scalar(
-        select(func.count()).select_from(ConcernEvent).where(ConcernEvent.kind == "message")
+        select(func.count()).select_from(ConcernEvent).where(ConcernEvent.kind == "message_sent")
     )
     assert messages == (1 if expected_action == 302 else 0), who

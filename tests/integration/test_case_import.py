@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from portal.models import Citizen, Forloeb, Municipality, Offer
 from portal.services.case_import import ImportRejected, import_batch
-from tests.conftest import CPR_KEY
+from tests.factories import CPR_KEY
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "schemas" / "case-import.example.json"
 TOKEN = "import-token-0123456789abcdefghijklmnopqrstuv"

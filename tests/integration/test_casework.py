@@ -15,8 +15,7 @@ from portal.domain.concerns import ConcernStatus as S
 from portal.models import AuditEvent, Concern, ConcernEvent, LoginSession, Offer, OfferStatus
 from portal.services import concerns
 from portal.services.casework import PAGE_SIZE
-from tests.conftest import EXPORT_TOKEN, TODAY, caseworker_login, csrf_token, login
-from tests.integration.test_concern_services import sent
+from tests.factories import EXPORT_TOKEN, TODAY, caseworker_login, csrf_token, login, sent
 
 CASEWORKER = concerns.Actor("caseworker", "caseworker:someone-else")
 
@@ -284,7 +283,7 @@ def test_another_municipalitys_concern_is_404_and_the_attempt_is_logged(app, db,
 
 
 def test_a_draft_is_not_the_caseworkers_to_see(app, db, demo):
-    from tests.integration.test_concern_services import offer, principal
+    from tests.factories import offer, principal
 
     draft = concerns.start(
         db, principal(db, demo["mette"]), offer(db, "demo-offer-mette-1").id, TODAY
@@ -436,7 +435,7 @@ def test_two_caseworkers_at_once_the_second_is_told_and_nothing_is_lost(app, db,
     messages = db.scalar(
         select(func.count())
         .select_from(ConcernEvent)
-        .where(ConcernEvent.concern_id == concern.id, ConcernEvent.kind == "message")
+        .where(ConcernEvent.concern_id == concern.id, ConcernEvent.kind == "message_sent")
     )
     assert messages == 0
     resend = post_action(lone, concern.id, "besked", {"text": "Jeg ringer i morgen."})
@@ -495,7 +494,7 @@ def test_the_export_is_incremental_and_logged(client, db, demo):
     assert again["concerns"] == [] and again["next_after"] == first["next_after"]
     concerns.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)
     changed = export(client, after=first["next_after"]).get_json()
-    assert [e["kind"] for e in changed["concerns"][0]["timeline"]] == ["submitted", "acknowledge"]
+    assert [e["kind"] for e in changed["concerns"][0]["timeline"]] == ["submitted", "acknowledged"]
     exported = audit_events(db, "concern.export")
     assert len(exported) == 2 and exported[0].purpose == "journalising"
 

@@ -9,58 +9,19 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.models import Concern, Offer, OfferStatus
-from tests.conftest import callback_path, csrf_token, idp_login_url, login, pick_persona
+from tests.factories import (
+    STEPS,
+    callback_path,
+    csrf_token,
+    fill_all,
+    idp_login_url,
+    login,
+    offer_id,
+    pick_persona,
+    post_step,
+    start,
+)
 from tests.pages import text_of
-
-STEPS = {
-    1: {"offer_started": "no"},
-    2: {
-        "worries": ["hours", "fatigue"],
-        "worry_text": "Jeg bliver meget træt <b>efter</b> 3 timer.",
-    },
-    3: {
-        "health_text": "Jeg har en kronisk sygdom.",
-        "doctor_knows": "yes",
-        "may_contact_doctor": "yes",
-    },
-    4: {"helps": ["fewer_hours"], "helps_text": ""},
-    5: {
-        "meeting_form": "video",
-        "unavailable": "",
-        "companion": "Sofie",
-        "interpreter": "",
-        "phone": "20 30 40 50",
-        "email": "mette@example.dk",
-    },
-}
-
-
-def offer_id(db, external_id="demo-offer-mette-1") -> int:
-    return db.scalar(select(Offer.id).where(Offer.external_id == external_id))
-
-
-def start(client, db, external_id="demo-offer-mette-1") -> str:
-    page = client.get(f"/tilbud/{offer_id(db, external_id)}/bekymret")
-    response = client.post(
-        "/bekymringer/ny",
-        data={"csrf_token": csrf_token(page), "offer_id": offer_id(db, external_id)},
-    )
-    assert response.status_code == 302
-    return response.headers["Location"]
-
-
-def post_step(client, url, answers):
-    token = csrf_token(client.get(url))
-    return client.post(url, data={"csrf_token": token, **answers})
-
-
-def fill_all(client, db, external_id="demo-offer-mette-1") -> int:
-    url = start(client, db, external_id)
-    concern_id = int(re.search(r"/bekymringer/(\d+)/", url).group(1))
-    for number, answers in STEPS.items():
-        response = post_step(client, f"/bekymringer/{concern_id}/trin/{number}", answers)
-        assert response.status_code == 302, (number, text_of(response)[:500])
-    return concern_id
 
 
 def test_the_whole_journey_before_the_offer_starts(client, db, demo):
@@ -216,11 +177,36 @@ def test_an_offer_without_the_right_says_so_on_the_first_step(client, db, demo):
 
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_every_step_renders_in_both_languages(client, db, demo, lang):
+    headings = {
+        "da": [
+            "Er tilbuddet startet?",
+            "Hvad er du bekymret for?",
+            "Dit helbred",
+            "Hvad kunne hjælpe?",
+            "Samtalen",
+            "Opsummering",
+        ],
+        "en": [
+            "Has the offer started?",
+            "What are you worried about?",
+            "Your health",
+            "What could help?",
+            "The meeting",
+            "Summary",
+        ],
+    }[lang]
+    step_of = {"da": "Trin {n} af 6", "en": "Step {n} of 6"}[lang]
     login(client, "mette")
     concern_id = fill_all(client, db)
-    for number in range(1, 6):
-        assert client.get(f"/bekymringer/{concern_id}/trin/{number}?lang={lang}").status_code == 200
-    assert client.get(f"/bekymringer/{concern_id}/opsummering?lang={lang}").status_code == 200
+    pages = [f"/bekymringer/{concern_id}/trin/{n}" for n in range(1, 6)]
+    pages.append(f"/bekymringer/{concern_id}/opsummering")
+    for number, (path, heading) in enumerate(zip(pages, headings, strict=True), start=1):
+        page = client.get(f"{path}?lang={lang}")
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert f'<html lang="{lang}">' in html
+        assert f"<h1>{heading}</h1>" in html, (lang, number)
+        assert step_of.format(n=number) in text_of(page)
 
 
 def test_deleting_a_draft(client, db, demo):

@@ -7,44 +7,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from portal.auth.principal import Principal
 from portal.domain.concerns import ConcernAction as A
 from portal.domain.concerns import ConcernStatus as S
 from portal.domain.concerns import TransitionRefused
-from portal.models import Citizen, Concern, ConcernEvent, Offer, OfferStatus
+from portal.models import Concern, ConcernEvent, OfferStatus
 from portal.services import concerns
 from portal.services.concerns import Actor
-from tests.conftest import CPR_KEY, TODAY
+from tests.factories import COMPLETE, TODAY, offer, principal, sent
 
 CASEWORKER = Actor("caseworker", "caseworker:1")
-COMPLETE = {
-    "worries": ["hours"],
-    "worry_text": "For mange timer.",
-    "health_text": "Ryg.",
-    "doctor_knows": "yes",
-    "may_contact_doctor": "no",
-    "helps": ["fewer_hours"],
-    "meeting_form": "phone",
-    "phone": "20304050",
-}
-
-
-def principal(db, persona) -> Principal:
-    from portal.domain.identity import hash_cpr
-
-    citizen = db.scalar(select(Citizen).where(Citizen.cpr_hash == hash_cpr(persona.cpr, CPR_KEY)))
-    return Principal("citizen", persona.subject, persona.name, citizen.id)
-
-
-def offer(db, external_id) -> Offer:
-    return db.scalar(select(Offer).where(Offer.external_id == external_id))
-
-
-def sent(db, demo, persona="mette", external_id="demo-offer-mette-1"):
-    who = principal(db, demo[persona])
-    draft = concerns.start(db, who, offer(db, external_id).id, TODAY)
-    concerns.save_step(db, draft, 5, COMPLETE)
-    return who, concerns.submit(db, who, draft)
 
 
 def test_starting_twice_resumes_the_same_draft(db, demo):
@@ -130,7 +101,7 @@ def test_withdrawing_releases_the_hold(db, demo):
 
 def test_the_whole_path_to_the_decision_releases_the_hold(db, demo):
     mette, concern = sent(db, demo)
-    concerns.add_information(db, mette, concern, "Jeg har også ondt i knæet.")
+    concerns.add_information(db, mette, concern, "Jeg har også ondt i knæet.", concern.version)
     meeting = (TODAY + timedelta(days=7)).isoformat()
     for action, details in [
         (A.ACKNOWLEDGE, {}),
@@ -146,11 +117,11 @@ def test_the_whole_path_to_the_decision_releases_the_hold(db, demo):
     assert kinds == [
         "submitted",
         "information_added",
-        "acknowledge",
-        "book_meeting",
-        "record_advice",
-        "decide",
-        "close",
+        "acknowledged",
+        "meeting_booked",
+        "advice_recorded",
+        "decided",
+        "closed",
     ]
 
 
@@ -181,7 +152,7 @@ def test_information_cannot_be_added_to_a_finished_concern(db, demo):
     mette, concern = sent(db, demo)
     concerns.withdraw(db, mette, concern)
     with pytest.raises(TransitionRefused):
-        concerns.add_information(db, mette, concern, "Mere")
+        concerns.add_information(db, mette, concern, "Mere", concern.version)
 
 
 def test_own_concerns_are_listed_newest_first(db, demo):
@@ -195,7 +166,7 @@ def test_own_concerns_are_listed_newest_first(db, demo):
 def test_the_citizen_reads_the_whole_path_in_plain_danish(client, db, demo):
     import re
 
-    from tests.conftest import login
+    from tests.factories import login
 
     _mette, concern = sent(db, demo)
     for action, details in [

@@ -12,8 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from portal.models import AuditEvent, Concern, ConcernEvent, Delegation, Offer
-from tests.conftest import TODAY, caseworker_login, csrf_token, login
-from tests.integration.test_concern_services import COMPLETE
+from tests.factories import COMPLETE, TODAY, caseworker_login, csrf_token, login
 
 
 def text(response) -> str:

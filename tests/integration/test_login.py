@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from portal.auth.sessions import COOKIE_NAME, token_hash
 from portal.db import utcnow
 from portal.models import LoginSession
-from tests.conftest import (
+from tests.factories import (
     callback_path,
     csrf_token,
     idp_login_url,
@@ -194,7 +194,7 @@ def test_next_page_after_login_is_kept_but_never_offsite(client, demo):
 
 def test_idp_down_gives_a_clear_page_not_a_500(database_url):
     from portal import create_app
-    from tests.conftest import portal_settings
+    from tests.factories import portal_settings
 
     down = create_app(portal_settings(database_url, "http://127.0.0.1:9", "http://127.0.0.1:9"))
     response = down.test_client().get("/login")

@@ -15,8 +15,7 @@ from portal.domain.concerns import ConcernAction as A
 from portal.models import Concern, Notice, OutboxMessage
 from portal.services import concerns, outbox
 from portal.services.concerns import Actor
-from tests.conftest import login
-from tests.integration.test_concern_journey import fill_all
+from tests.factories import fill_all, login
 from tests.pages import text_of
 
 CASEWORKER = Actor("caseworker", "caseworker:1")

@@ -12,7 +12,7 @@ from dateutil.rrule import rrulestr
 from sqlalchemy import delete, select, update
 
 from portal.models import Forloeb, Offer, OfferKind, OfferStatus
-from tests.conftest import TODAY, csrf_token, login
+from tests.factories import TODAY, csrf_token, login
 from tests.pages import text_of
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import login
+from tests.factories import login
+
+# The skip link is on every page: its words show which language the page is in.
+SKIP_LINK = {"da": "Gå til sidens indhold", "en": "Go to the content of the page"}
 
 PUBLIC_PAGES = [
     "/",
@@ -21,7 +24,9 @@ PUBLIC_PAGES = [
 def test_public_pages_render(client, url, lang):
     response = client.get(f"{url}{'&' if '?' in url else '?'}lang={lang}")
     assert response.status_code == 200
-    assert f'<html lang="{lang}">' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page
+    assert SKIP_LINK[lang] in page
 
 
 @pytest.mark.parametrize("persona", ["mette", "ali", "birgitte", "jens", "sofie", "peter"])
@@ -33,6 +38,8 @@ def test_every_persona_gets_a_front_page(client, demo, persona, lang):
     page = response.get_data(as_text=True)
     assert demo[persona].name in page
     assert demo[persona].cpr not in page
+    assert f'<html lang="{lang}">' in page and SKIP_LINK[lang] in page
+    assert {"da": "Log af", "en": "Log out"}[lang] in page
 
 
 def test_front_page_shows_the_municipality_contact_in_the_header(client, demo):
@@ -54,7 +61,7 @@ def test_front_page_queries_do_not_grow_with_the_number_of_offers(client, db, de
     from datetime import timedelta
 
     from portal.models import Forloeb, Offer, OfferKind
-    from tests.conftest import TODAY
+    from tests.factories import TODAY
 
     login(client, "mette")
     client.get("/mit-forloeb")  # the first page after login also saves the session's data
@@ -93,4 +100,6 @@ def test_every_offer_page_renders_for_every_persona(client, db, demo, persona, l
     for url in urls:
         response = client.get(f"{url}?lang={lang}")
         assert response.status_code == 200, url
-        assert demo[persona].cpr not in response.get_data(as_text=True)
+        page = response.get_data(as_text=True)
+        assert demo[persona].cpr not in page
+        assert f'<html lang="{lang}">' in page and SKIP_LINK[lang] in page, url

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal.rules.pages import PAGES
-from tests.conftest import login
+from tests.factories import login
 from tests.pages import text_of
 
 

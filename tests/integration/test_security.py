@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import csrf_token, login
+from tests.factories import csrf_token, login
 
 PUBLIC_ENDPOINTS = {
     "static",
@@ -134,7 +134,7 @@ def test_error_pages_are_in_plain_danish(client, method, url, status, text):
 def test_an_unexpected_error_gives_a_danish_page_and_is_logged(database_url, idp, work_idp, caplog):
     from portal import create_app
     from portal.auth.principal import public
-    from tests.conftest import CheckedClient, portal_settings
+    from tests.factories import CheckedClient, portal_settings
 
     app = create_app(portal_settings(database_url, idp.url, work_idp.url))
     app.test_client_class = CheckedClient

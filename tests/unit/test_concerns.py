@@ -43,6 +43,24 @@ WITHOUT_RIGHT = {
     (S.ACKNOWLEDGED, A.CLOSE): S.CLOSED,
     (S.ACKNOWLEDGED, A.WITHDRAW): S.WITHDRAWN,
 }
+# Actions that keep the status: allowed where listed, refused everywhere else.
+KEEPING = {
+    **{(S.DRAFT, action): S.DRAFT for action in (A.EDIT, A.DELETE)},
+    **{
+        (status, A.ADD_INFORMATION): status
+        for status in (S.SUBMITTED, S.ACKNOWLEDGED, S.MEETING_BOOKED, S.ADVICE_GIVEN)
+    },
+    **{
+        (status, A.MESSAGE): status
+        for status in (S.SUBMITTED, S.ACKNOWLEDGED, S.MEETING_BOOKED, S.ADVICE_GIVEN, S.DECIDED)
+    },
+}
+WITH_RIGHT |= KEEPING
+WITHOUT_RIGHT |= {
+    pair: status
+    for pair, status in KEEPING.items()
+    if pair[0] not in (S.MEETING_BOOKED, S.ADVICE_GIVEN, S.DECIDED)
+}
 ALL_PAIRS = [(status, action) for status in S for action in A]
 
 

@@ -63,7 +63,7 @@ def test_placeholders_survive_translation():
 
     with CATALOG.open("rb") as handle:
         messages = [m for m in read_po(handle) if m.id]
-    placeholder = re.compile(r"%\(\w+\)s|%%")
+    placeholder = re.compile(r"%\(\w+\)[sd]|%%")
 
     def found(text) -> list[str]:
         texts = text if isinstance(text, tuple) else (text,)

@@ -1,0 +1,67 @@
+"""Who is acting: the logged-in principal and the actor a step is recorded under.
+
+Plain values, no framework: the services receive them from the views, and the session keeps a
+principal as a dict (``dataclasses.asdict``). ``portal.auth.principal`` adapts a principal to
+Flask-Login without the services ever knowing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Principal:
+    """A logged-in person: a citizen (``citizen_id`` is None for a person the portal has no case
+    data on) or a caseworker of ``municipality_id`` (``caseworker_id`` when the case system
+    knows them as a koordinerende sagsbehandler). A caseworker principal exists only with the
+    role: a person without it is never logged in."""
+
+    audience: str
+    subject: str
+    name: str
+    citizen_id: int | None = None
+    municipality_id: int | None = None
+    caseworker_id: int | None = None
+    # A relative acting under a fuldmagt: ``citizen_id`` is then the grantor's, so every service
+    # shows the grantor's case; ``own_citizen_id`` is the person's own (if any). The keyed CPR
+    # hash identifies the person to their delegations; it stays in the server-side session.
+    person_hash: str | None = None
+    own_citizen_id: int | None = None
+    delegation_id: int | None = None
+    acting_scope: str | None = None
+    acting_for_name: str | None = None
+
+    @property
+    def is_delegate(self) -> bool:
+        return self.delegation_id is not None
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset({self.audience})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: the citizen themselves, a relative for them, or a caseworker. A relative's
+    name goes on the timeline, so the citizen and the caseworker see who sent what."""
+
+    role: str
+    ref: str
+    name: str = ""
+
+    @classmethod
+    def citizen(cls, principal: Principal) -> Actor:
+        """The person at the keyboard on the citizen's side: the citizen, or their relative."""
+        if principal.is_delegate:
+            return cls("relative", f"relative:{principal.delegation_id}", principal.name)
+        return cls("citizen", f"citizen:{principal.citizen_id}")
+
+    @classmethod
+    def caseworker(cls, principal: Principal) -> Actor:
+        # The professional id (a MitID Erhverv UUID), never a CPR number.
+        return cls("caseworker", f"caseworker:{principal.subject}")
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.role == "citizen"

@@ -1,0 +1,120 @@
+"""Everything a template can use, registered in this one module: filters, globals, and strict
+undefined values (a misspelt name fails loudly instead of showing nothing).
+
+``init_common`` serves both apps (the portal and the test IdP); ``init_portal`` adds what the
+portal's pages need: the vocabulary, who is logged in and for whom, the municipality, the
+session's time left.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, session
+from flask_login import current_user
+from jinja2 import StrictUndefined
+from sqlalchemy import select
+
+from portal import i18n
+from portal.assets import static_url
+from portal.auth.principal import home_endpoint
+from portal.db import get_session, utcnow
+from portal.domain import vocabulary
+from portal.domain.danish import N_, today_in_denmark
+from portal.domain.delegations import Scope
+from portal.domain.offers import is_employment_oriented, phase
+from portal.models import Citizen, Municipality
+from portal.rules.pages import HELP
+from portal.security import csp_nonce
+from portal.services import delegations
+
+PORTAL_NAME = N_("Mit ressourceforløb")
+
+
+def init_common(app: Flask) -> None:
+    if app.config.get("PORTAL_ENV") != "production":
+        app.jinja_env.undefined = StrictUndefined
+    app.jinja_env.filters.update(
+        long_date=i18n.long_date,
+        short_date=i18n.short_date,
+        time_of_day=i18n.time_of_day,
+        relative_days=i18n.relative_days,
+        duration_days=i18n.duration_days,
+        number=i18n.number,
+        meeting_time=i18n.meeting_time,
+    )
+    app.jinja_env.globals.update(
+        current_language=i18n.current_language,
+        LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
+        LANGUAGES=i18n.LANGUAGES,
+        csp_nonce=csp_nonce,
+        static_url=static_url,
+    )
+
+
+def init_portal(app: Flask) -> None:
+    init_common(app)
+    app.jinja_env.globals.update(
+        words=vocabulary,
+        portal_name=PORTAL_NAME,
+        home_endpoint=home_endpoint,
+        is_employment_oriented=is_employment_oriented,
+        offer_phase=offer_phase,
+        help_text=help_text,
+        acting_for=acting_for,
+        may_act=may_act,
+        helps_others=helps_others,
+        header_municipality=header_municipality,
+        session_seconds_left=session_seconds_left,
+    )
+
+
+def offer_phase(offer) -> str:
+    return phase(offer.start_date, offer.end_date, offer.status, today_in_denmark())
+
+
+def help_text(key: str) -> tuple[str, str]:
+    """A short explanation and the rules page that says more (``components/help.html``)."""
+    return HELP[key]
+
+
+def acting_for():
+    """The principal when a relative acts for someone (the banner on every page), else None."""
+    user = current_user
+    if user.is_authenticated and user.is_delegate:
+        return user
+    return None
+
+
+def may_act() -> bool:
+    """False for a relative whose fuldmagt only lets them see: the pages then offer no action
+    (``portal.delegations.check_delegation`` refuses one anyway)."""
+    delegate = acting_for()
+    return delegate is None or delegate.acting_scope == Scope.ACT
+
+
+def helps_others() -> bool:
+    """Whether the logged-in person holds a fuldmagt they could switch to (one query)."""
+    user = current_user
+    if not user.is_authenticated or user.person_hash is None:
+        return False
+    return bool(delegations.held_by(get_session(), user.person_hash, datetime.now(UTC)))
+
+
+def header_municipality() -> Municipality | None:
+    """The municipality in the header: the caseworker's, or the citizen's (one query)."""
+    if not current_user.is_authenticated:
+        return None
+    if current_user.municipality_id is not None:
+        return get_session().get(Municipality, current_user.municipality_id)
+    if current_user.citizen_id is None:
+        return None
+    return get_session().scalar(
+        select(Municipality).join(Citizen).where(Citizen.id == current_user.citizen_id)
+    )
+
+
+def session_seconds_left() -> int | None:
+    if not current_user.is_authenticated:
+        return None
+    return session.seconds_left(utcnow())

@@ -1,0 +1,258 @@
+"""What tests share: settings, the live servers, logging in through the test IdP, and the data
+a test starts from (a sent concern, the answers of every step).
+
+Tests import these from here, never from another test module; fixtures live in conftest.py.
+"Today" is Danish (design.md §9): the suite passes at 23:30 and 00:30 UTC.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, select, text
+from werkzeug.serving import make_server
+
+from portal.domain.danish import today_in_denmark
+from portal.domain.identity import hash_cpr
+from portal.domain.principal import Principal
+from portal.models import Citizen, Offer
+from portal.services import concerns
+from tests.pages import assert_good_page, text_of
+
+PORTAL_BASE = "http://localhost"
+CPR_KEY = "test-cpr-key-0123456789abcdef0123456789"
+CLIENT_SECRET = "test-client-secret"
+WORK_CLIENT_SECRET = "test-work-client-secret"
+EXPORT_TOKEN = "test-export-token-0123456789abcdef0123"
+TODAY = today_in_denmark()
+
+
+def database_url_for(tmp_path_factory: pytest.TempPathFactory, name: str) -> str:
+    url = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp(name) / 'portal.db'}"
+    schema = f"portal_{name}_{os.getpid()}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}"
+
+
+def drop_schema(url: str) -> None:
+    match = re.search(r"search_path%3D(\w+)", url)
+    if match:
+        admin = create_engine(os.environ["PORTAL_TEST_DATABASE_URL"])
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{match.group(1)}" CASCADE'))
+        admin.dispose()
+
+
+class LiveServer:
+    """A WSGI app served over real HTTP on 127.0.0.1 in a background thread."""
+
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+
+class CheckedClient(FlaskClient):
+    """A test client that checks the quality of every HTML page it receives."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if (
+            response.mimetype == "text/html"
+            and response.status_code != 302
+            and "Content-Encoding" not in response.headers
+        ):
+            assert_good_page(response.get_data(as_text=True))
+        return response
+
+
+def portal_settings(
+    database_url: str, idp_url: str, work_idp_url: str, base_url: str = PORTAL_BASE
+) -> dict:
+    return {
+        "PORTAL_ENV": "test",
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "BASE_URL": base_url,
+        "CPR_HASH_KEY": CPR_KEY,
+        "HTTP_TIMEOUT": 2.0,
+        "OIDC": {
+            "citizen": {
+                "issuer": idp_url,
+                "client_id": "portal-citizen",
+                "client_secret": CLIENT_SECRET,
+                "claims_profile": "signaturgruppen",
+                "scopes": "openid mitid ssn",
+                "max_age": None,
+            },
+            "caseworker": {
+                "issuer": work_idp_url,
+                "client_id": "portal-caseworker",
+                "client_secret": WORK_CLIENT_SECRET,
+                "claims_profile": "mitid_erhverv",
+                "scopes": "openid nemlogin",
+                "max_age": None,
+            },
+        },
+        "SERVICE_GOALS": {"acknowledge_days": 2, "meeting_days": 10},
+        "EXPORT_TOKEN": EXPORT_TOKEN,
+        "DELEGATION_DAYS": {"default": 365, "max": 1095},
+    }
+
+
+def idp_login_url(client: FlaskClient, path: str = "/login") -> str:
+    response = client.get(path)
+    assert response.status_code == 302, response.status_code
+    return response.headers["Location"]
+
+
+def pick_persona(authorize_url: str, persona: str = "mette", action: str | None = None) -> str:
+    """What a browser does at the IdP: open the picker, choose; returns the callback URL."""
+    http = requests.Session()
+    page = http.get(authorize_url, timeout=5)
+    assert page.status_code == 200, page.text[:500]
+    request_id = re.search(r'name="request_id" value="([^"]+)"', page.text).group(1)
+    form = {"request_id": request_id}
+    form.update({"action": action} if action else {"persona": persona})
+    answer = http.post(
+        f"{authorize_url.split('/authorize')[0]}/authorize",
+        data=form,
+        allow_redirects=False,
+        timeout=15,
+    )
+    assert answer.status_code == 302, answer.text[:500]
+    return answer.headers["Location"]
+
+
+def callback_path(callback_url: str) -> str:
+    parts = urlsplit(callback_url)
+    return f"{parts.path}?{parts.query}"
+
+
+def login(client: FlaskClient, persona: str = "mette"):
+    callback = pick_persona(idp_login_url(client), persona)
+    return client.get(callback_path(callback))
+
+
+def caseworker_login(client: FlaskClient, persona: str = "lone"):
+    """Log in at the MitID Erhverv test issuer; returns the portal's answer to the callback."""
+    callback = pick_persona(idp_login_url(client, "/sagsbehandler/login"), persona)
+    return client.get(callback_path(callback))
+
+
+def query_of(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def csrf_token(response) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', response.get_data(as_text=True)).group(1)
+
+
+# -- data a test starts from ------------------------------------------------------------------
+COMPLETE = {
+    "worries": ["hours"],
+    "worry_text": "For mange timer.",
+    "health_text": "Ryg.",
+    "doctor_knows": "yes",
+    "may_contact_doctor": "no",
+    "helps": ["fewer_hours"],
+    "meeting_form": "phone",
+    "phone": "20304050",
+}
+
+
+def principal(db, persona) -> Principal:
+    citizen = db.scalar(select(Citizen).where(Citizen.cpr_hash == hash_cpr(persona.cpr, CPR_KEY)))
+    return Principal("citizen", persona.subject, persona.name, citizen.id)
+
+
+def offer(db, external_id) -> Offer:
+    return db.scalar(select(Offer).where(Offer.external_id == external_id))
+
+
+def sent(db, demo, persona="mette", external_id="demo-offer-mette-1"):
+    who = principal(db, demo[persona])
+    draft = concerns.start(db, who, offer(db, external_id).id, TODAY)
+    concerns.save_step(db, draft, 5, COMPLETE)
+    return who, concerns.submit(db, who, draft)
+
+
+STEPS = {
+    1: {"offer_started": "no"},
+    2: {
+        "worries": ["hours", "fatigue"],
+        "worry_text": "Jeg bliver meget træt <b>efter</b> 3 timer.",
+    },
+    3: {
+        "health_text": "Jeg har en kronisk sygdom.",
+        "doctor_knows": "yes",
+        "may_contact_doctor": "yes",
+    },
+    4: {"helps": ["fewer_hours"], "helps_text": ""},
+    5: {
+        "meeting_form": "video",
+        "unavailable": "",
+        "companion": "Sofie",
+        "interpreter": "",
+        "phone": "20 30 40 50",
+        "email": "mette@example.dk",
+    },
+}
+
+
+def offer_id(db, external_id="demo-offer-mette-1") -> int:
+    return db.scalar(select(Offer.id).where(Offer.external_id == external_id))
+
+
+def start(client, db, external_id="demo-offer-mette-1") -> str:
+    page = client.get(f"/tilbud/{offer_id(db, external_id)}/bekymret")
+    response = client.post(
+        "/bekymringer/ny",
+        data={"csrf_token": csrf_token(page), "offer_id": offer_id(db, external_id)},
+    )
+    assert response.status_code == 302
+    return response.headers["Location"]
+
+
+def post_step(client, url, answers):
+    token = csrf_token(client.get(url))
+    return client.post(url, data={"csrf_token": token, **answers})
+
+
+def fill_all(client, db, external_id="demo-offer-mette-1") -> int:
+    url = start(client, db, external_id)
+    concern_id = int(re.search(r"/bekymringer/(\d+)/", url).group(1))
+    for number, answers in STEPS.items():
+        response = post_step(client, f"/bekymringer/{concern_id}/trin/{number}", answers)
+        assert response.status_code == 302, (number, text_of(response)[:500])
+    return concern_id
+
+
+def reset_to_demo(app, cpr_key: str, today) -> None:
+    """Empty every table and seed the demo personas again (a browser journey's own data)."""
+    from portal import db as database
+    from portal.models.base import Base
+    from portal.services.demo_seed import seed_demo
+
+    with app.app_context(), database.new_session() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            session.execute(table.delete())
+        session.commit()
+        seed_demo(session, cpr_key, today)
