@@ -7,6 +7,7 @@ import json
 import click
 from flask import Flask, current_app
 
+from portal import config
 from portal import db as database
 from portal.auth.sessions import purge_expired
 from portal.services.case_import import ImportRejected, import_batch
@@ -60,6 +61,11 @@ def init_app(app: Flask) -> None:
                 f"{kind}: {counts['created']} created, {counts['updated']} updated, "
                 f"{counts['unchanged']} unchanged"
             )
+
+    @app.cli.command("settings-table")
+    def settings_table_command():
+        """Print the README's table of settings (PORTAL_* environment variables)."""
+        click.echo(config.settings_table())
 
     @app.cli.command("readability")
     def readability():

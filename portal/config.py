@@ -44,7 +44,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_OIDC_ISSUER", "http://localhost:8001", "citizen OpenID Provider (issuer URL)"),
     Setting("PORTAL_OIDC_CLIENT_ID", "portal-citizen", "client id registered at the citizen OP"),
     Setting("PORTAL_OIDC_CLIENT_SECRET", "test-idp-secret-citizen", "secret at the citizen OP"),
-    Setting("PORTAL_OIDC_CLAIMS_PROFILE", "signaturgruppen", "signaturgruppen|criipto|nemlogin"),
+    Setting(
+        "PORTAL_OIDC_CLAIMS_PROFILE", "signaturgruppen", "signaturgruppen, criipto or nemlogin"
+    ),
     Setting("PORTAL_OIDC_SCOPES", None, "scopes to ask for; default depends on the claims profile"),
     Setting("PORTAL_OIDC_MAX_AGE", None, "seconds; demand a recent login"),
     Setting(
@@ -58,6 +60,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_CASEWORKER_OIDC_MAX_AGE", None, "seconds; demand a recent login"),
     Setting("PORTAL_SERVICE_GOAL_ACKNOWLEDGE_DAYS", "2", "working days to acknowledge a concern"),
     Setting("PORTAL_SERVICE_GOAL_MEETING_DAYS", "10", "working days to book the meeting"),
+    Setting(
+        "PORTAL_COMMENT_PERIOD_DAYS",
+        "7",
+        "days the citizen has to comment on the advice before the decision (partshøring)",
+    ),
     Setting("PORTAL_DELEGATION_DEFAULT_DAYS", "365", "a fuldmagt given in the portal: default"),
     Setting("PORTAL_DELEGATION_MAX_DAYS", "1095", "... and the longest it may run (days)"),
     Setting("PORTAL_EXPORT_TOKEN", None, "bearer token of the concern export API; unset = off"),
@@ -79,6 +86,15 @@ DEFAULT_SCOPES = {
     "criipto": "openid ssn",
     "nemlogin": "openid",
 }
+
+
+def settings_table() -> str:
+    """The README's table of settings, made from ``SETTINGS`` (``flask settings-table``)."""
+    lines = ["| Variable | Default | What it does |", "|---|---|---|"]
+    for setting in SETTINGS:
+        default = f"`{setting.default}`" if setting.default is not None else "—"
+        lines.append(f"| `{setting.name}` | {default} | {setting.help} |")
+    return "\n".join(lines)
 
 
 def _truthy(value: str | None) -> bool:
@@ -169,6 +185,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
             "default": _number(raw, "PORTAL_DELEGATION_DEFAULT_DAYS"),
             "max": _number(raw, "PORTAL_DELEGATION_MAX_DAYS"),
         },
+        "COMMENT_PERIOD_DAYS": _number(raw, "PORTAL_COMMENT_PERIOD_DAYS"),
         "SERVICE_GOALS": {
             "acknowledge_days": _number(raw, "PORTAL_SERVICE_GOAL_ACKNOWLEDGE_DAYS"),
             "meeting_days": _number(raw, "PORTAL_SERVICE_GOAL_MEETING_DAYS"),

@@ -8,9 +8,10 @@ session's time left.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask, session
+from flask_babel import gettext
 from flask_login import current_user
 from jinja2 import StrictUndefined
 from sqlalchemy import select
@@ -19,14 +20,16 @@ from portal import i18n
 from portal.assets import static_url
 from portal.auth.principal import home_endpoint
 from portal.db import get_session, utcnow
+from portal.domain import concerns as concerns_domain
 from portal.domain import vocabulary
-from portal.domain.danish import N_, today_in_denmark
+from portal.domain.danish import N_, danish_date, today_in_denmark
 from portal.domain.delegations import Scope
 from portal.domain.offers import is_employment_oriented, phase
 from portal.models import Citizen, Municipality
-from portal.rules.pages import HELP
+from portal.rules.pages import CHECKED, HELP
 from portal.security import csp_nonce
 from portal.services import delegations
+from portal.services.concerns import refusal_for, right_for
 
 PORTAL_NAME = N_("Mit ressourceforløb")
 
@@ -60,13 +63,43 @@ def init_portal(app: Flask) -> None:
         home_endpoint=home_endpoint,
         is_employment_oriented=is_employment_oriented,
         offer_phase=offer_phase,
+        offer_right=offer_right,
+        concern_refusal=concern_refusal,
+        complaint_guidance=complaint_guidance,
         help_text=help_text,
         acting_for=acting_for,
         may_act=may_act,
         helps_others=helps_others,
         header_municipality=header_municipality,
         session_seconds_left=session_seconds_left,
+        rules_checked=CHECKED,
     )
+
+
+def offer_right(offer) -> bool:
+    """Whether the § 113, stk. 3 right applies to this offer today (its forløb loaded)."""
+    return right_for(offer, today_in_denmark())
+
+
+def concern_refusal(offer) -> str | None:
+    """Why no concern can be started about this offer today (a ConcernRefusal), or None."""
+    return refusal_for(offer, today_in_denmark())
+
+
+def complaint_guidance(concern, decided) -> list[str]:
+    """The klagevejledning of a decision, in the reader's language (portal.domain.concerns)."""
+    received = (
+        date.fromisoformat(decided.data.get("decided_on"))
+        if decided.data.get("decided_on")
+        else danish_date(decided.occurred_at)
+    )
+    lines = concerns_domain.complaint_guidance(concern.citizen.municipality.name, received)
+    return [
+        gettext(
+            text, **{k: i18n.long_date(v) if isinstance(v, date) else v for k, v in values.items()}
+        )
+        for text, values in lines
+    ]
 
 
 def offer_phase(offer) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -18,9 +19,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select, text
 from werkzeug.serving import make_server
 
+from portal.domain.concerns import ConcernAction as A
 from portal.domain.danish import today_in_denmark
 from portal.domain.identity import hash_cpr
-from portal.domain.principal import Principal
+from portal.domain.principal import Actor, Principal
 from portal.models import Citizen, Offer
 from portal.services import concerns
 from tests.pages import assert_good_page, text_of
@@ -112,6 +114,7 @@ def portal_settings(
             },
         },
         "SERVICE_GOALS": {"acknowledge_days": 2, "meeting_days": 10},
+        "COMMENT_PERIOD_DAYS": 7,
         "EXPORT_TOKEN": EXPORT_TOKEN,
         "DELEGATION_DAYS": {"default": 365, "max": 1095},
     }
@@ -171,7 +174,6 @@ COMPLETE = {
     "worry_text": "For mange timer.",
     "health_text": "Ryg.",
     "doctor_knows": "yes",
-    "may_contact_doctor": "no",
     "helps": ["fewer_hours"],
     "meeting_form": "phone",
     "phone": "20304050",
@@ -194,6 +196,69 @@ def sent(db, demo, persona="mette", external_id="demo-offer-mette-1"):
     return who, concerns.submit(db, who, draft)
 
 
+CASEWORKER = Actor("caseworker", "caseworker:demo-cw-nordby-1")
+
+
+def meeting_plan(**changes) -> concerns.MeetingPlan:
+    """A meeting a week ahead, in person, with a coordinator from the region's clinical unit."""
+    values = {
+        "starts_at": datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=7),
+        "form": "in_person",
+        "place": "Jobcentret, Torvet 1",
+        "video_url": "",
+        "coordinator": "Dr. Anne Berg",
+        "clinical_unit": "Klinisk funktion, Region Nordjylland",
+    }
+    return concerns.MeetingPlan(**(values | changes))
+
+
+def meeting_has_passed(db, concern) -> None:
+    """Time passes: the booked meeting's start is now an hour ago (as on the day after)."""
+    meeting = concerns.current_meeting(concern)
+    meeting.starts_at = datetime.now(UTC) - timedelta(hours=1)
+    db.commit()
+
+
+def walk(db, concern, until: str, actor: Actor = CASEWORKER, decision: str = "adapted"):
+    """Take a sent concern through the caseworker's steps as far as ``until`` (a status)."""
+    steps = [
+        ("acknowledged", lambda: concerns.transition(db, actor, concern, A.ACKNOWLEDGE)),
+        ("meeting_booked", lambda: concerns.book_meeting(db, actor, concern, meeting_plan())),
+        (
+            "meeting_held",
+            lambda: (
+                meeting_has_passed(db, concern),
+                concerns.record_meeting(
+                    db, actor, concern, True, datetime.now(UTC), ["citizen", "coordinator"]
+                ),
+            ),
+        ),
+        (
+            "advice_given",
+            lambda: concerns.record_advice(db, actor, concern, "Færre timer.", TODAY, 7),
+        ),
+        (
+            "decided",
+            lambda: concerns.decide(
+                db,
+                actor,
+                concern,
+                decision,
+                "Du kan bedst tåle 8 timer om ugen.",
+                "8 timer om ugen." if decision == "adapted" else "",
+                "Borgeren sagde på mødet, at hun ikke vil kommentere.",
+                TODAY,
+            ),
+        ),
+        ("closed", lambda: concerns.transition(db, actor, concern, A.CLOSE)),
+    ]
+    for status, step in steps:
+        step()
+        if status == until:
+            return concern
+    raise ValueError(until)
+
+
 STEPS = {
     1: {"offer_started": "no"},
     2: {
@@ -203,7 +268,6 @@ STEPS = {
     3: {
         "health_text": "Jeg har en kronisk sygdom.",
         "doctor_knows": "yes",
-        "may_contact_doctor": "yes",
     },
     4: {"helps": ["fewer_hours"], "helps_text": ""},
     5: {
@@ -256,3 +320,33 @@ def reset_to_demo(app, cpr_key: str, today) -> None:
             session.execute(table.delete())
         session.commit()
         seed_demo(session, cpr_key, today)
+
+
+def forloeb_ends_in(db, forloeb_id: str, days: int) -> None:
+    """Set the scene: the forløb's planned end is ``days`` from today. Jens's demo forløb ends on
+    a fixed day (a 5-year forløb from 2021), so a test that needs it running — or ending just
+    before his course — says so, whatever day the suite runs on."""
+    from portal.models import Forloeb
+
+    forloeb = db.scalar(select(Forloeb).where(Forloeb.external_id == forloeb_id))
+    forloeb.planned_end_date = TODAY + timedelta(days=days)
+    db.commit()
+
+
+def choose(client, name: str):
+    """On the choice page, act for the person with this name; returns the answer."""
+    page = client.get("/vaelg")
+    match = re.search(
+        rf'name="for" value="(\d+)">\s*<button[^>]*>På vegne af {name}</button>',
+        page.get_data(as_text=True),
+    )
+    assert match, page.get_data(as_text=True)[:3000]
+    return client.post("/vaelg", data={"for": match.group(1), "csrf_token": csrf_token(page)})
+
+
+def as_relative_for(app, name: str):
+    client = app.test_client()
+    answer = login(client, "sofie")
+    assert answer.headers["Location"] == "/vaelg", "a relative chooses first"
+    assert choose(client, name).status_code == 302
+    return client

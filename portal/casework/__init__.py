@@ -6,6 +6,9 @@ access and write the access log; the domain decides which step is allowed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -14,39 +17,151 @@ from flask_login import current_user
 from portal.auth.principal import public, requires, safe_next
 from portal.casework.forms import (
     AcknowledgeForm,
+    ActionForm,
     AdviceForm,
     CloseForm,
     DecisionForm,
     MeetingForm,
+    MeetingHeldForm,
+    MeetingNotHeldForm,
     MessageForm,
 )
 from portal.db import get_session
 from portal.domain.concerns import (
     FINISHED,
     ConcernAction,
+    DecisionProblem,
     TransitionRefused,
-    allowed_actions,
     can_message,
+    may,
 )
 from portal.domain.danish import today_in_denmark
 from portal.domain.principal import Actor
+from portal.domain.regions import clinical_unit
 from portal.domain.vocabulary import CONCERN_STATUS_NAMES
+from portal.i18n import long_date
 from portal.services import casework, concerns
 
 log = logging.getLogger(__name__)
 bp = Blueprint("casework", __name__, url_prefix="/sagsbehandler")
 
-# Each action: its address, its form (with a prefix so several share a page), and what the
-# caseworker is told when it is done.
+
+def _text(field) -> str:
+    return (field.data or "").strip()
+
+
+def _acknowledge(db, actor, concern, form, version):
+    concerns.transition(
+        db, actor, concern, ConcernAction.ACKNOWLEDGE, version, message=_text(form.message)
+    )
+
+
+def _book(db, actor, concern, form, version):
+    place, video_url = form.place_and_link()
+    plan = concerns.MeetingPlan(
+        starts_at=form.meeting_at(),
+        form=form.form.data,
+        place=place,
+        video_url=video_url,
+        coordinator=_text(form.coordinator),
+        clinical_unit=_text(form.clinical_unit),
+        message=_text(form.message),
+    )
+    concerns.book_meeting(db, actor, concern, plan, version)
+
+
+def _held(db, actor, concern, form, version):
+    _record_meeting(db, actor, concern, form, version, held=True)
+
+
+def _not_held(db, actor, concern, form, version):
+    _record_meeting(db, actor, concern, form, version, held=False)
+
+
+def _record_meeting(db, actor, concern, form, version, held: bool):
+    concerns.record_meeting(
+        db,
+        actor,
+        concern,
+        held=held,
+        now=datetime.now(UTC),
+        participants=form.participants.data if held else None,
+        reason="" if held else form.reason.data,
+        note=_text(form.note),
+        expected_version=version,
+    )
+
+
+def _advice(db, actor, concern, form, version):
+    concerns.record_advice(
+        db,
+        actor,
+        concern,
+        _text(form.advice),
+        today_in_denmark(),
+        current_app.config["COMMENT_PERIOD_DAYS"],
+        version,
+    )
+
+
+def _decide(db, actor, concern, form, version):
+    concerns.decide(
+        db,
+        actor,
+        concern,
+        form.decision.data,
+        _text(form.reason),
+        _text(form.changes),
+        _text(form.early_reason),
+        today_in_denmark(),
+        version,
+    )
+
+
+def _close(db, actor, concern, form, version):
+    concerns.transition(
+        db, actor, concern, ConcernAction.CLOSE, version, message=_text(form.message)
+    )
+
+
+def _message(db, actor, concern, form, version):
+    concerns.send_message(db, actor, concern, _text(form.text), version)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One step the caseworker can take: its domain action, its form (with a prefix so several
+    share a page), what it does, and what the caseworker is told when it is done."""
+
+    action: ConcernAction
+    form: type[ActionForm]
+    run: Callable
+    done: object
+
+
 ACTIONS = {
-    "kvitter": (ConcernAction.ACKNOWLEDGE, AcknowledgeForm, _l("Bekymringen er kvitteret.")),
-    "moede": (ConcernAction.BOOK_MEETING, MeetingForm, _l("Mødet er gemt.")),
-    "raadgivning": (ConcernAction.RECORD_ADVICE, AdviceForm, _l("Rådgivningen er gemt.")),
-    "beslutning": (ConcernAction.DECIDE, DecisionForm, _l("Beslutningen er gemt.")),
-    "luk": (ConcernAction.CLOSE, CloseForm, _l("Bekymringen er lukket.")),
-    "besked": (None, MessageForm, _l("Beskeden er sendt til borgeren.")),
+    "kvitter": Action(
+        ConcernAction.ACKNOWLEDGE, AcknowledgeForm, _acknowledge, _l("Bekymringen er kvitteret.")
+    ),
+    "moede": Action(ConcernAction.BOOK_MEETING, MeetingForm, _book, _l("Mødet er gemt.")),
+    "moede-holdt": Action(
+        ConcernAction.RECORD_MEETING_HELD, MeetingHeldForm, _held, _l("Mødet er registreret.")
+    ),
+    "moede-ikke-holdt": Action(
+        ConcernAction.RECORD_MEETING_NOT_HELD,
+        MeetingNotHeldForm,
+        _not_held,
+        _l("Det er registreret, at mødet ikke blev holdt. Aftal et nyt møde."),
+    ),
+    "raadgivning": Action(
+        ConcernAction.RECORD_ADVICE, AdviceForm, _advice, _l("Rådgivningen er gemt.")
+    ),
+    "beslutning": Action(ConcernAction.DECIDE, DecisionForm, _decide, _l("Beslutningen er gemt.")),
+    "luk": Action(ConcernAction.CLOSE, CloseForm, _close, _l("Bekymringen er lukket.")),
+    "besked": Action(
+        ConcernAction.MESSAGE, MessageForm, _message, _l("Beskeden er sendt til borgeren.")
+    ),
 }
-SLUG_OF = {action: slug for slug, (action, _form, _done) in ACTIONS.items() if action}
 
 
 def _goals():
@@ -93,34 +208,58 @@ def _concern_or_404(concern_id: int, purpose: str = "read"):
     return concern
 
 
+def _fresh_form(slug: str, concern):
+    form = ACTIONS[slug].form(formdata=None, prefix=slug)
+    if isinstance(form, MeetingForm):
+        meeting = concerns.current_meeting(concern) or (
+            concern.meetings[-1] if concern.meetings else None
+        )
+        if meeting is not None:  # moving, or booking again: start from the last booking
+            form.coordinator.data = meeting.coordinator
+            form.clinical_unit.data = meeting.clinical_unit
+        else:  # the region's name is data, looked up for today (domain.regions)
+            form.clinical_unit.data = clinical_unit(
+                concern.citizen.municipality.region, today_in_denmark()
+            )
+    return form
+
+
 def _forms_for(concern, bound_slug: str | None = None, bound_form=None) -> dict:
     """A fresh form for every action allowed now, plus the one just sent (with what was typed)."""
     allowed = {
-        SLUG_OF[a] for a in allowed_actions(concern.status, concern.right_applies) if a in SLUG_OF
+        slug
+        for slug, step in ACTIONS.items()
+        if may(concern.status, step.action, concern.right_applies)
     }
-    if can_message(concern.status):
-        allowed.add("besked")
+    if not can_message(concern.status):
+        allowed.discard("besked")
     forms = {}
     for slug in ACTIONS:
         if slug == bound_slug and bound_form is not None:
-            bound_form.version.data = str(concern.version)
             forms[slug] = bound_form
         elif slug in allowed:
-            form = ACTIONS[slug][1](formdata=None, prefix=slug)
-            form.version.data = str(concern.version)
-            forms[slug] = form
+            forms[slug] = _fresh_form(slug, concern)
+        else:
+            continue
+        forms[slug].version.data = str(concern.version)
     return forms
 
 
 def _page(concern, status: int = 200, bound_slug=None, bound_form=None, problem=None):
+    today = today_in_denmark()
     return render_template(
         "casework/concern.html",
         concern=concern,
         forms=_forms_for(concern, bound_slug, bound_form),
-        goals=casework.concern_goals(concern, today_in_denmark(), _goals()),
+        goals=casework.concern_goals(concern, today, _goals()),
         finished=concern.status in FINISHED,
         problem=problem,
-        done=ACTIONS[request.args["udfoert"]][2]
+        meeting=concerns.current_meeting(concern),
+        attention=casework.attention(concern, datetime.now(UTC)),
+        commented=concerns.has_comment(concern),
+        consent_since=concerns.consent_since(concern),
+        comment_period_running=concern.comment_until is not None and today <= concern.comment_until,
+        done=ACTIONS[request.args["udfoert"]].done
         if request.args.get("udfoert") in ACTIONS
         else None,
     ), status
@@ -132,21 +271,23 @@ def concern(concern_id: int):
     return _page(_concern_or_404(concern_id))
 
 
-def _refusal_text(concern, action: ConcernAction | None) -> str:
+def _refusal_text(concern, action: ConcernAction) -> str:
     """Why the step is not allowed now, in words the caseworker can act on."""
     if concern.status in FINISHED:
         return _l(
             "Bekymringen har status »%(status)s«. Den kan ikke ændres mere.",
             status=_l(CONCERN_STATUS_NAMES[concern.status]),
         )
+    if not concern.right_applies and action is not ConcernAction.MESSAGE:
+        return _l(
+            "Retten til en samtale med sundhedskoordinatoren gælder ikke for dette tilbud. "
+            "Derfor er der ikke et møde med sundhedskoordinatoren."
+        )
     if action is ConcernAction.DECIDE:
         return _l("Kommunens beslutning kan først gemmes, når rådgivningen er gemt.")
-    if action in (ConcernAction.BOOK_MEETING, ConcernAction.RECORD_ADVICE) and not (
-        concern.right_applies
-    ):
+    if action is ConcernAction.RECORD_ADVICE:
         return _l(
-            "Tilbuddet er ikke beskæftigelsesrettet. Derfor er der ikke et møde med "
-            "sundhedskoordinatoren."
+            "Rådgivningen kan først gemmes, når mødet er holdt. Registrér først, at mødet er holdt."
         )
     return _l(
         "Det kan ikke gøres nu. Bekymringen har status »%(status)s«.",
@@ -159,56 +300,45 @@ def _refusal_text(concern, action: ConcernAction | None) -> str:
 def act(concern_id: int, slug: str):
     if slug not in ACTIONS:
         abort(404)
-    action, form_class, _done = ACTIONS[slug]
+    step = ACTIONS[slug]
     concern = _concern_or_404(concern_id, purpose="act")
-    form = form_class(prefix=slug)
+    form = step.form(prefix=slug)
     if not form.validate():
         return _page(concern, 400, slug, form)
-    actor = Actor.caseworker(current_user)
     db = get_session()
     try:
-        if action is None:
-            concerns.send_message(
-                db, actor, concern, form.text.data.strip(), expected_version=form.seen_version()
-            )
-        else:
-            concerns.transition(
-                db, actor, concern, action, expected_version=form.seen_version(), **_details(form)
-            )
+        step.run(db, Actor.caseworker(current_user), concern, form, form.seen_version())
     except concerns.ConcurrentChange:
         # Nothing was written (the service checks the version first and rolls back a race).
         log.info("casework action %s refused: the concern changed meanwhile", slug)
-        fresh = _concern_or_404(concern_id, purpose="act")
         problem = _l(
             "En anden har ændret bekymringen, mens du arbejdede. Se ændringen nedenfor. "
             "Det, du skrev, er ikke gemt endnu, men står stadig i feltet. Send igen, hvis det "
             "stadig passer."
         )
-        return _page(fresh, 409, slug, form, problem)
+        return _page(_concern_or_404(concern_id, purpose="act"), 409, slug, form, problem)
     except TransitionRefused:  # refused before anything changed
-        return _page(concern, 409, slug, form, _refusal_text(concern, action))
+        return _page(concern, 409, slug, form, _refusal_text(concern, step.action))
+    except concerns.MeetingNotYet:
+        problem = _l(
+            "Mødet er ikke holdt endnu. Du kan registrere det, når mødet er begyndt. "
+            "Skal mødet flyttes, så aftal en ny tid."
+        )
+        return _page(concern, 409, slug, form, problem)
+    except concerns.DecisionRefused as refused:
+        if refused.problem is DecisionProblem.TOO_EARLY:
+            form.early_reason.errors = [
+                _l(
+                    "Borgeren kan kommentere rådgivningen til og med %(date)s. Vent, eller "
+                    "skriv hvorfor kommunen beslutter nu.",
+                    date=long_date(concern.comment_until),
+                )
+            ]
+        else:
+            form.changes.errors = [_l("Skriv, hvad der bliver ændret i tilbuddet.")]
+        return _page(concern, 400, slug, form)
     except concerns.NotSaved:
         log.warning("casework action %s failed: not saved", slug)
         problem = _l("Det blev ikke gemt. Prøv igen om lidt. Det, du skrev, står der stadig.")
         return _page(_concern_or_404(concern_id, purpose="act"), 503, slug, form, problem)
     return redirect(url_for("casework.concern", concern_id=concern.id, udfoert=slug))
-
-
-def _details(form) -> dict:
-    """What the timeline keeps about the step (the citizen reads the texts)."""
-    if isinstance(form, AcknowledgeForm | CloseForm):
-        return {"message": (form.message.data or "").strip()}
-    if isinstance(form, MeetingForm):
-        return {
-            "meeting_at": form.meeting_at().replace(tzinfo=None).isoformat(timespec="minutes"),
-            "form": form.form.data,
-            "place": (form.place.data or "").strip(),
-            "coordinator": form.coordinator.data.strip(),
-            "clinical_unit": form.clinical_unit.data.strip(),
-            "message": (form.message.data or "").strip(),
-        }
-    if isinstance(form, AdviceForm):
-        return {"advice": form.advice.data.strip()}
-    if isinstance(form, DecisionForm):
-        return {"decision": form.decision.data, "reason": form.reason.data.strip()}
-    return {}

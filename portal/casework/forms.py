@@ -5,14 +5,28 @@ of the concern the caseworker saw, so that two people acting at once cannot over
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 from portal.domain.casework import MeetingTimeProblem, danish_holidays, meeting_time_problem
 from portal.domain.danish import DANISH_TIME
-from portal.domain.vocabulary import DECISIONS, MEETING_FORMS
-from portal.forms import Radios, TextAreaField, TextField, VersionedForm, at_most, required
+from portal.domain.vocabulary import (
+    DECISIONS,
+    MEETING_FORMS,
+    MEETING_NOT_HELD_REASONS,
+    MEETING_PARTICIPANTS,
+)
+from portal.forms import (
+    Checkboxes,
+    Radios,
+    TextAreaField,
+    TextField,
+    VersionedForm,
+    at_most,
+    required,
+)
 
 TEXT_LIMIT = 2000
 MEETING_PROBLEMS = {
@@ -27,6 +41,15 @@ MEETING_PROBLEMS = {
 
 def _optional_text() -> TextAreaField:
     return TextAreaField(validators=[at_most(TEXT_LIMIT)])
+
+
+def is_https_link(text: str) -> bool:
+    """A video link a phone can open safely: https, with a host, nothing else."""
+    try:
+        parts = urlsplit(text.strip())
+    except ValueError:
+        return False
+    return parts.scheme == "https" and bool(parts.hostname) and " " not in text.strip()
 
 
 class ActionForm(VersionedForm):
@@ -65,13 +88,13 @@ class MeetingForm(ActionForm):
 
     def validate_day(self, field):
         try:
-            date.fromisoformat((field.data or "").strip())
+            date.fromisoformat(field.data.strip())
         except ValueError:
             raise ValidationError(_l("Skriv datoen sådan: 2026-12-07.")) from None
 
     def validate_starts_at(self, field):
         try:
-            time.fromisoformat((field.data or "").strip().replace(".", ":"))
+            time.fromisoformat(field.data.strip().replace(".", ":"))
         except ValueError:
             raise ValidationError(_l("Skriv klokkeslættet sådan: 10:00.")) from None
         moment = self.meeting_at()
@@ -81,8 +104,30 @@ class MeetingForm(ActionForm):
                 raise ValidationError(MEETING_PROBLEMS[problem])
 
     def validate_place(self, field):
-        if self.form.data == "in_person" and not (field.data or "").strip():
+        text = (field.data or "").strip()
+        if self.form.data == "in_person" and not text:
             raise ValidationError(_l("Skriv, hvor mødet holdes."))
+        if self.form.data == "video" and not is_https_link(text):
+            raise ValidationError(_l("Skriv linket til videomødet. Det skal starte med https://."))
+
+    def place_and_link(self) -> tuple[str, str]:
+        """Where the meeting is (an address, or who calls), and the video link if it is one."""
+        text = (self.place.data or "").strip()
+        return ("", text) if self.form.data == "video" else (text, "")
+
+
+class MeetingHeldForm(ActionForm):
+    participants = Checkboxes(
+        MEETING_PARTICIPANTS, validators=[required(_l("Vælg, hvem der var med til mødet."))]
+    )
+    note = _optional_text()
+
+
+class MeetingNotHeldForm(ActionForm):
+    reason = Radios(
+        MEETING_NOT_HELD_REASONS, validators=[required(_l("Vælg, hvorfor mødet ikke blev holdt."))]
+    )
+    note = _optional_text()
 
 
 class AdviceForm(ActionForm):
@@ -98,12 +143,12 @@ class DecisionForm(ActionForm):
     decision = Radios(DECISIONS, validators=[required(_l("Vælg kommunens beslutning."))])
     reason = TextAreaField(
         validators=[
-            required(
-                _l("Skriv, hvad der ændres, eller hvorfor tilbuddet fortsætter eller stopper.")
-            ),
+            required(_l("Skriv begrundelsen for beslutningen i et enkelt sprog.")),
             at_most(TEXT_LIMIT),
         ]
     )
+    changes = _optional_text()
+    early_reason = _optional_text()
 
 
 class MessageForm(ActionForm):

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth.principal import requires
-from portal.concerns.forms import STEPS, InformationForm
+from portal.concerns.forms import STEPS, CommentForm, ConsentForm, InformationForm
 from portal.db import get_session
 from portal.domain.concerns import OPEN, ConcernStatus, TransitionRefused
 from portal.domain.danish import today_in_denmark
-from portal.services import concerns, notices
+from portal.services import casework, concerns, notices
+from portal.services.offers import own_offer
 
 log = logging.getLogger(__name__)
 bp = Blueprint("concerns", __name__, url_prefix="/bekymringer")
@@ -53,10 +54,14 @@ def start():
     offer_id = request.form.get("offer_id", type=int)
     if offer_id is None:
         abort(404)
+    db = get_session()
     try:
-        concern = concerns.start(get_session(), current_user, offer_id, today_in_denmark())
-    except concerns.ConcernNotAllowed:
-        return render_template("concerns/not_possible.html"), 409
+        concern = concerns.start(db, current_user, offer_id, today_in_denmark())
+    except concerns.ConcernNotAllowed as refused:
+        offer = own_offer(db, current_user, offer_id)
+        return render_template(
+            "concerns/not_possible.html", offer=offer, refusal=str(refused.refusal)
+        ), 409
     if concern is None:
         abort(404)
     if concern.status is not ConcernStatus.DRAFT:  # already sent: add to it there
@@ -80,7 +85,11 @@ def step(concern_id: int, number: int):
             )
         )
     key, form_class, heading = STEPS[number - 1]
-    form = form_class(data=concern.answers) if request.method == "GET" else form_class()
+    form = (
+        form_class.for_concern(concern, data=concern.answers)
+        if request.method == "GET"
+        else form_class.for_concern(concern)
+    )
     not_saved = False
     if request.method == "POST" and form.validate():
         answers = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
@@ -140,6 +149,12 @@ def send(concern_id: int):
         concern = concerns.submit(get_session(), current_user, concern)
     except concerns.NotReady as not_ready:
         return redirect(url_for("concerns.step", concern_id=concern.id, number=not_ready.step))
+    except concerns.ConcernNotAllowed as refused:
+        # The forløb or the offer changed while the draft waited: nothing is sent.
+        offer = own_offer(get_session(), current_user, concern.offer_id)
+        return render_template(
+            "concerns/not_possible.html", offer=offer, refusal=str(refused.refusal)
+        ), 409
     except concerns.NotSaved:
         log.warning("sending a concern failed: not saved")
         return _summary(_concern_or_404(concern_id), "not_sent"), 503
@@ -152,7 +167,10 @@ def receipt(concern_id: int):
     concern = _concern_or_404(concern_id)
     if concern.status is ConcernStatus.DRAFT:
         return redirect(url_for("concerns.summary", concern_id=concern.id))
-    return render_template("concerns/receipt.html", concern=concern)
+    goals = casework.service_goals(current_app.config["SERVICE_GOALS"])
+    return render_template(
+        "concerns/receipt.html", concern=concern, reply_due=casework.reply_due(concern, goals)
+    )
 
 
 @bp.get("/<int:concern_id>")
@@ -166,17 +184,34 @@ def detail(concern_id: int):
             else url_for("concerns.step", concern_id=concern.id, number=concern.steps_done + 1)
         )
     notices.mark_read(get_session(), current_user.citizen_id, concern.id)
-    return _detail(concern, InformationForm(formdata=None))
+    return _detail(concern)
 
 
-def _detail(concern, form: InformationForm, status: int = 200, problem=None):
-    form.version.data = str(concern.version)
+def _detail(
+    concern,
+    status: int = 200,
+    problem=None,
+    form: InformationForm | None = None,
+    comment_form: CommentForm | None = None,
+):
+    """The concern's page, with the forms that may be used now (one of them as it was sent)."""
+    form = form or InformationForm(formdata=None)
+    comment_form = comment_form or CommentForm(formdata=None)
+    for each in (form, comment_form):
+        each.version.data = str(concern.version)
+    today = today_in_denmark()
     return render_template(
         "concerns/detail.html",
         concern=concern,
         form=form,
+        comment_form=comment_form,
         is_open=concern.status in OPEN,
         problem=problem,
+        meeting=concerns.current_meeting(concern),
+        may_comment=concern.status is ConcernStatus.ADVICE_GIVEN
+        and concern.comment_until is not None
+        and today <= concern.comment_until,
+        consent_since=concerns.consent_since(concern),
     ), status
 
 
@@ -186,7 +221,7 @@ def add_information(concern_id: int):
     concern = _concern_or_404(concern_id)
     form = InformationForm()
     if not form.validate():
-        return _detail(concern, form, 400)
+        return _detail(concern, 400, form=form)
     db = get_session()
     try:
         concerns.add_information(
@@ -194,14 +229,108 @@ def add_information(concern_id: int):
         )
     except TransitionRefused:
         form.information.errors.append(_l("Bekymringen er afsluttet. Du kan ikke tilføje mere."))
-        return _detail(concern, form, 400)
+        return _detail(concern, 400, form=form)
     except concerns.ConcurrentChange:
         # What was typed stays in the field; the page shows what changed meanwhile.
-        return _detail(_concern_or_404(concern_id), form, 409, problem="changed")
+        return _detail(_concern_or_404(concern_id), 409, "changed", form=form)
     except concerns.NotSaved:
         log.warning("adding to a concern failed: not saved")
-        return _detail(_concern_or_404(concern_id), form, 503, problem="not_saved")
+        return _detail(_concern_or_404(concern_id), 503, "not_saved", form=form)
     return redirect(url_for("concerns.detail", concern_id=concern.id, added=1))
+
+
+@bp.post("/<int:concern_id>/kommentar")
+@requires("citizen")
+def comment(concern_id: int):
+    """The citizen's comment on the advice, before the decision (forvaltningsloven § 19)."""
+    concern = _concern_or_404(concern_id)
+    form = CommentForm()
+    if not form.validate():
+        return _detail(concern, 400, comment_form=form)
+    try:
+        concerns.comment_on_advice(
+            get_session(),
+            current_user,
+            concern,
+            form.comment.data.strip(),
+            today_in_denmark(),
+            form.seen_version(),
+        )
+    except TransitionRefused:
+        form.comment.errors.append(
+            _l("Du kan ikke kommentere rådgivningen længere. Kontakt din sagsbehandler.")
+        )
+        return _detail(concern, 400, comment_form=form)
+    except concerns.ConcurrentChange:
+        return _detail(_concern_or_404(concern_id), 409, "changed", comment_form=form)
+    except concerns.NotSaved:
+        log.warning("commenting on advice failed: not saved")
+        return _detail(_concern_or_404(concern_id), 503, "not_saved", comment_form=form)
+    return redirect(url_for("concerns.detail", concern_id=concern.id, commented=1))
+
+
+@bp.route("/<int:concern_id>/samtykke", methods=["GET", "POST"])
+@requires("citizen")
+def consent(concern_id: int):
+    """Consent to let the sundhedskoordinator contact the citizen's doctor: separate from the
+    concern, informed, and given by the citizen themself (domain.md §3)."""
+    concern = _concern_or_404(concern_id)
+    if not concern.right_applies:
+        abort(404)
+    form = ConsentForm() if request.method == "POST" else ConsentForm(formdata=None)
+    form.version.data = form.version.data or str(concern.version)
+    problem, status = None, 200
+    if request.method == "POST" and form.validate():
+        try:
+            concerns.give_consent(get_session(), current_user, concern, form.seen_version())
+        except concerns.OnlyTheCitizen:
+            problem, status = "only_the_citizen", 403
+        except TransitionRefused:
+            problem, status = "closed", 409
+        except concerns.ConcurrentChange:
+            concern, problem, status = _concern_or_404(concern_id), "changed", 409
+        except concerns.NotSaved:
+            problem, status = "not_saved", 503
+        else:
+            return redirect(url_for("concerns.detail", concern_id=concern.id, samtykke=1))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "concerns/consent.html",
+        concern=concern,
+        form=form,
+        problem=problem,
+        consent_since=concerns.consent_since(concern),
+    ), status
+
+
+@bp.post("/<int:concern_id>/samtykke/tilbagekald")
+@requires("citizen")
+def withdraw_consent(concern_id: int):
+    concern = _concern_or_404(concern_id)
+    try:
+        concerns.withdraw_consent(
+            get_session(), current_user, concern, request.form.get("version", type=int)
+        )
+    except concerns.OnlyTheCitizen:
+        abort(403)
+    except TransitionRefused:
+        pass  # nothing to withdraw: the page says what holds
+    except concerns.ConcurrentChange:
+        return _detail(_concern_or_404(concern_id), 409, "changed")
+    return redirect(url_for("concerns.detail", concern_id=concern.id, samtykke=0))
+
+
+@bp.get("/<int:concern_id>/afgoerelse")
+@requires("citizen")
+def decision(concern_id: int):
+    """The decision as a page to read and print: the outcome, the reasons, what changes and
+    how to complain (forvaltningsloven §§ 22, 24 and 25)."""
+    concern = _concern_or_404(concern_id)
+    decided = concerns.decision_event(concern)
+    if decided is None:
+        abort(404)
+    return render_template("concerns/decision.html", concern=concern, decided=decided)
 
 
 @bp.route("/<int:concern_id>/traek-tilbage", methods=["GET", "POST"])

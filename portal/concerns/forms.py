@@ -11,6 +11,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import BooleanField
 from wtforms.validators import ValidationError
 
 from portal.domain.danish import N_
@@ -31,14 +32,29 @@ OTHER_TEXT_LIMIT = 500
 SHORT_TEXT_LIMIT = 300
 
 
-class StartedForm(FlaskForm):
+class StepForm(FlaskForm):
+    """A step of the concern form. ``for_concern`` drops the questions that do not belong to this
+    concern: without the right there is no coordinator, so no question about the doctor."""
+
+    without_the_right: tuple[str, ...] = ()
+
+    @classmethod
+    def for_concern(cls, concern, **kwargs) -> StepForm:
+        form = cls(**kwargs)
+        if not concern.right_applies:
+            for name in cls.without_the_right:
+                delattr(form, name)
+        return form
+
+
+class StartedForm(StepForm):
     offer_started = Radios(
         ANSWER_CHOICES["offer_started"],
         validators=[required(_l("Vælg, om tilbuddet er startet."))],
     )
 
 
-class WorriesForm(FlaskForm):
+class WorriesForm(StepForm):
     worries = Checkboxes(ANSWER_CHOICES["worries"])
     worry_text = TextAreaField(validators=[at_most(WORRY_TEXT_LIMIT)])
 
@@ -49,24 +65,31 @@ class WorriesForm(FlaskForm):
             )
 
 
-class HealthForm(FlaskForm):
-    health_text = TextAreaField(
-        validators=[
-            required(_l("Skriv, hvad der er vigtigt at vide om dit helbred.")),
-            at_most(HEALTH_TEXT_LIMIT),
-        ]
-    )
+class HealthForm(StepForm):
+    """Only what the coordinator needs (GDPR art. 9: data minimisation); the citizen may leave it
+    for the meeting. Consent to contact the doctor is not asked here: it is separate and given
+    by the citizen themself on the concern's page (domain.md §3)."""
+
+    without_the_right = ("doctor_knows",)
+
+    health_text = TextAreaField(validators=[at_most(HEALTH_TEXT_LIMIT)])
+    tell_later = BooleanField()
     doctor_knows = Radios(
         ANSWER_CHOICES["doctor_knows"],
         validators=[required(_l("Vælg, om din egen læge kender til det."))],
     )
-    may_contact_doctor = Radios(
-        ANSWER_CHOICES["may_contact_doctor"],
-        validators=[required(_l("Vælg, om sundhedskoordinatoren må kontakte din læge."))],
-    )
+
+    def validate_health_text(self, field):
+        if not self.tell_later.data and not (field.data or "").strip():
+            raise ValidationError(
+                _l(
+                    "Skriv, hvad der er vigtigt at vide om dit helbred. Eller vælg, at du hellere "
+                    "vil fortælle det, når I taler sammen."
+                )
+            )
 
 
-class HelpsForm(FlaskForm):
+class HelpsForm(StepForm):
     helps = Checkboxes(ANSWER_CHOICES["helps"])
     helps_text = TextAreaField(validators=[at_most(OTHER_TEXT_LIMIT)])
 
@@ -75,7 +98,7 @@ PHONE = re.compile(r"\+?[0-9 ]{8,16}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(StepForm):
     meeting_form = Radios(
         ANSWER_CHOICES["meeting_form"],
         validators=[required(_l("Vælg, hvordan du vil holde samtalen."))],
@@ -100,6 +123,25 @@ class InformationForm(VersionedForm):
 
     information = TextAreaField(
         validators=[required(_l("Skriv det, du vil tilføje.")), at_most(OTHER_TEXT_LIMIT)]
+    )
+
+
+class CommentForm(VersionedForm):
+    """The citizen's comment on the coordinator's advice before the decision (partshøring)."""
+
+    comment = TextAreaField(
+        validators=[
+            required(_l("Skriv, hvad du mener om rådgivningen.")),
+            at_most(WORRY_TEXT_LIMIT),
+        ]
+    )
+
+
+class ConsentForm(VersionedForm):
+    """A specific, informed consent: the citizen ticks it themself (GDPR art. 4(11), 7)."""
+
+    agree = BooleanField(
+        validators=[required(_l("Sæt kryds, hvis du giver lov. Ellers skal du ikke gøre noget."))]
     )
 
 

@@ -20,6 +20,8 @@ from jsonschema import Draft202012Validator
 from portal.domain.identity import normalise_cpr
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "case-import.schema.json"
+# No new ressourceforløb from this day (lov nr. 1750 af 29/12/2025); forløb started before run on.
+NO_NEW_FORLOEB_FROM = date(2026, 2, 1)
 MAX_PROBLEMS = 100
 
 
@@ -112,6 +114,20 @@ def _rule_problems(payload: dict) -> list[Problem]:
             except ValueError:
                 problems.append(Problem(f"{where}.{field}", "not a real date", record_id))
         start = dates.get("start")
+        if (
+            kind == "forloeb"
+            and start is not None
+            and start >= NO_NEW_FORLOEB_FROM
+            and not (record.get("start_after_stop_reason") or "").strip()
+        ):
+            problems.append(
+                Problem(
+                    f"{where}.start",
+                    "no new ressourceforløb start on or after 2026-02-01 (lov nr. 1750 af "
+                    "29/12/2025); give start_after_stop_reason to import it anyway",
+                    record_id,
+                )
+            )
         for field in ("planned_end", "end"):
             end = dates.get(field)
             if start and end and end < start:

@@ -101,3 +101,41 @@ def meeting_time_problem(
     if not EARLIEST_MEETING <= starts_at.time() <= LATEST_MEETING:
         return MeetingTimeProblem.OUTSIDE_HOURS
     return None
+
+
+class Attention(enum.StrEnum):
+    """Something unusual about a concern that the caseworker should see at once."""
+
+    ANSWER_DISAGREES = "answer_disagrees"  # the citizen's "started?" differs from the dates
+    MEETING_UNRECORDED = "meeting_unrecorded"  # the meeting's time has passed, nothing recorded
+    COMMENT_GIVEN = "comment_given"  # the citizen commented on the advice: read it first
+    COMMENT_PERIOD_RUNS = "comment_period_runs"
+    COMMENT_PERIOD_PASSED = "comment_period_passed"
+
+
+def attention_points(
+    status: ConcernStatus,
+    answer_disagrees: bool,
+    meeting_starts_at: datetime | None,
+    now: datetime,
+    commented: bool,
+    comment_until: date | None,
+    today: date,
+) -> list[Attention]:
+    points = []
+    if answer_disagrees and status not in (ConcernStatus.CLOSED, ConcernStatus.WITHDRAWN):
+        points.append(Attention.ANSWER_DISAGREES)
+    if (
+        status is ConcernStatus.MEETING_BOOKED
+        and meeting_starts_at is not None
+        and meeting_starts_at <= now
+    ):
+        points.append(Attention.MEETING_UNRECORDED)
+    if status is ConcernStatus.ADVICE_GIVEN:
+        if commented:
+            points.append(Attention.COMMENT_GIVEN)
+        elif comment_until is not None and today <= comment_until:
+            points.append(Attention.COMMENT_PERIOD_RUNS)
+        else:
+            points.append(Attention.COMMENT_PERIOD_PASSED)
+    return points

@@ -1,18 +1,26 @@
 """The life of a concern (bekymring), as pure rules (design.md §4, domain.md §3).
 
-draft → submitted → acknowledged → meeting_booked → advice_given → decided → closed, and
-withdrawn from any open state by the citizen. A concern about an offer that is not
-employment-oriented is a health worry told to the caseworker without the § 113, stk. 3 right:
-it has no meeting with the sundhedskoordinator, so the caseworker may close it once acknowledged.
+draft → submitted → acknowledged → meeting_booked → meeting_held → advice_given → decided →
+closed, and withdrawn from any open state by the citizen. A meeting that did not take place is
+recorded as such and the concern goes back to acknowledged, to be booked again: BEK nr. 2409 § 3
+is about a meeting that is held, so the coordinator's advice is recorded only after it.
 
-Every transition not in the table is refused with a reason a person can read.
+A concern about an offer that is not employment-oriented (or outside the forløb) is a health
+worry told to the caseworker without the LAB § 113, stk. 3 right: it has no meeting with the
+sundhedskoordinator, so the caseworker closes it once acknowledged.
+
+Every transition not in the table is refused with a reason a person can read. Facts the portal
+knows (an offer's start date, the day a concern is sent, the forløb's end) decide the rules,
+never a citizen's answer (domain.md §3).
 """
 
 from __future__ import annotations
 
 import enum
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
+from portal.domain.danish import N_, danish_date
 from portal.domain.offers import is_employment_oriented, is_over
 
 
@@ -21,6 +29,7 @@ class ConcernStatus(enum.StrEnum):
     SUBMITTED = "submitted"
     ACKNOWLEDGED = "acknowledged"
     MEETING_BOOKED = "meeting_booked"
+    MEETING_HELD = "meeting_held"
     ADVICE_GIVEN = "advice_given"
     DECIDED = "decided"
     CLOSED = "closed"
@@ -32,6 +41,8 @@ class ConcernAction(enum.StrEnum):
     SUBMIT = "submit"
     ACKNOWLEDGE = "acknowledge"
     BOOK_MEETING = "book_meeting"
+    RECORD_MEETING_HELD = "record_meeting_held"
+    RECORD_MEETING_NOT_HELD = "record_meeting_not_held"
     RECORD_ADVICE = "record_advice"
     DECIDE = "decide"
     CLOSE = "close"
@@ -41,6 +52,9 @@ class ConcernAction(enum.StrEnum):
     DELETE = "delete"  # the citizen deletes a draft
     ADD_INFORMATION = "add_information"  # "Tilføj noget" on a sent concern
     MESSAGE = "message"  # the caseworker writes to the citizen
+    COMMENT = "comment"  # the citizen answers the advice before the decision (partshøring)
+    GIVE_CONSENT = "give_consent"  # the citizen lets the coordinator contact their doctor
+    WITHDRAW_CONSENT = "withdraw_consent"
 
 
 class Decision(enum.StrEnum):
@@ -53,7 +67,7 @@ class Decision(enum.StrEnum):
 
 S, A = ConcernStatus, ConcernAction
 
-OPEN = frozenset({S.SUBMITTED, S.ACKNOWLEDGED, S.MEETING_BOOKED, S.ADVICE_GIVEN})
+OPEN = frozenset({S.SUBMITTED, S.ACKNOWLEDGED, S.MEETING_BOOKED, S.MEETING_HELD, S.ADVICE_GIVEN})
 FINISHED = frozenset({S.DECIDED, S.CLOSED, S.WITHDRAWN})
 
 _TRANSITIONS: dict[tuple[ConcernStatus, ConcernAction], ConcernStatus] = {
@@ -61,34 +75,69 @@ _TRANSITIONS: dict[tuple[ConcernStatus, ConcernAction], ConcernStatus] = {
     (S.SUBMITTED, A.ACKNOWLEDGE): S.ACKNOWLEDGED,
     (S.ACKNOWLEDGED, A.BOOK_MEETING): S.MEETING_BOOKED,
     (S.MEETING_BOOKED, A.BOOK_MEETING): S.MEETING_BOOKED,  # moving the meeting
-    (S.MEETING_BOOKED, A.RECORD_ADVICE): S.ADVICE_GIVEN,
+    (S.MEETING_BOOKED, A.RECORD_MEETING_HELD): S.MEETING_HELD,
+    (S.MEETING_BOOKED, A.RECORD_MEETING_NOT_HELD): S.ACKNOWLEDGED,  # to be booked again
+    (S.MEETING_HELD, A.RECORD_ADVICE): S.ADVICE_GIVEN,
     (S.ADVICE_GIVEN, A.DECIDE): S.DECIDED,
     (S.DECIDED, A.CLOSE): S.CLOSED,
     **{(status, A.WITHDRAW): S.WITHDRAWN for status in OPEN},
 }
 # Without the right there is no coordinator meeting: acknowledged, then closed.
 _WITHOUT_RIGHT = {(S.ACKNOWLEDGED, A.CLOSE): S.CLOSED}
+_MEETING_ACTIONS = frozenset(
+    {
+        A.BOOK_MEETING,
+        A.RECORD_MEETING_HELD,
+        A.RECORD_MEETING_NOT_HELD,
+        A.RECORD_ADVICE,
+        A.DECIDE,
+        A.COMMENT,
+        A.GIVE_CONSENT,
+        A.WITHDRAW_CONSENT,
+    }
+)
+_MEETING_STATES = frozenset({S.MEETING_BOOKED, S.MEETING_HELD, S.ADVICE_GIVEN, S.DECIDED})
 # Where the actions that keep the status are allowed.
 _KEEPING = {
     A.EDIT: frozenset({S.DRAFT}),
     A.DELETE: frozenset({S.DRAFT}),
     A.ADD_INFORMATION: OPEN,
     A.MESSAGE: OPEN | {S.DECIDED},
+    A.COMMENT: frozenset({S.ADVICE_GIVEN}),
+    # The coordinator may contact the doctor while the case is open (domain.md §3).
+    A.GIVE_CONSENT: OPEN,
+    A.WITHDRAW_CONSENT: OPEN | FINISHED,
 }
 # The timeline's event for each action: a past-tense name, also in the export (design.md §4).
 _EVENT_KINDS = {
     A.SUBMIT: "submitted",
     A.ACKNOWLEDGE: "acknowledged",
     A.BOOK_MEETING: "meeting_booked",
+    A.RECORD_MEETING_HELD: "meeting_held",
+    A.RECORD_MEETING_NOT_HELD: "meeting_not_held",
     A.RECORD_ADVICE: "advice_recorded",
     A.DECIDE: "decided",
     A.CLOSE: "closed",
     A.WITHDRAW: "withdrawn",
     A.ADD_INFORMATION: "information_added",
     A.MESSAGE: "message_sent",
+    A.COMMENT: "advice_commented",
+    A.GIVE_CONSENT: "consent_given",
+    A.WITHDRAW_CONSENT: "consent_withdrawn",
 }
-_MEETING_ACTIONS = frozenset({A.BOOK_MEETING, A.RECORD_ADVICE, A.DECIDE})
-_MEETING_STATES = frozenset({S.MEETING_BOOKED, S.ADVICE_GIVEN, S.DECIDED})
+# What the citizen side may do; everything else is the municipality's.
+CITIZEN_ACTIONS = frozenset(
+    {
+        A.SUBMIT,
+        A.WITHDRAW,
+        A.EDIT,
+        A.DELETE,
+        A.ADD_INFORMATION,
+        A.COMMENT,
+        A.GIVE_CONSENT,
+        A.WITHDRAW_CONSENT,
+    }
+)
 
 
 class TransitionRefused(ValueError):
@@ -112,6 +161,8 @@ def next_status(status: ConcernStatus, action: ConcernAction, right_applies: boo
             raise TransitionRefused(status, action, "the concern has not been sent")
         if action in (A.EDIT, A.DELETE):
             raise TransitionRefused(status, action, "a sent concern's answers never change")
+        if action is A.COMMENT:
+            raise TransitionRefused(status, action, "comment only on recorded advice")
         raise TransitionRefused(status, action, f"the concern is already {status}")
     table = _TRANSITIONS | (_WITHOUT_RIGHT if not right_applies else {})
     if (status, action) in table:
@@ -120,6 +171,8 @@ def next_status(status: ConcernStatus, action: ConcernAction, right_applies: boo
         raise TransitionRefused(status, action, f"the concern is already {status}")
     if action is A.DECIDE:
         raise TransitionRefused(status, action, "decide only after the advice is recorded")
+    if action is A.RECORD_ADVICE:
+        raise TransitionRefused(status, action, "advice only after the meeting is held")
     raise TransitionRefused(status, action, f"cannot {action} a concern that is {status}")
 
 
@@ -144,13 +197,77 @@ def allowed_actions(status: ConcernStatus, right_applies: bool) -> list[ConcernA
     return result
 
 
-def right_applies(offer_kind: str) -> bool:
-    """A concern about an employment-oriented offer is the use of LAB § 113, stk. 3."""
-    return is_employment_oriented(offer_kind)
+def may(status: ConcernStatus, action: ConcernAction, right_applies: bool) -> bool:
+    try:
+        next_status(status, action, right_applies)
+    except TransitionRefused:
+        return False
+    return True
 
 
+# -- the right and the forløb ------------------------------------------------------------------
+@dataclass(frozen=True)
+class ForloebDates:
+    """What the rules need to know about the forløb an offer belongs to."""
+
+    start: date
+    planned_end: date
+    ended: bool = False  # the case system says it has ended
+
+    def runs_on(self, day: date) -> bool:
+        return not self.ended and self.start <= day <= self.planned_end
+
+
+def right_applies(offer_kind: str, offer_start: date, forloeb: ForloebDates, today: date) -> bool:
+    """LAB § 113, stk. 3 gives "en person i ressourceforløb" the right for an employment-oriented
+    offer in the forløb: while the forløb runs, and for an offer that starts within it."""
+    return (
+        is_employment_oriented(offer_kind)
+        and forloeb.runs_on(today)
+        and offer_start <= forloeb.planned_end
+    )
+
+
+class ConcernRefusal(enum.StrEnum):
+    """Why no concern can be started about an offer (each has its Danish explanation)."""
+
+    OFFER_OVER = "offer_over"
+    FORLOEB_NOT_RUNNING = "forloeb_not_running"
+    OFFER_AFTER_FORLOEB = "offer_after_forloeb"
+
+
+def concern_refusal(
+    offer_status: str,
+    offer_start: date,
+    offer_end: date | None,
+    forloeb: ForloebDates,
+    today: date,
+) -> ConcernRefusal | None:
+    """A concern is about a current or upcoming offer of a forløb that runs now, starting
+    within that forløb; anything else is refused with the reason."""
+    if not forloeb.runs_on(today):
+        return ConcernRefusal.FORLOEB_NOT_RUNNING
+    if is_over(offer_status, offer_end, today):
+        return ConcernRefusal.OFFER_OVER
+    if offer_start > forloeb.planned_end:
+        return ConcernRefusal.OFFER_AFTER_FORLOEB
+    return None
+
+
+def can_concern(offer_status: str, offer_end: date | None, today: date) -> bool:
+    """Only current and upcoming offers can be the subject of a concern."""
+    return not is_over(offer_status, offer_end, today)
+
+
+# -- on hold ------------------------------------------------------------------------------------
 def offer_started(start: date, today: date) -> bool:
     return start <= today
+
+
+def started_when_sent(offer_start: date, sent_at: datetime) -> bool:
+    """Whether the offer had started on the Danish day the concern was sent: sent at 23:59 on
+    the day before the start is before it; sent at 00:00 on the start day is not."""
+    return offer_started(offer_start, danish_date(sent_at))
 
 
 def puts_offer_on_hold(applies: bool, started_when_sent: bool) -> bool:
@@ -159,9 +276,102 @@ def puts_offer_on_hold(applies: bool, started_when_sent: bool) -> bool:
     return applies and not started_when_sent
 
 
-def can_concern(offer_status: str, offer_end: date | None, today: date) -> bool:
-    """Only current and upcoming offers can be the subject of a concern."""
-    return not is_over(offer_status, offer_end, today)
+def answer_disagrees(answer: str | None, started: bool) -> bool:
+    """The citizen's "Er du startet?" answer says otherwise than the dates: worth a look by the
+    caseworker (the dates still decide)."""
+    return answer in ("yes", "no") and (answer == "yes") != started
+
+
+# -- the meeting, the advice and the decision --------------------------------------------------
+def meeting_can_be_recorded(meeting_starts_at: datetime, now: datetime) -> bool:
+    """That the meeting was held (or not) is recorded at or after its time, not before."""
+    return now >= meeting_starts_at
+
+
+def comment_until(advice_recorded_on: date, period_days: int) -> date:
+    """The last day the citizen can comment on the advice (forvaltningsloven § 19)."""
+    return advice_recorded_on + timedelta(days=period_days)
+
+
+class DecisionProblem(enum.StrEnum):
+    TOO_EARLY = "too_early"  # the comment period runs, nothing said, and no reason to decide now
+    NO_CHANGES = "no_changes"  # adapted, but what changes is not said
+
+
+def decision_problem(
+    decision: Decision,
+    changes: str,
+    commented: bool,
+    comment_deadline: date | None,
+    today: date,
+    early_reason: str,
+) -> DecisionProblem | None:
+    """Why the decision cannot be recorded as given, or None. Before the comment period has
+    passed, and without the citizen's comment, an explicit reason to decide now is needed."""
+    period_running = comment_deadline is not None and today <= comment_deadline
+    if period_running and not commented and not early_reason.strip():
+        return DecisionProblem.TOO_EARLY
+    if Decision(decision) is Decision.ADAPTED and not changes.strip():
+        return DecisionProblem.NO_CHANGES
+    return None
+
+
+COMPLAINT_WEEKS = 4
+
+
+def complaint_deadline(received_on: date) -> date:
+    """4 weeks from the day the person received the decision (retssikkerhedsloven § 67)."""
+    return received_on + timedelta(weeks=COMPLAINT_WEEKS)
+
+
+def complaint_guidance(municipality: str, received_on: date) -> list[tuple[str, dict]]:
+    """The klagevejledning of a decision (forvaltningsloven § 25; retssikkerhedsloven §§ 66–67,
+    72): where, how, the deadline, free, reconsidered first, and no pause. Danish texts with
+    their values; the page translates them, the export fills them in Danish."""
+    return [
+        (
+            N_(
+                "Du kan klage over afgørelsen. Klagen skal være kommet frem inden 4 uger fra den "
+                "dag, du fik afgørelsen."
+            ),
+            {},
+        ),
+        (
+            N_("Fik du afgørelsen %(received)s, er sidste frist %(deadline)s."),
+            {"received": received_on, "deadline": complaint_deadline(received_on)},
+        ),
+        (
+            N_("Du klager til %(municipality)s. Du kan skrive eller ringe. Det er gratis."),
+            {"municipality": municipality},
+        ),
+        (
+            N_(
+                "Kommunen ser på sagen igen. Er kommunen stadig uenig med dig, sender den klagen "
+                "videre til Ankestyrelsen."
+            ),
+            {},
+        ),
+        (
+            N_(
+                "En klage stopper ikke afgørelsen. Den gælder, til du får svar på klagen. En "
+                "bekymring er ikke en klage."
+            ),
+            {},
+        ),
+    ]
+
+
+# -- consent to contact the doctor --------------------------------------------------------------
+def consent_given(events: list[tuple[str, datetime]]) -> datetime | None:
+    """When the current consent was given, from the timeline (kind, time), or None if there is
+    none or it was withdrawn after."""
+    given = None
+    for kind, at in sorted(events, key=lambda event: event[1]):
+        if kind == "consent_given":
+            given = at
+        elif kind == "consent_withdrawn":
+            given = None
+    return given
 
 
 def reference_number(concern_id: int, year: int) -> str:

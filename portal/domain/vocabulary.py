@@ -55,6 +55,7 @@ CONCERN_STATUS_NAMES = {
     "submitted": N_("Sendt"),
     "acknowledged": N_("Modtaget"),
     "meeting_booked": N_("Møde aftalt"),
+    "meeting_held": N_("Møde holdt"),
     "advice_given": N_("Rådgivning givet"),
     "decided": N_("Kommunen har besluttet"),
     "closed": N_("Afsluttet"),
@@ -76,7 +77,6 @@ ANSWER_CHOICES = {
         "other": N_("Andet"),
     },
     "doctor_knows": {"yes": N_("Ja"), "no": N_("Nej"), "unknown": N_("Ved ikke")},
-    "may_contact_doctor": {"yes": N_("Ja, det må sundhedskoordinatoren gerne"), "no": N_("Nej")},
     "helps": {
         "fewer_hours": N_("Færre timer"),
         "other_tasks": N_("Andre opgaver"),
@@ -105,3 +105,22 @@ DECISIONS = {
 }
 
 DELEGATION_SCOPE_NAMES = {"see": N_("Se"), "act": N_("Se og handle")}
+
+# Who took part in the meeting with the sundhedskoordinator (BEK nr. 2409 § 3 names the first
+# three; the citizen may bring a bisidder or have a relative or an interpreter there).
+MEETING_PARTICIPANTS = {
+    "citizen": N_("Borgeren"),
+    "caseworker": N_("Den koordinerende sagsbehandler"),
+    "coordinator": N_("Sundhedskoordinatoren"),
+    "companion": N_("En bisidder"),
+    "relative": N_("En pårørende med fuldmagt"),
+    "interpreter": N_("En tolk"),
+}
+
+MEETING_NOT_HELD_REASONS = {
+    "citizen_absent": N_("Borgeren kom ikke"),
+    "cancelled_by_citizen": N_("Borgeren aflyste"),
+    "cancelled_by_municipality": N_("Kommunen aflyste"),
+    "coordinator_absent": N_("Sundhedskoordinatoren kunne ikke"),
+    "other": N_("Andet"),
+}

@@ -29,7 +29,13 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
-    # render_as_batch lets later migrations alter columns on SQLite too.
+    # render_as_batch lets later migrations alter columns on SQLite too. A batch copies a table
+    # and drops the old one, which SQLite refuses while other tables' foreign keys point at it:
+    # the checks are off during migrations (outside any transaction, or SQLite ignores it) and
+    # the whole database is checked afterwards.
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
@@ -38,6 +44,12 @@ def _run(connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        raw = connection.connection.dbapi_connection
+        raw.execute("PRAGMA foreign_keys=ON")
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"foreign keys broken by a migration: {broken[:5]}")
 
 
 if context.is_offline_mode():

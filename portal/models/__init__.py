@@ -1,7 +1,7 @@
 """SQLAlchemy models: columns and relationships only. Workflows live in ``portal.services``."""
 
 from portal.models.audit import AuditEvent
-from portal.models.concern import Concern, ConcernEvent
+from portal.models.concern import Concern, ConcernEvent, CoordinatorMeeting
 from portal.models.delegation import Delegation
 from portal.models.forloeb import (
     OPEN_OFFER_STATUSES,
@@ -22,6 +22,7 @@ __all__ = [
     "Citizen",
     "Concern",
     "ConcernEvent",
+    "CoordinatorMeeting",
     "Delegation",
     "Forloeb",
     "ForloebStatus",

@@ -7,9 +7,9 @@ GDPR art. 9): frozen once sent — later information is added as events, never b
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain.concerns import ConcernStatus
@@ -51,12 +51,17 @@ class Concern(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last day the citizen may comment on the coordinator's advice (partshøring).
+    comment_until: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)
 
     citizen: Mapped[Citizen] = relationship()
     offer: Mapped[Offer] = relationship()
     events: Mapped[list[ConcernEvent]] = relationship(
-        back_populates="concern", order_by="ConcernEvent.occurred_at"
+        back_populates="concern", order_by="(ConcernEvent.occurred_at, ConcernEvent.id)"
+    )
+    meetings: Mapped[list[CoordinatorMeeting]] = relationship(
+        back_populates="concern", order_by="CoordinatorMeeting.id"
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -80,3 +85,29 @@ class ConcernEvent(Base):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
 
     concern: Mapped[Concern] = relationship(back_populates="events")
+
+
+class CoordinatorMeeting(Base):
+    """The meeting with the sundhedskoordinator (BEK nr. 2409 § 3): booked, perhaps moved (the
+    same row, ``moves`` counts it), then held or not held. A meeting that was not held stays as
+    it was; booking again makes a new row."""
+
+    __tablename__ = "coordinator_meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    form: Mapped[str] = mapped_column(String(20))  # in_person, video or phone
+    place: Mapped[str] = mapped_column(String(300), default="")
+    video_url: Mapped[str] = mapped_column(String(500), default="")
+    coordinator: Mapped[str] = mapped_column(String(200))
+    clinical_unit: Mapped[str] = mapped_column(String(200))
+    moves: Mapped[int] = mapped_column(default=0)
+    # None while booked; "held" or "not_held" once recorded.
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+    participants: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    concern: Mapped[Concern] = relationship(back_populates="meetings")

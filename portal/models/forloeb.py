@@ -71,6 +71,9 @@ class Forloeb(Base):
     status: Mapped[ForloebStatus] = mapped_column(
         _enum(ForloebStatus), default=ForloebStatus.ACTIVE
     )
+    # No new ressourceforløb from 1 February 2026 (lov nr. 1750 af 29/12/2025): a forløb that
+    # starts on or after that day is imported only with the case system's reason.
+    start_after_stop_reason: Mapped[str] = mapped_column(Text, default="")
 
     citizen: Mapped[Citizen] = relationship()
     caseworker: Mapped[Caseworker | None] = relationship()

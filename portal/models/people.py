@@ -20,6 +20,9 @@ class Municipality(Base):
     phone: Mapped[str] = mapped_column(String(30))
     email: Mapped[str] = mapped_column(String(200))
     website: Mapped[str] = mapped_column(String(200))
+    # The region whose klinisk funktion the sundhedskoordinator comes from (a code of
+    # portal.domain.regions): regions merge on known days, so the name is data, not text.
+    region: Mapped[str] = mapped_column(String(30), default="")
 
 
 class Citizen(Base):

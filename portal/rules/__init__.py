@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from portal.auth.principal import public
+from portal.domain.danish import today_in_denmark
 from portal.rules.pages import BY_SLUG, CHECKED, GLOSSARY, PAGES
 
 bp = Blueprint("rules", __name__, url_prefix="/dine-rettigheder")
@@ -29,4 +30,11 @@ def page(slug: str):
     if rules_page is None:
         abort(404)
     related = [BY_SLUG[s] for s in rules_page.related]
-    return render_template("rules/page.html", page=rules_page, related=related)
+    today = today_in_denmark()
+    return render_template(
+        "rules/page.html",
+        page=rules_page,
+        sections=rules_page.sections_on(today),
+        applies_from=rules_page.applies_from(today),
+        related=related,
+    )

@@ -4,6 +4,10 @@ Every statement here is a fact from ../shared/domain.md with its source; what do
 uncertain is said to be uncertain, with the date it was checked. Kept as data (not templates) so
 that one layout renders every page the same way and the readability test measures exactly the
 text a citizen reads. Texts are Danish msgids; English is in translations/en.
+
+Rules change on known days (a new employment act is expected on 1 January 2027; two regions merge
+that day). A section can say from which day it applies and until when, so a change is prepared
+here and shown from its day without a deploy; the page shows "Gælder fra …".
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from datetime import date
 
 from portal.domain.danish import N_
 
-CHECKED = date(2026, 11, 23)
+CHECKED = date(2026, 12, 1)
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,13 @@ class Section:
     paragraphs: tuple[str, ...] = ()
     items: tuple[str, ...] = ()
     numbered: bool = False
+    applies_from: date | None = None
+    applies_until: date | None = None  # the last day it applies
+
+    def applies_on(self, day: date) -> bool:
+        return (self.applies_from is None or self.applies_from <= day) and (
+            self.applies_until is None or day <= self.applies_until
+        )
 
 
 @dataclass(frozen=True)
@@ -39,13 +50,26 @@ class RulesPage:
     sources: tuple[Source, ...]
     related: tuple[str, ...] = ()
     updated: date = CHECKED
+    # The day the rules on the page came into force, where it is known.
+    in_force_from: date | None = None
 
     def texts(self) -> list[str]:
-        """The citizen-facing Danish text, one line per heading, paragraph or item."""
+        """The citizen-facing Danish text, one line per heading, paragraph or item (every
+        section, whenever it applies, so a prepared text is measured before its day)."""
         lines = [self.title, *self.summary]
         for section in self.sections:
             lines += [section.heading, *section.paragraphs, *section.items]
         return lines
+
+    def sections_on(self, day: date) -> tuple[Section, ...]:
+        return tuple(section for section in self.sections if section.applies_on(day))
+
+    def applies_from(self, day: date) -> date | None:
+        """The day the text shown on ``day`` began to apply (its newest dated section)."""
+        starts = [s.applies_from for s in self.sections_on(day) if s.applies_from is not None]
+        if self.in_force_from is not None:
+            starts.append(self.in_force_from)
+        return max(starts) if starts else None
 
 
 LAB_53 = Source(
@@ -80,11 +104,17 @@ ANKESTYRELSEN = Source(
     N_("Ankestyrelsen: Din sag i Ankestyrelsen"),
     "https://ast.dk/for-borgere-med-en-klagesag/din-sag-i-ankestyrelsen",
 )
-FVL = Source(N_("Forvaltningsloven §§ 8, 9 og 19"), "https://elov.dk/forvaltningsloven/9/")
+FVL = Source(
+    N_("Forvaltningsloven §§ 8, 9, 19, 22, 24 og 25"), "https://elov.dk/forvaltningsloven/9/"
+)
 LOG_ACCESS = Source(
     N_("Datatilsynet om indsigt i logfiler (GDPR artikel 15)"),
     "https://www.datatilsynet.dk/presse-og-nyheder/nyhedsarkiv/2024/jul/"
     "hvad-gaelder-for-indsigt-i-logfiler",
+)
+REGIONS_2027 = Source(
+    N_("Folketinget: L 213 (2024-25), overgangsloven for sundhedsreformen"),
+    "https://www.ft.dk/samling/20241/lovforslag/L213/index.htm",
 )
 FULDMAGT = Source(
     N_("Digitaliseringsstyrelsen om Digital Fuldmagt"),
@@ -140,6 +170,7 @@ PAGES: tuple[RulesPage, ...] = (
         ),
         sources=(LAB_112, STAR_RF),
         related=("helbred", "aendringer-2026"),
+        in_force_from=date(2022, 1, 1),
     ),
     RulesPage(
         slug="helbred",
@@ -199,7 +230,7 @@ PAGES: tuple[RulesPage, ...] = (
                 paragraphs=(
                     N_(
                         "Det er som regel en læge. Nogle gange er det en psykolog. Personen kommer "
-                        "fra regionen."
+                        "fra regionens kliniske funktion."
                     ),
                     N_("Sundhedskoordinatoren giver kommunen råd. Det er kommunen, som beslutter."),
                     N_("Sundhedskoordinatoren må tale med dig og med din egen læge."),
@@ -229,6 +260,19 @@ PAGES: tuple[RulesPage, ...] = (
                 ),
             ),
             Section(
+                N_("Retten gælder, mens dit forløb kører"),
+                paragraphs=(
+                    N_(
+                        "Loven giver retten til en person i ressourceforløb. Den gælder, mens dit "
+                        "forløb kører, og for tilbud i forløbet."
+                    ),
+                    N_(
+                        "Starter et tilbud først, når dit forløb er slut? Så gælder retten ikke for "
+                        "det tilbud. Er dit forløb slut, gælder retten heller ikke."
+                    ),
+                ),
+            ),
+            Section(
                 N_("Du skal ikke bevise noget"),
                 paragraphs=(
                     N_(
@@ -245,8 +289,13 @@ PAGES: tuple[RulesPage, ...] = (
                         "har besluttet, om tilbuddet skal ændres."
                     ),
                     N_(
-                        "Loven siger ikke, hvad der gælder, hvis tilbuddet er startet. Spørg din "
-                        "sagsbehandler."
+                        "Det er startdatoen og den dag, du sender, der afgør det. Det er ikke dit "
+                        "svar i skemaet."
+                    ),
+                    N_(
+                        "Loven siger ikke, hvad der gælder, hvis tilbuddet er startet. Bliv ved "
+                        "med at møde op, til din sagsbehandler har svaret. Det gælder, medmindre "
+                        "du får en anden besked."
                     ),
                 ),
             ),
@@ -271,6 +320,7 @@ PAGES: tuple[RulesPage, ...] = (
         ),
         sources=(LAB_113, BEK_2409),
         related=("efter-bekymring", "klage"),
+        in_force_from=date(2022, 1, 1),
     ),
     RulesPage(
         slug="efter-bekymring",
@@ -289,9 +339,31 @@ PAGES: tuple[RulesPage, ...] = (
                     N_("Din sagsbehandler får din besked."),
                     N_("Kommunen aftaler et møde med dig."),
                     N_("På mødet taler I om dit helbred og om tilbuddet."),
-                    N_("Sundhedskoordinatoren giver kommunen råd."),
+                    N_("Efter mødet giver sundhedskoordinatoren kommunen råd."),
+                    N_("Du kan læse rådet og skrive, hvad du mener om det."),
                     N_("Kommunen beslutter, hvad der skal ske med tilbuddet."),
-                    N_("Du får besked om, hvad kommunen har besluttet."),
+                    N_(
+                        "Du får besked om beslutningen, og hvorfor. Du får også at vide, hvordan "
+                        "du klager."
+                    ),
+                ),
+            ),
+            Section(
+                N_("Mødet skal holdes"),
+                paragraphs=(
+                    N_(
+                        "Rådet fra sundhedskoordinatoren kommer fra mødet. Kan mødet ikke holdes, "
+                        "aftaler kommunen et nyt møde med dig."
+                    ),
+                ),
+            ),
+            Section(
+                N_("Du kan sige din mening om rådet"),
+                paragraphs=(
+                    N_(
+                        "Før kommunen beslutter, kan du læse rådet og skrive til kommunen om det. "
+                        "Du har som regel 7 dage. Det hedder partshøring."
+                    ),
                 ),
             ),
             Section(
@@ -345,8 +417,26 @@ PAGES: tuple[RulesPage, ...] = (
                 ),
             ),
             Section(N_("Det koster ikke noget"), paragraphs=(N_("Det er gratis at klage."),)),
+            Section(
+                N_("Afgørelsen gælder, mens du klager"),
+                paragraphs=(
+                    N_(
+                        "En klage stopper ikke afgørelsen. Du skal gøre, som afgørelsen siger, til "
+                        "du får svar på din klage."
+                    ),
+                ),
+            ),
+            Section(
+                N_("Det skal stå i afgørelsen"),
+                paragraphs=(
+                    N_(
+                        "Kommunen skal skrive, hvorfor den har besluttet det. Kommunen skal også "
+                        "skrive, hvordan du klager, og hvad fristen er."
+                    ),
+                ),
+            ),
         ),
-        sources=(RETSSIKKERHED, ANKESTYRELSEN),
+        sources=(RETSSIKKERHED, ANKESTYRELSEN, FVL),
         related=("sagsrettigheder",),
     ),
     RulesPage(
@@ -474,13 +564,35 @@ PAGES: tuple[RulesPage, ...] = (
                         "gælder også retten til en samtale om dit helbred. Spørg din sagsbehandler."
                     ),
                     N_(
-                        "Vi har tjekket reglerne den 23. november 2026. Vi retter siden, når vi ved "
-                        "mere."
+                        "Vi ved ikke, hvad den nye lov fra 2027 siger om forløb, som stadig kører. "
+                        "Vi retter siden, når vi ved mere."
                     ),
+                    N_("Vi har tjekket reglerne den 1. december 2026."),
                 ),
             ),
+            Section(
+                N_("To regioner bliver til én i 2027"),
+                paragraphs=(
+                    N_(
+                        "Fra 1. januar 2027 bliver Region Hovedstaden og Region Sjælland til Region "
+                        "Østdanmark. Sundhedskoordinatoren kommer fra regionens kliniske funktion."
+                    ),
+                ),
+                applies_until=date(2026, 12, 31),
+            ),
+            Section(
+                N_("Region Østdanmark"),
+                paragraphs=(
+                    N_(
+                        "Region Hovedstaden og Region Sjælland er nu Region Østdanmark. Bor du der, "
+                        "kommer sundhedskoordinatoren fra Region Østdanmark."
+                    ),
+                ),
+                applies_from=date(2027, 1, 1),
+            ),
         ),
-        sources=(REFORM, STAR_RF),
+        sources=(REFORM, STAR_RF, REGIONS_2027),
+        in_force_from=date(2026, 2, 1),
         related=("ressourceforloeb",),
     ),
 )

@@ -134,7 +134,10 @@ def import_batch(db: Session, payload: object, cpr_hash_key: str) -> ImportSumma
             municipalities,
             record["code"],
             lambda r=record: Municipality(code=r["code"]),
-            {k: record[k] for k in ("name", "cvr", "phone", "email", "website")},
+            {
+                **{k: record[k] for k in ("name", "cvr", "phone", "email", "website")},
+                "region": record.get("region", ""),
+            },
         )
     db.flush()
     for record in caseworkers_in:
@@ -181,6 +184,7 @@ def import_batch(db: Session, payload: object, cpr_hash_key: str) -> ImportSumma
                     if item.get("caseworker")
                     else None,
                     "status": ForloebStatus(item.get("status", "active")),
+                    "start_after_stop_reason": item.get("start_after_stop_reason", ""),
                 },
             )
     db.flush()

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Date, case, func, literal, select, tuple_
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
-from portal.domain.casework import GoalState, ServiceGoals, danish_holidays, open_goals
-from portal.domain.concerns import FINISHED, OPEN, ConcernStatus
-from portal.domain.danish import DANISH_TIME
+from portal.domain.casework import (
+    Attention,
+    GoalState,
+    ServiceGoals,
+    add_working_days,
+    attention_points,
+    danish_holidays,
+    open_goals,
+)
+from portal.domain.concerns import FINISHED, OPEN, ConcernStatus, answer_disagrees
+from portal.domain.danish import DANISH_TIME, danish_date
 from portal.domain.principal import Actor, Principal
 from portal.models import Citizen, Concern, Forloeb, Offer
 from portal.models.base import UTCDateTime
@@ -67,6 +75,7 @@ class QueueRow:
     concern: Concern
     received_on: date
     goals: list[GoalState]
+    attention: list[Attention]
 
     @property
     def overdue(self) -> bool:
@@ -173,7 +182,11 @@ def queue(
         .join(Concern.citizen)
         .join(Concern.offer)
         .join(Offer.forloeb)
-        .options(contains_eager(Concern.citizen), contains_eager(Concern.offer))
+        .options(
+            contains_eager(Concern.citizen),
+            contains_eager(Concern.offer),
+            selectinload(Concern.meetings),
+        )
         .where(*scope)
         .order_by(*_URGENCY_KEY)
         .limit(PAGE_SIZE + 1)
@@ -202,11 +215,13 @@ def queue(
     found = list(db.scalars(statement).unique())
     page, more = found[:PAGE_SIZE], len(found) > PAGE_SIZE
     holidays = danish_holidays()
+    now = datetime.now(UTC)
     rows = [
         QueueRow(
             concern=c,
             received_on=received_on(c),
             goals=open_goals(c.status, c.right_applies, received_on(c), today, goals, holidays),
+            attention=attention(c, now, with_timeline=False),
         )
         for c in page
     ]
@@ -243,9 +258,10 @@ def open_concern(
         select(Concern)
         .where(Concern.id == concern_id, Concern.status != ConcernStatus.DRAFT)
         .options(
-            joinedload(Concern.citizen),
+            joinedload(Concern.citizen).joinedload(Citizen.municipality),
             joinedload(Concern.offer).joinedload(Offer.forloeb).joinedload(Forloeb.caseworker),
             selectinload(Concern.events),
+            selectinload(Concern.meetings),
         )
     )
     if concern is None:
@@ -271,6 +287,30 @@ def open_concern(
             access_log.Purpose.CONCERN_HANDLING,
         )
     return concern
+
+
+def attention(concern: Concern, now: datetime, with_timeline: bool = True) -> list[Attention]:
+    """What is unusual about this concern (its meetings loaded; its events too, unless
+    ``with_timeline`` is False, as in the queue, which then leaves out the comment points)."""
+    meeting = concern.meetings[-1] if concern.meetings else None
+    points = attention_points(
+        concern.status,
+        concern.offer_started_when_sent is not None
+        and answer_disagrees(concern.answers.get("offer_started"), concern.offer_started_when_sent),
+        meeting.starts_at if meeting is not None and meeting.outcome is None else None,
+        now,
+        with_timeline and any(event.kind == "advice_commented" for event in concern.events),
+        concern.comment_until,
+        danish_date(now),
+    )
+    if with_timeline:
+        return points
+    return [p for p in points if p in (Attention.ANSWER_DISAGREES, Attention.MEETING_UNRECORDED)]
+
+
+def reply_due(concern: Concern, goals: ServiceGoals) -> date:
+    """The day the citizen will hear from the municipality at the latest, by its own goal."""
+    return add_working_days(received_on(concern), goals.acknowledge_days, danish_holidays())
 
 
 def concern_goals(concern: Concern, today: date, goals: ServiceGoals) -> list[GoalState]:

@@ -8,10 +8,18 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from portal.domain.concerns import ForloebDates, right_applies
 from portal.domain.forloeb import Progress, progress
-from portal.domain.offers import is_employment_oriented
 from portal.domain.principal import Principal
-from portal.models import OPEN_OFFER_STATUSES, Caseworker, Citizen, Forloeb, Municipality, Offer
+from portal.models import (
+    OPEN_OFFER_STATUSES,
+    Caseworker,
+    Citizen,
+    Forloeb,
+    ForloebStatus,
+    Municipality,
+    Offer,
+)
 
 
 @dataclass(frozen=True)
@@ -21,7 +29,8 @@ class Overview:
     forloeb: Forloeb | None
     progress: Progress | None
     next_offer: Offer | None
-    next_offer_employment_oriented: bool
+    # Whether the § 113, stk. 3 right applies to the next offer today (inside the forløb).
+    next_offer_right: bool
 
 
 def _next_offer(db: Session, forloeb_id: int, today: date) -> Offer | None:
@@ -84,7 +93,19 @@ def overview(db: Session, principal: Principal, today: date) -> Overview:
         forloeb=forloeb,
         progress=progress(forloeb.start_date, forloeb.planned_end_date, today),
         next_offer=next_offer,
-        next_offer_employment_oriented=bool(next_offer and is_employment_oriented(next_offer.kind)),
+        next_offer_right=bool(
+            next_offer
+            and right_applies(
+                next_offer.kind,
+                next_offer.start_date,
+                ForloebDates(
+                    forloeb.start_date,
+                    forloeb.planned_end_date,
+                    ended=forloeb.status is ForloebStatus.ENDED,
+                ),
+                today,
+            )
+        ),
     )
 
 

@@ -9,12 +9,14 @@ so it is written to the access log as the case system's.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from babel.dates import format_date
 from sqlalchemy import literal, select, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from portal.domain.concerns import ConcernStatus
+from portal.domain.concerns import ConcernStatus, complaint_deadline, complaint_guidance
+from portal.domain.danish import danish_date
 from portal.models import Citizen, Concern, Offer
 from portal.models.base import UTCDateTime
 from portal.services import access_log, cursors
@@ -41,6 +43,39 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise CursorUnreadable from None
 
 
+def _danish(text: str, values: dict) -> str:
+    return text % {
+        key: format_date(value, "d. MMMM y", locale="da") if isinstance(value, date) else value
+        for key, value in values.items()
+    }
+
+
+def _decision(concern: Concern) -> dict | None:
+    """The decision as the citizen got it: outcome, reasons, what changes, and the
+    klagevejledning in Danish (forvaltningsloven §§ 22, 24 and 25)."""
+    decided = next((e for e in reversed(concern.events) if e.kind == "decided"), None)
+    if decided is None:
+        return None
+    received = (
+        date.fromisoformat(decided.data["decided_on"])
+        if decided.data.get("decided_on")
+        else danish_date(decided.occurred_at)
+    )
+    guidance = complaint_guidance(concern.citizen.municipality.name, received)
+    return {
+        "outcome": decided.data.get("decision"),
+        "reason": decided.data.get("reason", ""),
+        "changes": decided.data.get("changes", ""),
+        "decided_early_because": decided.data.get("early_reason", ""),
+        "decided_on": received.isoformat(),
+        "complaint": {
+            "deadline": complaint_deadline(received).isoformat(),
+            "to": concern.citizen.municipality.name,
+            "guidance_da": [_danish(text, values) for text, values in guidance],
+        },
+    }
+
+
 def _as_record(concern: Concern) -> dict:
     offer = concern.offer
     return {
@@ -55,6 +90,22 @@ def _as_record(concern: Concern) -> dict:
         "submitted_at": concern.submitted_at.isoformat(),
         "updated_at": concern.updated_at.isoformat(),
         "answers": concern.answers,
+        "meetings": [
+            {
+                "starts_at": meeting.starts_at.isoformat(),
+                "form": meeting.form,
+                "place": meeting.place,
+                "video_url": meeting.video_url,
+                "coordinator": meeting.coordinator,
+                "clinical_unit": meeting.clinical_unit,
+                "moves": meeting.moves,
+                "outcome": meeting.outcome,
+                "participants": meeting.participants,
+            }
+            for meeting in concern.meetings
+        ],
+        "comment_until": concern.comment_until.isoformat() if concern.comment_until else None,
+        "decision": _decision(concern),
         "timeline": [
             {
                 "at": event.occurred_at.isoformat(),
@@ -87,6 +138,7 @@ def changed(
             joinedload(Concern.citizen).joinedload(Citizen.municipality),
             joinedload(Concern.offer).joinedload(Offer.forloeb),
             selectinload(Concern.events),
+            selectinload(Concern.meetings),
         )
         .order_by(Concern.updated_at, Concern.id)
         .limit(limit + 1)

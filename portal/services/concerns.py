@@ -1,15 +1,20 @@
-"""Use cases of a concern: start or resume a draft, save a step, send, add information, withdraw,
-and the caseworker's steps (acknowledge, book the meeting, record advice, decide, close).
+"""Use cases of a concern: the citizen's (start or resume a draft, save a step, send, add
+information, comment on the advice, consent to the doctor being contacted, withdraw) and the
+caseworker's (acknowledge, book or move the meeting, record whether it was held, record the
+advice, decide, write, close).
 
 Access: a citizen reaches only concerns about their own offers (None → the view answers 404).
 Every action is checked by ``portal.domain.concerns.next_status``, writes a timeline event and is
 saved through ``portal.services.transaction.saved``; sending is idempotent (a conditional UPDATE
 from draft), so a double tap, a resend after "back" or a second tab never makes a second concern.
+The rules use what the portal knows — the offer's start date, the day the concern is sent, the
+forløb's end, the meeting's time — never an answer the citizen gave (domain.md §3).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -18,31 +23,54 @@ from portal.domain.concerns import (
     FINISHED,
     OPEN,
     ConcernAction,
+    ConcernRefusal,
     ConcernStatus,
     Decision,
-    can_concern,
+    DecisionProblem,
+    ForloebDates,
+    TransitionRefused,
+    comment_until,
+    concern_refusal,
+    consent_given,
+    decision_problem,
     event_kind,
+    meeting_can_be_recorded,
     next_status,
     offer_started,
     puts_offer_on_hold,
     reference_number,
     right_applies,
+    started_when_sent,
 )
+from portal.domain.danish import DANISH_TIME, danish_date
 from portal.domain.principal import Actor, Principal
-from portal.models import Concern, ConcernEvent, Forloeb, Offer, OfferStatus
+from portal.models import (
+    Citizen,
+    Concern,
+    ConcernEvent,
+    CoordinatorMeeting,
+    Forloeb,
+    ForloebStatus,
+    Offer,
+    OfferStatus,
+)
 from portal.models.base import utcnow
 from portal.services import access_log, notices
 from portal.services.offers import offer_lists, own_offer
 from portal.services.transaction import AlreadyExists, ConcurrentChange, NotSaved, saved
 
-__all__ = ["Actor", "ConcurrentChange", "NotSaved"]
+__all__ = ["Actor", "ConcurrentChange", "NotSaved", "TransitionRefused"]
 
 # The steps a draft must have completed before it can be sent (see portal.concerns.forms).
 STEP_COUNT = 5
 
 
 class ConcernNotAllowed(Exception):
-    """The offer cannot be the subject of a concern (it has ended or was cancelled)."""
+    """No concern can be started about this offer; ``refusal`` says why."""
+
+    def __init__(self, refusal: ConcernRefusal):
+        super().__init__(refusal)
+        self.refusal = refusal
 
 
 class NotReady(Exception):
@@ -51,6 +79,41 @@ class NotReady(Exception):
     def __init__(self, step: int):
         super().__init__(step)
         self.step = step
+
+
+class OnlyTheCitizen(Exception):
+    """Consent about one's own health data is given by the citizen, never by a relative acting
+    under a fuldmagt (GDPR art. 4(11) and 7; domain.md §3)."""
+
+
+class MeetingNotYet(Exception):
+    """Whether the meeting was held is recorded at or after its time."""
+
+
+class DecisionRefused(Exception):
+    def __init__(self, problem: DecisionProblem):
+        super().__init__(problem)
+        self.problem = problem
+
+
+def forloeb_dates(forloeb: Forloeb) -> ForloebDates:
+    return ForloebDates(
+        start=forloeb.start_date,
+        planned_end=forloeb.planned_end_date,
+        ended=forloeb.status is ForloebStatus.ENDED,
+    )
+
+
+def right_for(offer: Offer, today: date) -> bool:
+    """Whether LAB § 113, stk. 3 gives the right for this offer today (its forløb loaded)."""
+    return right_applies(offer.kind, offer.start_date, forloeb_dates(offer.forloeb), today)
+
+
+def refusal_for(offer: Offer, today: date) -> ConcernRefusal | None:
+    """Why no concern can be started about this offer today, or None (its forløb loaded)."""
+    return concern_refusal(
+        offer.status, offer.start_date, offer.end_date, forloeb_dates(offer.forloeb), today
+    )
 
 
 def _own(principal: Principal):
@@ -63,8 +126,10 @@ def own_concern(db: Session, principal: Principal, concern_id: int) -> Concern |
     return db.scalar(
         _own(principal)
         .options(
+            joinedload(Concern.citizen).joinedload(Citizen.municipality),
             joinedload(Concern.offer).joinedload(Offer.forloeb).joinedload(Forloeb.caseworker),
             selectinload(Concern.events),
+            selectinload(Concern.meetings),
         )
         .where(Concern.id == concern_id)
     )
@@ -84,11 +149,15 @@ def own_concerns(db: Session, principal: Principal) -> list[Concern]:
 
 
 def offers_open_for_concern(db: Session, principal: Principal, today: date) -> list[Offer]:
-    """Current and upcoming offers without a draft or an open concern (starting one of those
-    would only resume it)."""
+    """Current and upcoming offers a concern can be started about, without a draft or an open
+    concern (starting one of those would only resume it)."""
     lists = offer_lists(db, principal, today)
     busy = {c.offer_id for c in own_concerns(db, principal) if c.status not in FINISHED}
-    return [o for o in (*lists.upcoming, *lists.current) if o.id not in busy]
+    return [
+        o
+        for o in (*lists.upcoming, *lists.current)
+        if o.id not in busy and refusal_for(o, today) is None
+    ]
 
 
 def _event(
@@ -117,8 +186,6 @@ def start(db: Session, principal: Principal, offer_id: int, today: date) -> Conc
     offer = own_offer(db, principal, offer_id)
     if offer is None:
         return None
-    if not can_concern(offer.status, offer.end_date, today):
-        raise ConcernNotAllowed
     existing = db.scalar(
         _own(principal)
         .where(Concern.offer_id == offer.id, Concern.status.in_([ConcernStatus.DRAFT, *OPEN]))
@@ -127,14 +194,18 @@ def start(db: Session, principal: Principal, offer_id: int, today: date) -> Conc
     )
     if existing is not None:
         return existing
+    refusal = refusal_for(offer, today)
+    if refusal is not None:
+        raise ConcernNotAllowed(refusal)
     now = utcnow()
     actor = Actor.citizen(principal)
     concern = Concern(
         citizen_id=principal.citizen_id,
         offer_id=offer.id,
         status=ConcernStatus.DRAFT,
+        # Proposed from the dates; the citizen may say otherwise, but the dates decide.
         answers={"offer_started": "yes" if offer_started(offer.start_date, today) else "no"},
-        right_applies=right_applies(offer.kind),
+        right_applies=right_for(offer, today),
         created_by_role=actor.role,
         created_by_ref=actor.ref,
         created_at=now,
@@ -168,18 +239,28 @@ def delete_draft(db: Session, concern: Concern) -> None:
 
 
 def submit(db: Session, principal: Principal, concern: Concern) -> Concern:
-    """Send the draft. Sending again (double tap, back and resend, two tabs) changes nothing."""
+    """Send the draft. Sending again (double tap, back and resend, two tabs) changes nothing.
+
+    Whether the right applies and whether the offer is put on hold are decided now, from the
+    offer's start date, the forløb and the Danish day of sending."""
     if concern.status is not ConcernStatus.DRAFT:
         return concern
     if concern.steps_done < STEP_COUNT:
         raise NotReady(concern.steps_done + 1)
-    status = next_status(concern.status, ConcernAction.SUBMIT, concern.right_applies)
     now = utcnow()
-    started = concern.answers.get("offer_started") == "yes"
+    today = danish_date(now)
+    offer = db.scalar(
+        select(Offer).options(joinedload(Offer.forloeb)).where(Offer.id == concern.offer_id)
+    )
+    refusal = refusal_for(offer, today)
+    if refusal is not None:
+        raise ConcernNotAllowed(refusal)
+    applies = right_for(offer, today)
+    status = next_status(concern.status, ConcernAction.SUBMIT, applies)
+    started = started_when_sent(offer.start_date, now)
+    on_hold = puts_offer_on_hold(applies, started)
+    hold = on_hold and offer.status is not OfferStatus.ON_HOLD
     with saved(db):
-        offer = db.get(Offer, concern.offer_id)
-        on_hold = puts_offer_on_hold(concern.right_applies, started)
-        hold = on_hold and offer.status is not OfferStatus.ON_HOLD
         # Only one request can move the row out of draft; a repeat finds it already sent.
         moved = db.execute(
             update(Concern)
@@ -188,8 +269,9 @@ def submit(db: Session, principal: Principal, concern: Concern) -> Concern:
                 status=status,
                 submitted_at=now,
                 updated_at=now,
+                right_applies=applies,
                 offer_started_when_sent=started,
-                reference=reference_number(concern.id, now.year),
+                reference=reference_number(concern.id, today.year),
                 held_offer_status=str(offer.status) if hold else None,
                 version=Concern.version + 1,
             )
@@ -205,6 +287,7 @@ def submit(db: Session, principal: Principal, concern: Concern) -> Concern:
                 event_kind(ConcernStatus.DRAFT, ConcernAction.SUBMIT),
                 actor,
                 on_hold=on_hold,
+                offer_started=started,
             )
             _log_if_someone_else(db, actor, concern, "concern.submit")
     db.refresh(concern)
@@ -212,7 +295,7 @@ def submit(db: Session, principal: Principal, concern: Concern) -> Concern:
 
 
 def add_information(
-    db: Session, principal: Principal, concern: Concern, text: str, expected_version: int
+    db: Session, principal: Principal, concern: Concern, text: str, expected_version: int | None
 ) -> None:
     """'Tilføj noget': more for an open concern, on the version the person saw."""
     _act_without_transition(
@@ -223,6 +306,61 @@ def add_information(
         expected_version,
         text=text,
     )
+
+
+def comment_on_advice(
+    db: Session,
+    principal: Principal,
+    concern: Concern,
+    text: str,
+    today: date,
+    expected_version: int | None,
+) -> None:
+    """The citizen (or a relative who may act) answers the coordinator's advice before the
+    decision, within the period (forvaltningsloven § 19)."""
+    if concern.comment_until is not None and today > concern.comment_until:
+        raise TransitionRefused(concern.status, ConcernAction.COMMENT, "the period has passed")
+    _act_without_transition(
+        db, Actor.citizen(principal), concern, ConcernAction.COMMENT, expected_version, text=text
+    )
+
+
+def consent_since(concern: Concern) -> datetime | None:
+    """When the citizen's consent to contact their doctor was given, if it holds now: it ends
+    when withdrawn, and when the municipality has decided (or the concern is finished)."""
+    if concern.status in FINISHED:
+        return None
+    return consent_given([(event.kind, event.occurred_at) for event in concern.events])
+
+
+def give_consent(
+    db: Session, principal: Principal, concern: Concern, expected_version: int | None
+) -> None:
+    """The citizen lets the sundhedskoordinator contact their own doctor about this concern,
+    until the municipality has decided (or the consent is withdrawn)."""
+    if principal.is_delegate:
+        raise OnlyTheCitizen
+    if consent_since(concern) is not None:
+        raise TransitionRefused(concern.status, ConcernAction.GIVE_CONSENT, "given already")
+    _act_without_transition(
+        db, Actor.citizen(principal), concern, ConcernAction.GIVE_CONSENT, expected_version
+    )
+
+
+def withdraw_consent(
+    db: Session, principal: Principal, concern: Concern, expected_version: int | None
+) -> None:
+    if principal.is_delegate:
+        raise OnlyTheCitizen
+    if consent_since(concern) is None:
+        raise TransitionRefused(concern.status, ConcernAction.WITHDRAW_CONSENT, "none to withdraw")
+    _act_without_transition(
+        db, Actor.citizen(principal), concern, ConcernAction.WITHDRAW_CONSENT, expected_version
+    )
+
+
+def decision_event(concern: Concern) -> ConcernEvent | None:
+    return next((e for e in reversed(concern.events) if e.kind == "decided"), None)
 
 
 def send_message(
@@ -249,12 +387,15 @@ def _act_without_transition(
         _log_if_someone_else(db, actor, concern, f"concern.{action}")
 
 
-def _release_hold(db: Session, concern: Concern) -> None:
+def _release_hold(db: Session, concern: Concern, stopped: bool = False) -> None:
+    offer = db.get(Offer, concern.offer_id)
     if concern.held_offer_status:
-        offer = db.get(Offer, concern.offer_id)
         if offer.status is OfferStatus.ON_HOLD:
             offer.status = OfferStatus(concern.held_offer_status)
         concern.held_offer_status = None
+    if stopped and offer.status is not OfferStatus.ENDED:
+        # The municipality stopped the offer; the case system confirms it at its next import.
+        offer.status = OfferStatus.CANCELLED
 
 
 def transition(
@@ -265,21 +406,206 @@ def transition(
     expected_version: int | None = None,
     **details,
 ) -> Concern:
-    """Move the concern on (the domain decides whether it may), record it, release a hold
-    when the municipality decides or the citizen withdraws."""
+    """Move the concern on by a step that needs nothing but its message (acknowledge, close,
+    withdraw); the domain decides whether it may. Withdrawing releases a hold."""
     _still_as_seen(concern, expected_version)
     before = concern.status
     after = next_status(before, action, concern.right_applies)
     with saved(db):
         concern.status = after
         concern.updated_at = utcnow()
-        if action is ConcernAction.DECIDE:
-            details["decision"] = str(Decision(details["decision"]))
-        if action in (ConcernAction.DECIDE, ConcernAction.WITHDRAW):
+        if action is ConcernAction.WITHDRAW:
             _release_hold(db, concern)
         _event(db, concern, event_kind(before, action), actor, **details)
         _log_if_someone_else(db, actor, concern, f"concern.{action}")
     return concern
+
+
+@dataclass(frozen=True)
+class MeetingPlan:
+    """A booking as the caseworker enters it: an aware time, the form and where (or the link)."""
+
+    starts_at: datetime
+    form: str
+    place: str
+    video_url: str
+    coordinator: str
+    clinical_unit: str
+    message: str = ""
+
+
+def current_meeting(concern: Concern) -> CoordinatorMeeting | None:
+    """The meeting booked now (not yet recorded as held or not held)."""
+    if concern.meetings and concern.meetings[-1].outcome is None:
+        return concern.meetings[-1]
+    return None
+
+
+def held_meeting(concern: Concern) -> CoordinatorMeeting | None:
+    return next((m for m in reversed(concern.meetings) if m.outcome == "held"), None)
+
+
+def _local(moment: datetime) -> str:
+    """A meeting time in the timeline: Danish local time, to the minute, as it was booked."""
+    return moment.astimezone(DANISH_TIME).replace(tzinfo=None).isoformat(timespec="minutes")
+
+
+def book_meeting(
+    db: Session,
+    actor: Actor,
+    concern: Concern,
+    plan: MeetingPlan,
+    expected_version: int | None = None,
+) -> CoordinatorMeeting:
+    """Book the meeting with the sundhedskoordinator (BEK nr. 2409 § 3), or move the booked one:
+    the same meeting at a new time, one "meeting_moved" event with the old and the new time."""
+    _still_as_seen(concern, expected_version)
+    before = concern.status
+    after = next_status(before, ConcernAction.BOOK_MEETING, concern.right_applies)
+    meeting = current_meeting(concern)
+    now = utcnow()
+    details = {
+        "meeting_at": _local(plan.starts_at),
+        "form": plan.form,
+        "place": plan.place,
+        "video_url": plan.video_url,
+        "coordinator": plan.coordinator,
+        "clinical_unit": plan.clinical_unit,
+        "message": plan.message,
+    }
+    with saved(db):
+        if meeting is None:
+            meeting = CoordinatorMeeting(concern_id=concern.id, moves=0, created_at=now)
+            db.add(meeting)
+            concern.meetings.append(meeting)
+        else:
+            details["moved_from"] = _local(meeting.starts_at)
+            meeting.moves += 1
+        meeting.starts_at = plan.starts_at
+        meeting.form = plan.form
+        meeting.place = plan.place
+        meeting.video_url = plan.video_url
+        meeting.coordinator = plan.coordinator
+        meeting.clinical_unit = plan.clinical_unit
+        meeting.updated_at = now
+        concern.status = after
+        concern.updated_at = now
+        _event(db, concern, event_kind(before, ConcernAction.BOOK_MEETING), actor, **details)
+        _log_if_someone_else(db, actor, concern, "concern.book_meeting")
+    return meeting
+
+
+def record_meeting(
+    db: Session,
+    actor: Actor,
+    concern: Concern,
+    held: bool,
+    now: datetime,
+    participants: list[str] | None = None,
+    note: str = "",
+    reason: str = "",
+    expected_version: int | None = None,
+) -> None:
+    """The meeting took place (who took part), or it did not (why): recorded at or after its
+    time. Not held sends the concern back to be booked again."""
+    action = ConcernAction.RECORD_MEETING_HELD if held else ConcernAction.RECORD_MEETING_NOT_HELD
+    _still_as_seen(concern, expected_version)
+    before = concern.status
+    after = next_status(before, action, concern.right_applies)
+    meeting = current_meeting(concern)
+    if meeting is None:
+        raise TransitionRefused(before, action, "no meeting is booked")
+    if not meeting_can_be_recorded(meeting.starts_at, now):
+        raise MeetingNotYet
+    details = {"meeting_at": _local(meeting.starts_at), "note": note}
+    if held:
+        details["participants"] = list(participants or [])
+    else:
+        details["reason"] = reason
+    with saved(db):
+        meeting.outcome = "held" if held else "not_held"
+        meeting.outcome_note = note
+        meeting.participants = list(participants or [])
+        meeting.updated_at = utcnow()
+        concern.status = after
+        concern.updated_at = utcnow()
+        _event(db, concern, event_kind(before, action), actor, **details)
+        _log_if_someone_else(db, actor, concern, f"concern.{action}")
+
+
+def record_advice(
+    db: Session,
+    actor: Actor,
+    concern: Concern,
+    advice: str,
+    today: date,
+    comment_period_days: int,
+    expected_version: int | None = None,
+) -> None:
+    """The coordinator's advice from the held meeting; the citizen may now comment on it until
+    the end of the period (forvaltningsloven § 19)."""
+    _still_as_seen(concern, expected_version)
+    before = concern.status
+    after = next_status(before, ConcernAction.RECORD_ADVICE, concern.right_applies)
+    until = comment_until(today, comment_period_days)
+    with saved(db):
+        concern.status = after
+        concern.comment_until = until
+        concern.updated_at = utcnow()
+        _event(
+            db,
+            concern,
+            event_kind(before, ConcernAction.RECORD_ADVICE),
+            actor,
+            advice=advice,
+            comment_until=until.isoformat(),
+        )
+        _log_if_someone_else(db, actor, concern, "concern.record_advice")
+
+
+def has_comment(concern: Concern) -> bool:
+    return any(event.kind == "advice_commented" for event in concern.events)
+
+
+def decide(
+    db: Session,
+    actor: Actor,
+    concern: Concern,
+    decision: Decision,
+    reason: str,
+    changes: str,
+    early_reason: str,
+    today: date,
+    expected_version: int | None = None,
+) -> None:
+    """The municipality's decision about the offer, with its reasons, what changes, and — before
+    the comment period has passed without a comment — why it is decided now. Releases a hold;
+    a stopped offer is cancelled."""
+    _still_as_seen(concern, expected_version)
+    before = concern.status
+    after = next_status(before, ConcernAction.DECIDE, concern.right_applies)
+    decision = Decision(decision)
+    problem = decision_problem(
+        decision, changes, has_comment(concern), concern.comment_until, today, early_reason
+    )
+    if problem is not None:
+        raise DecisionRefused(problem)
+    with saved(db):
+        concern.status = after
+        concern.updated_at = utcnow()
+        _release_hold(db, concern, stopped=decision is Decision.STOPPED)
+        _event(
+            db,
+            concern,
+            event_kind(before, ConcernAction.DECIDE),
+            actor,
+            decision=str(decision),
+            reason=reason,
+            changes=changes if decision is Decision.ADAPTED else "",
+            early_reason=early_reason,
+            decided_on=today.isoformat(),
+        )
+        _log_if_someone_else(db, actor, concern, "concern.decide")
 
 
 def _still_as_seen(concern: Concern, expected_version: int | None) -> None:

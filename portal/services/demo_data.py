@@ -93,6 +93,7 @@ MUNICIPALITIES = (
         "phone": "70 10 20 30",
         "email": "jobcenter@nordby.example",
         "website": "https://nordby.example",
+        "region": "nordjylland",
     },
     {
         "code": "902",
@@ -101,6 +102,7 @@ MUNICIPALITIES = (
         "phone": "70 40 50 60",
         "email": "borgerservice@sydhavn.example",
         "website": "https://sydhavn.example",
+        "region": "hovedstaden",
     },
 )
 
@@ -190,11 +192,32 @@ def work_personas() -> tuple[WorkPersona, ...]:
     )
 
 
+# Jens's forløb started in December 2021, so it may run 5 years (LAB § 112): it ends on this
+# fixed day, whatever day the demo is seeded.
+JENS_FORLOEB_END = date(2026, 12, 14)
+
+# No new ressourceforløb from 1 February 2026 (lov nr. 1750 af 29/12/2025): every demo forløb
+# started before, whatever day the demo is seeded.
+STOP_FOR_NEW_FORLOEB = date(2026, 2, 1)
+
+
 def personas(today: date) -> tuple[Persona, ...]:
-    """The personas, with offer dates placed relative to ``today`` so the demo never goes stale."""
+    """The personas, with offer dates placed relative to ``today`` so the demo never goes stale;
+    the forløb started before the stop for new ones (1 February 2026)."""
 
     def days(n: int) -> date:
         return today + timedelta(days=n)
+
+    def started(n: int, latest: date) -> date:
+        """``n`` days from today, but never after ``latest`` (before the stop)."""
+        return min(days(n), latest)
+
+    def years_after(start: date, years: int) -> date:
+        return start.replace(year=start.year + years) - timedelta(days=1)
+
+    mette_start = started(-200, date(2026, 1, 12))
+    ali_start = started(-400, date(2026, 1, 5))
+    birgitte_start = started(-90, date(2026, 1, 26))
 
     return (
         Persona(
@@ -206,8 +229,8 @@ def personas(today: date) -> tuple[Persona, ...]:
             municipality="901",
             forloeb=DemoForloeb(
                 external_id="demo-forloeb-mette",
-                start=days(-200),
-                planned_end=days(-200 + 3 * 365),
+                start=mette_start,
+                planned_end=years_after(mette_start, 3),
                 legal_basis=LEGAL_BASIS,
                 goals=(
                     "Jeg vil gerne arbejde med planter og dyr. "
@@ -267,8 +290,8 @@ def personas(today: date) -> tuple[Persona, ...]:
             municipality="901",
             forloeb=DemoForloeb(
                 external_id="demo-forloeb-ali",
-                start=days(-400),
-                planned_end=days(-400 + 2 * 365),
+                start=ali_start,
+                planned_end=years_after(ali_start, 3),
                 legal_basis=LEGAL_BASIS,
                 goals="Jeg vil tilbage til et lager, men uden tunge løft.",
                 caseworker="demo-cw-nordby-1",
@@ -309,8 +332,8 @@ def personas(today: date) -> tuple[Persona, ...]:
             municipality="902",
             forloeb=DemoForloeb(
                 external_id="demo-forloeb-birgitte",
-                start=days(-90),
-                planned_end=days(-90 + 365),
+                start=birgitte_start,
+                planned_end=years_after(birgitte_start, 3),
                 legal_basis=LEGAL_BASIS,
                 goals="Jeg vil have det bedre, så jeg kan klare en hverdag med faste tider.",
                 caseworker="demo-cw-sydhavn-1",
@@ -355,7 +378,7 @@ def personas(today: date) -> tuple[Persona, ...]:
                 external_id="demo-forloeb-jens",
                 # Started before 1 January 2022, so it may run for 5 years (LAB § 112).
                 start=date(2021, 12, 15),
-                planned_end=date(2026, 12, 14),
+                planned_end=JENS_FORLOEB_END,
                 legal_basis=LEGAL_BASIS + " (forløb på op til 5 år, startet før 2022)",
                 goals="Jeg vil kunne arbejde nogle timer som pedel.",
                 caseworker="demo-cw-sydhavn-1",
@@ -376,6 +399,21 @@ def personas(today: date) -> tuple[Persona, ...]:
                         contact={"name": "Studievejledningen", "phone": "70 40 50 99"},
                         purpose="Du lærer om rengøring og service, så du kan søge job som pedel.",
                         accommodations="Du kan sidde ned en del af tiden.",
+                    ),
+                    # Runs to the end of the forløb: the offer Jens (or Sofie for him) can
+                    # still tell the caseworker about while the forløb runs.
+                    DemoOffer(
+                        "demo-offer-jens-2",
+                        "mentor",
+                        "Mentorstøtte",
+                        "Sydhavn Kommune",
+                        min(days(-45), JENS_FORLOEB_END - timedelta(days=60)),
+                        JENS_FORLOEB_END,
+                        "active",
+                        hours_per_week=2,
+                        contact={"name": "Sara Mentor", "phone": "70 40 50 72"},
+                        purpose="Din mentor hjælper dig med at finde ud af, hvad der skal ske "
+                        "efter dit forløb.",
                     ),
                 ),
             ),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from portal.domain.offers import phase
 from portal.domain.principal import Principal
@@ -41,7 +41,12 @@ def offer_lists(db: Session, principal: Principal, today: date) -> OfferLists:
     lists = OfferLists()
     if principal.citizen_id is None:
         return lists
-    for offer in db.scalars(_own_offers(principal).order_by(Offer.start_date, Offer.id)):
+    offers = db.scalars(
+        _own_offers(principal)
+        .options(contains_eager(Offer.forloeb))
+        .order_by(Offer.start_date, Offer.id)
+    )
+    for offer in offers:
         getattr(lists, phase(offer.start_date, offer.end_date, offer.status, today)).append(offer)
     lists.past.reverse()
     return lists

@@ -79,3 +79,19 @@
 
   timer = window.setTimeout(tick, 1000);
 })();
+
+/*
+ * "Print kvitteringen": a print button where printing can be started from the page. Without
+ * JavaScript the button stays hidden and the page says how to print from the browser's menu.
+ */
+(function () {
+  "use strict";
+
+  var buttons = document.querySelectorAll(".js-print");
+  for (var i = 0; i < buttons.length; i += 1) {
+    buttons[i].hidden = false;
+    buttons[i].addEventListener("click", function () {
+      window.print();
+    });
+  }
+})();

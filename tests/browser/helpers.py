@@ -1,5 +1,5 @@
-"""What the browser journeys share: the phone viewport, the accessibility check, and sending a
-concern from the front page."""
+"""What the browser journeys share: the phone viewport, the accessibility check, sending a
+concern about an offer, and setting the scene in the live portal's database."""
 
 from __future__ import annotations
 
@@ -25,21 +25,27 @@ def assert_accessible(page: Page) -> None:
     assert not violations, f"axe on {page.url}: " + "; ".join(summary)
 
 
-def send_concern_from_the_front_page(page: Page, worry: str, health_text: str) -> str:
-    """From the front page's next offer through the five steps to the receipt, by mouse (the
-    keyboard journey is its own test); returns the reference number."""
-    page.get_by_role("link", name="Se tilbuddet").click()
-    page.get_by_role(
+def send_concern(page: Page, offer_title: str, worry: str, health_text: str) -> str:
+    """From "Dine tilbud" through the five steps to the receipt, by mouse (the keyboard journey
+    is its own test); returns the reference number. With the right the health step also asks
+    whether the doctor knows; without it, it does not."""
+    origin = re.match(r"https?://[^/]+", page.url).group(0)
+    page.goto(f"{origin}/tilbud")
+    page.get_by_role("link", name=offer_title, exact=True).first.click()
+    worried = page.get_by_role(
         "link", name="Jeg er bekymret for, om tilbuddet passer til mit helbred"
-    ).click()
+    )
+    if worried.count() == 0:
+        worried = page.get_by_role("link", name="Sådan fortæller du din sagsbehandler om det")
+    worried.click()
     page.get_by_role("button", name="Skriv din bekymring").click()
     next_step = page.get_by_role("button", name="Gem og fortsæt")
     next_step.click()
     page.get_by_label(worry).check()
     next_step.click()
     page.get_by_label("Hvad er vigtigt at vide om dit helbred?").fill(health_text)
-    page.get_by_label("Ja", exact=True).first.check()
-    page.get_by_label("Nej", exact=True).last.check()
+    if page.get_by_label("Ja", exact=True).count():
+        page.get_by_label("Ja", exact=True).check()
     next_step.click()
     next_step.click()
     page.get_by_role("radio", name="Telefon").check()
@@ -48,3 +54,28 @@ def send_concern_from_the_front_page(page: Page, worry: str, health_text: str) -
     page.get_by_role("button", name="Send din bekymring").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kvittering")
     return re.search(r"B-\d{4}-\d{6}", page.content()).group(0)
+
+
+def forloeb_ends_in(app, forloeb_id: str, days: int) -> None:
+    """The live portal's version of tests.factories.forloeb_ends_in."""
+    from portal import db as database
+    from tests import factories
+
+    with app.app_context(), database.new_session() as session:
+        factories.forloeb_ends_in(session, forloeb_id, days)
+
+
+def meeting_has_passed(app, reference: str) -> None:
+    """Time passes for the live portal: the concern's booked meeting began an hour ago."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from portal import db as database
+    from portal.models import Concern
+    from portal.services import concerns
+
+    with app.app_context(), database.new_session() as session:
+        concern = session.scalar(select(Concern).where(Concern.reference == reference))
+        concerns.current_meeting(concern).starts_at = datetime.now(UTC) - timedelta(hours=1)
+        session.commit()

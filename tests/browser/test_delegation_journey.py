@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.helpers import PHONE, assert_accessible, send_concern_from_the_front_page
+from tests.browser.helpers import PHONE, assert_accessible, forloeb_ends_in, send_concern
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +36,9 @@ def log_in(page: Page, live_portal: str, name: str) -> None:
 
 
 def test_a_relative_acts_for_her_father_and_loses_access_when_it_is_withdrawn(
-    contexts, live_portal: str
+    contexts, live_portal
 ):
+    forloeb_ends_in(live_portal.app, "demo-forloeb-jens", 60)
     sofie = contexts()
     log_in(sofie, live_portal, "Sofie Testhansen")
     expect(sofie.get_by_role("heading", level=1)).to_have_text("Hvem vil du handle for?")
@@ -46,15 +47,13 @@ def test_a_relative_acts_for_her_father_and_loses_access_when_it_is_withdrawn(
     expect(sofie.get_by_text("Du handler på vegne af Jens Testhansen.")).to_be_visible()
     assert_accessible(sofie)
 
-    reference = send_concern_from_the_front_page(
-        sofie, "Jeg bliver for træt", "Han har ondt i ryggen."
-    )
+    reference = send_concern(sofie, "Mentorstøtte", "Jeg bliver for træt", "Han har ondt i ryggen.")
     expect(sofie.get_by_text("Du handler på vegne af Jens Testhansen.")).to_be_visible()
 
     jens = contexts()
     log_in(jens, live_portal, "Jens Testhansen")
     jens.goto(f"{live_portal}/bekymringer/")
-    jens.get_by_role("link", name="Kursus i rengøring og service").first.click()
+    jens.get_by_role("link", name="Mentorstøtte").first.click()
     expect(jens.get_by_text("Sofie Testhansen sendte bekymringen på dine vegne.")).to_be_visible()
     jens.goto(f"{live_portal}/hvem-har-set")
     expect(
@@ -79,14 +78,14 @@ def test_a_relative_acts_for_her_father_and_loses_access_when_it_is_withdrawn(
         sofie.get_by_text("Sofie Testhansen trak bekymringen tilbage på dine vegne.")
     ).to_be_visible()
 
-    # Mette gives Sofie a fuldmagt to see, in the portal; her own CPR number is refused first.
+    # Mette gives Sofie a fuldmagt in the portal; her own CPR number is refused first.
     mette = contexts()
     log_in(mette, live_portal, "Mette Testesen")
     mette.get_by_role("link", name=re.compile("Giv en pårørende lov")).click()
     assert_accessible(mette)
     mette.get_by_label("Din pårørendes CPR-nummer").fill("010190-1111")
     mette.get_by_label("Din pårørendes navn").fill("Sofie Testhansen")
-    mette.get_by_label("Se dit forløb, dine tilbud og dine bekymringer").check()
+    mette.get_by_label("Se og handle: også sende og trække bekymringer tilbage").check()
     mette.get_by_role("button", name="Giv fuldmagt").click()
     expect(mette.get_by_role("heading", name="Der er problemer")).to_be_visible()
     expect(mette.get_by_label("Din pårørendes navn")).to_have_value("Sofie Testhansen")
@@ -97,12 +96,24 @@ def test_a_relative_acts_for_her_father_and_loses_access_when_it_is_withdrawn(
 
     sofie.get_by_role("link", name=re.compile("^Skift")).click()
     sofie.get_by_role("button", name="På vegne af Mette Testesen").click()
-    expect(sofie.get_by_text("Du må kun se.")).to_be_visible()
+    expect(sofie.get_by_text("Du må se og handle.")).to_be_visible()
+
+    # Sofie may send for Mette, but only Mette can let the coordinator contact her doctor.
+    send_concern(sofie, "Virksomhedspraktik i en planteskole", "Jeg får ondt", "Hun har ondt.")
+    expect(sofie.get_by_role("link", name="Læs om samtykke")).to_have_count(0)
+    sofie.get_by_role("link", name="Følg din bekymring").click()
+    expect(
+        sofie.get_by_text(re.compile("Kun borgeren selv kan give eller trække samtykke"))
+    ).to_be_visible()
+    sofie.goto(sofie.url + "/samtykke")
+    expect(sofie.get_by_text("Kun borgeren selv kan give lov")).to_be_visible()
+    expect(sofie.get_by_role("button", name="Giv lov")).to_have_count(0)
+    assert_accessible(sofie)
 
     mette.get_by_role("button", name="Træk fuldmagten til Sofie Testhansen tilbage").click()
     expect(mette.get_by_text("Fuldmagten er trukket tilbage")).to_be_visible()
 
-    sofie.get_by_role("link", name="Se alle dine tilbud").click()
+    sofie.get_by_role("link", name="Tilbage til din bekymring").click()
     expect(sofie.get_by_role("heading", level=1)).to_have_text("Din fuldmagt gælder ikke længere")
     expect(sofie.get_by_text("Du handler på vegne af")).to_have_count(0)
     assert_accessible(sofie)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import PHONE, assert_accessible
+from tests.browser.helpers import PHONE, assert_accessible, forloeb_ends_in
 
 pytestmark = pytest.mark.browser
 
@@ -71,4 +73,21 @@ def test_a_non_employment_offer_in_english(phone: Page, live_portal: str):
     phone.get_by_role("link", name="Forløb hos psykolog").click()
     expect(phone.get_by_text("Health effort:")).to_be_visible()
     expect(phone.get_by_text("Your right to a meeting")).to_have_count(0)
+    assert_accessible(phone)
+
+
+def test_an_offer_after_the_forloeb_promises_nothing(phone: Page, live_portal):
+    """Jens's forløb ends in two weeks; his course starts in a month."""
+    forloeb_ends_in(live_portal.app, "demo-forloeb-jens", 13)
+    log_in(phone, live_portal, "Jens Testhansen")
+    phone.get_by_role("link", name="Se tilbuddet").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Kursus i rengøring og service")
+    expect(
+        phone.get_by_text(
+            re.compile("Retten gælder for tilbud i forløbet, så den gælder ikke for dette tilbud")
+        )
+    ).to_be_visible()
+    expect(
+        phone.get_by_role("link", name="Jeg er bekymret for, om tilbuddet passer til mit helbred")
+    ).to_have_count(0)
     assert_accessible(phone)

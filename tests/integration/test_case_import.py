@@ -33,10 +33,10 @@ def counts(db) -> dict:
 def test_the_example_batch_imports_and_a_second_time_changes_nothing(db, example):
     first = import_batch(db, example, CPR_KEY).as_dict()
     assert first["citizens"]["created"] == 4
-    assert first["offers"]["created"] == 6
+    assert first["offers"]["created"] == 7
     again = import_batch(db, example, CPR_KEY).as_dict()
     assert all(c["created"] == 0 and c["updated"] == 0 for c in again.values())
-    assert counts(db) == {"municipality": 2, "citizen": 4, "forloeb": 4, "offer": 6}
+    assert counts(db) == {"municipality": 2, "citizen": 4, "forloeb": 4, "offer": 7}
 
 
 def test_cpr_numbers_are_hashed_on_arrival(db, example):
@@ -50,7 +50,7 @@ def test_a_changed_record_is_updated_in_place(db, example):
     import_batch(db, example, CPR_KEY)
     example["citizens"][0]["forloeb"][0]["offers"][0]["title"] = "Praktik i en gartneri"
     summary = import_batch(db, example, CPR_KEY).as_dict()
-    assert summary["offers"] == {"created": 0, "updated": 1, "unchanged": 5}
+    assert summary["offers"] == {"created": 0, "updated": 1, "unchanged": 6}
     assert (
         db.scalar(select(Offer.title).where(Offer.external_id == "demo-offer-mette-1"))
         == "Praktik i en gartneri"
@@ -62,6 +62,12 @@ def offer(batch):
 
 
 BAD = [
+    (
+        "a forløb started after the stop for new ones, without a reason",
+        lambda b: b["citizens"][0]["forloeb"][0].update(start="2026-02-01"),
+        "citizens[0].forloeb[0].start (id 'demo-forloeb-mette'): no new ressourceforløb start "
+        "on or after 2026-02-01",
+    ),
     (
         "unknown offer kind",
         lambda b: offer(b).update(kind="massage"),
@@ -140,7 +146,7 @@ def test_an_offer_cannot_move_to_another_citizens_forloeb(db, example):
 
 
 def large_batch(citizens: int) -> dict:
-    start = date(2026, 3, 1)
+    start = date(2026, 1, 5)  # before the stop for new forløb on 1 February 2026
     return {
         "municipalities": [
             {
@@ -266,3 +272,26 @@ def test_the_cli_imports_a_file_and_reports(app, db, example, tmp_path):
     assert result.exit_code == 1
     assert "Nothing was imported: 1 problem(s)." in result.output
     assert "offers[0].end (id 'demo-offer-mette-1'): is before the start" in result.output
+
+
+def test_a_forloeb_after_the_stop_is_imported_with_the_case_systems_reason(db, example):
+    forloeb = example["citizens"][0]["forloeb"][0]
+    forloeb.update(start="2026-03-02", start_after_stop_reason="Bevilget 20. januar 2026.")
+    import_batch(db, example, CPR_KEY)
+    stored = db.scalar(select(Forloeb).where(Forloeb.external_id == forloeb["id"]))
+    assert stored.start_date == date(2026, 3, 2)
+    assert stored.start_after_stop_reason == "Bevilget 20. januar 2026."
+
+
+def test_every_demo_forloeb_started_before_the_stop(example):
+    from portal.services.demo_data import STOP_FOR_NEW_FORLOEB, personas
+
+    for when in (date(2026, 12, 1), date(2027, 6, 1)):
+        for persona in personas(when):
+            if persona.forloeb:
+                assert persona.forloeb.start < STOP_FOR_NEW_FORLOEB, (persona.key, when)
+    assert all(
+        date.fromisoformat(f["start"]) < STOP_FOR_NEW_FORLOEB
+        for c in example["citizens"]
+        for f in c["forloeb"]
+    )

@@ -15,7 +15,16 @@ from portal.domain.concerns import ConcernStatus as S
 from portal.models import AuditEvent, Concern, ConcernEvent, LoginSession, Offer, OfferStatus
 from portal.services import concerns
 from portal.services.casework import PAGE_SIZE
-from tests.factories import EXPORT_TOKEN, TODAY, caseworker_login, csrf_token, login, sent
+from tests.factories import (
+    EXPORT_TOKEN,
+    TODAY,
+    caseworker_login,
+    csrf_token,
+    login,
+    meeting_has_passed,
+    sent,
+    walk,
+)
 
 CASEWORKER = concerns.Actor("caseworker", "caseworker:someone-else")
 
@@ -44,6 +53,10 @@ def post_action(client, concern_id: int, slug: str, fields: dict, version: int |
     data = {f"{slug}-{name}": value for name, value in fields.items()}
     data |= {"csrf_token": csrf_token(page), f"{slug}-version": str(version)}
     return client.post(f"/sagsbehandler/bekymringer/{concern_id}/{slug}", data=data)
+
+
+def shown_version_of(page) -> str:
+    return re.search(r'name="version" value="(\d+)"', text(page)).group(1)
 
 
 def shown_version(page) -> str:
@@ -293,38 +306,140 @@ def test_a_draft_is_not_the_caseworkers_to_see(app, db, demo):
 
 # -- the actions, and what the citizen sees --------------------------------------------------
 def test_the_whole_path_to_a_decision_is_visible_to_the_citizen(app, db, demo):
+    """Booked, held, advice, the citizen comments, the decision with klagevejledning, closed."""
     _m, concern = sent(db, demo)
     offer = db.get(Offer, concern.offer_id)
     assert offer.status is OfferStatus.ON_HOLD
     lone = as_caseworker(app)
-    steps = [
+    for slug, fields in [
         ("kvitter", {"message": "Tak. Jeg ringer dig op i morgen."}),
         ("moede", meeting_fields()),
-        ("raadgivning", {"advice": "Start med 10 timer om ugen, siddende arbejde."}),
-        ("beslutning", {"decision": "adapted", "reason": "Du starter med 10 timer om ugen."}),
-        ("luk", {"message": ""}),
-    ]
-    for slug, fields in steps:
+    ]:
         answer = post_action(lone, concern.id, slug, fields)
         assert answer.status_code == 302, (slug, text(answer)[:2000])
-        assert answer.headers["Location"].endswith(f"udfoert={slug}")
+    db.refresh(concern)
+    meeting_has_passed(db, concern)
+    held = post_action(
+        lone,
+        concern.id,
+        "moede-holdt",
+        {"participants": ["citizen", "caseworker", "coordinator"], "note": ""},
+    )
+    assert held.status_code == 302, text(held)[:2000]
+    advice = post_action(
+        lone, concern.id, "raadgivning", {"advice": "Start med 10 timer om ugen, siddende arbejde."}
+    )
+    assert advice.status_code == 302
+
+    mette = as_citizen(app, "mette")
+    page = mette.get(f"/bekymringer/{concern.id}")
+    assert "Hvad mener du om rådgivningen?" in text(page)
+    commented = mette.post(
+        f"/bekymringer/{concern.id}/kommentar",
+        data={
+            "csrf_token": csrf_token(page),
+            "version": shown_version_of(page),
+            "comment": "Jeg er enig, men jeg skal kunne holde pauser.",
+        },
+    )
+    assert commented.status_code == 302, text(commented)[:2000]
+
+    decision = post_action(
+        lone,
+        concern.id,
+        "beslutning",
+        {
+            "decision": "adapted",
+            "reason": "Du kan tåle 10 timer.",
+            "changes": "10 timer om ugen, siddende arbejde.",
+            "early_reason": "",
+        },
+    )
+    assert decision.status_code == 302, text(decision)[:3000]
+    assert post_action(lone, concern.id, "luk", {"message": ""}).status_code == 302
     db.refresh(concern)
     db.refresh(offer)
     assert concern.status is S.CLOSED
     assert offer.status is OfferStatus.PLANNED, "the decision released 'sat i bero'"
-    page = text(as_citizen(app, "mette").get(f"/bekymringer/{concern.id}"))
+    page = text(mette.get(f"/bekymringer/{concern.id}"))
     for seen in (
         "Din sagsbehandler har modtaget din bekymring.",
         "Tak. Jeg ringer dig op i morgen.",
         "Mødet er aftalt til",
         "Dr. Anne Berg, Klinisk Funktion, Region Nord",
+        "Mødet med sundhedskoordinatoren er holdt.",
         "Start med 10 timer om ugen, siddende arbejde.",
+        "Du skrev om rådgivningen:",
         "Kommunen har besluttet: Tilbuddet bliver ændret.",
+        "10 timer om ugen, siddende arbejde.",
+        "Du kan klage over afgørelsen.",
         "Sagen om din bekymring er afsluttet.",
     ):
         assert seen in page, seen
+    letter = text(mette.get(f"/bekymringer/{concern.id}/afgoerelse"))
+    for seen in (
+        "Afgørelse om dit tilbud",
+        "Begrundelse",
+        "Du kan tåle 10 timer.",
+        "4 uger",
+        "Ankestyrelsen",
+        "Nordby Kommune",
+    ):
+        assert seen in letter, seen
     handled = audit_events(db, "concern.decide")
     assert handled and handled[0].actor_ref == "caseworker:demo-cw-nordby-1"
+
+
+def test_advice_before_the_meeting_is_held_is_refused_and_kept(app, db, demo):
+    _m, concern = sent(db, demo)
+    walk(db, concern, "meeting_booked")
+    lone = as_caseworker(app)
+    answer = post_action(
+        lone, concern.id, "raadgivning", {"advice": "Færre timer."}, version=concern.version
+    )
+    assert answer.status_code == 409
+    assert "Rådgivningen kan først gemmes, når mødet er holdt." in text(answer)
+    assert "Færre timer." in text(answer), "what was typed is kept"
+    early = post_action(lone, concern.id, "moede-holdt", {"participants": ["citizen"], "note": ""})
+    assert early.status_code == 409
+    assert "Mødet er ikke holdt endnu." in text(early)
+    db.refresh(concern)
+    assert concern.status is S.MEETING_BOOKED
+
+
+def test_a_meeting_not_held_is_booked_again(app, db, demo):
+    _m, concern = sent(db, demo)
+    walk(db, concern, "meeting_booked")
+    meeting_has_passed(db, concern)
+    lone = as_caseworker(app)
+    answer = post_action(
+        lone, concern.id, "moede-ikke-holdt", {"reason": "citizen_absent", "note": ""}
+    )
+    assert answer.status_code == 302
+    db.refresh(concern)
+    assert concern.status is S.ACKNOWLEDGED
+    page = text(lone.get(f"/sagsbehandler/bekymringer/{concern.id}"))
+    assert "Aftal mødet med sundhedskoordinatoren" in page
+    assert "Borgeren kom ikke" in page
+
+
+def test_a_decision_before_the_comment_period_needs_a_reason(app, db, demo):
+    _m, concern = sent(db, demo)
+    walk(db, concern, "advice_given")
+    lone = as_caseworker(app)
+    fields = {"decision": "kept", "reason": "Tilbuddet passer.", "changes": "", "early_reason": ""}
+    refused = post_action(lone, concern.id, "beslutning", fields)
+    assert refused.status_code == 400
+    assert "Vent, eller skriv hvorfor kommunen beslutter nu." in text(refused)
+    assert "Tilbuddet passer." in text(refused), "what was typed is kept"
+    fields["early_reason"] = "Borgeren bad om en hurtig afgørelse."
+    assert post_action(lone, concern.id, "beslutning", fields).status_code == 302
+    adapted = {"decision": "adapted", "reason": "x", "changes": "", "early_reason": "y"}
+    _m2, other = sent(db, demo, "ali", "demo-offer-ali-1")
+    walk(db, other, "advice_given")
+    refused = post_action(lone, other.id, "beslutning", adapted)
+    assert refused.status_code == 400
+    assert "Skriv, hvad der bliver ændret i tilbuddet." in text(refused)
 
 
 def test_a_message_reaches_the_citizen(app, db, demo):

@@ -134,7 +134,7 @@ def test_an_ended_offer_is_explained(client, db, demo):
     token = csrf_token(client.get("/bekymringer/"))
     response = client.post("/bekymringer/ny", data={"csrf_token": token, "offer_id": offer.id})
     assert response.status_code == 409
-    assert "Tilbuddet er slut" in text_of(response)
+    assert "Dette tilbud er slut eller aflyst." in text_of(response)
 
 
 def test_adding_information_and_withdrawing(client, db, demo):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -13,9 +13,18 @@ from portal.domain.concerns import TransitionRefused
 from portal.models import Concern, ConcernEvent, OfferStatus
 from portal.services import concerns
 from portal.services.concerns import Actor
-from tests.factories import COMPLETE, TODAY, offer, principal, sent
-
-CASEWORKER = Actor("caseworker", "caseworker:1")
+from tests.factories import (
+    CASEWORKER,
+    COMPLETE,
+    TODAY,
+    login,
+    meeting_plan,
+    offer,
+    principal,
+    sent,
+    walk,
+)
+from tests.pages import text_of
 
 
 def test_starting_twice_resumes_the_same_draft(db, demo):
@@ -102,15 +111,7 @@ def test_withdrawing_releases_the_hold(db, demo):
 def test_the_whole_path_to_the_decision_releases_the_hold(db, demo):
     mette, concern = sent(db, demo)
     concerns.add_information(db, mette, concern, "Jeg har også ondt i knæet.", concern.version)
-    meeting = (TODAY + timedelta(days=7)).isoformat()
-    for action, details in [
-        (A.ACKNOWLEDGE, {}),
-        (A.BOOK_MEETING, {"meeting_at": meeting}),
-        (A.RECORD_ADVICE, {"advice": "Færre timer."}),
-        (A.DECIDE, {"decision": "adapted", "reason": "8 timer om ugen."}),
-        (A.CLOSE, {}),
-    ]:
-        concerns.transition(db, CASEWORKER, concern, action, **details)
+    walk(db, concern, "closed")
     assert concern.status is S.CLOSED
     assert offer(db, "demo-offer-mette-1").status is OfferStatus.PLANNED
     kinds = [e.kind for e in db.scalars(select(ConcernEvent).order_by(ConcernEvent.id))]
@@ -119,6 +120,7 @@ def test_the_whole_path_to_the_decision_releases_the_hold(db, demo):
         "information_added",
         "acknowledged",
         "meeting_booked",
+        "meeting_held",
         "advice_recorded",
         "decided",
         "closed",
@@ -164,32 +166,43 @@ def test_own_concerns_are_listed_newest_first(db, demo):
 
 
 def test_the_citizen_reads_the_whole_path_in_plain_danish(client, db, demo):
-    import re
-
-    from tests.factories import login
-
     _mette, concern = sent(db, demo)
-    for action, details in [
-        (A.ACKNOWLEDGE, {}),
-        (A.BOOK_MEETING, {"meeting_at": "2026-12-07T10:00"}),
-        (A.RECORD_ADVICE, {"advice": "Færre timer."}),
-        (A.DECIDE, {"decision": "adapted", "reason": "8 timer om ugen."}),
-    ]:
-        concerns.transition(db, CASEWORKER, concern, action, **details)
-    login(client, "mette")
-    page = re.sub(
-        r"\s+",
-        " ",
-        re.sub(r"<[^>]+>", " ", client.get(f"/bekymringer/{concern.id}").get_data(as_text=True)),
+    walk(db, concern, "meeting_booked")
+    concerns.book_meeting(
+        db,
+        CASEWORKER,
+        concern,
+        meeting_plan(starts_at=datetime(2027, 1, 12, 9, 0, tzinfo=UTC)),  # moved to 10.00 Danish
     )
+    walk_on = concerns.current_meeting(concern)
+    walk_on.starts_at = datetime.now(UTC) - timedelta(hours=1)
+    concerns.record_meeting(db, CASEWORKER, concern, True, datetime.now(UTC), ["citizen"])
+    concerns.record_advice(db, CASEWORKER, concern, "Færre timer.", TODAY, 7)
+    concerns.decide(
+        db,
+        CASEWORKER,
+        concern,
+        "adapted",
+        "Du kan tåle 8 timer.",
+        "8 timer om ugen.",
+        "Borgeren har sagt, at hun ikke vil kommentere.",
+        TODAY,
+    )
+    login(client, "mette")
+    page = text_of(client.get(f"/bekymringer/{concern.id}"))
     for expected in [
         "Du sendte din bekymring.",
         "Din sagsbehandler har modtaget din bekymring.",
-        "Mødet er aftalt til mandag den 7. december 2026 kl. 10.00.",
-        "Sundhedskoordinatoren har givet sin rådgivning.",
-        "Kommunen har besluttet: Tilbuddet bliver ændret. 8 timer om ugen.",
+        "til tirsdag den 12. januar 2027 kl. 10.00.",
+        "Mødet med sundhedskoordinatoren er holdt.",
+        "Sundhedskoordinatoren har givet sin rådgivning efter mødet. Færre timer.",
+        "Kommunen har besluttet: Tilbuddet bliver ændret.",
+        "Det bliver ændret: 8 timer om ugen.",
+        "Begrundelse: Du kan tåle 8 timer.",
+        "Du kan klage over afgørelsen.",
     ]:
         assert expected in page, expected
+    assert page.count("Mødet er flyttet fra") == 1, "a move is one event, not a second booking"
 
 
 def test_starting_again_after_sending_leads_to_the_open_concern(db, demo):
@@ -209,7 +222,7 @@ def test_a_caseworkers_steps_are_in_the_access_log_and_the_citizens_are_not(db, 
     (event,) = db.scalars(select(AuditEvent)).all()
     assert (event.actor_role, event.actor_ref, event.action) == (
         "caseworker",
-        "caseworker:1",
+        "caseworker:demo-cw-nordby-1",
         "concern.acknowledge",
     )
     assert event.subject_citizen_id == concern.citizen_id

@@ -12,29 +12,20 @@ import pytest
 from sqlalchemy import select, update
 
 from portal.models import AuditEvent, Concern, ConcernEvent, Delegation, Offer
-from tests.factories import COMPLETE, TODAY, caseworker_login, csrf_token, login
+from tests.factories import (
+    COMPLETE,
+    TODAY,
+    as_relative_for,
+    caseworker_login,
+    choose,
+    csrf_token,
+    forloeb_ends_in,
+    login,
+)
 
 
 def text(response) -> str:
     return response.get_data(as_text=True)
-
-
-def choose(client, name: str):
-    """On the choice page, act for the person with this name; returns the answer."""
-    page = client.get("/vaelg")
-    match = re.search(
-        rf'name="for" value="(\d+)">\s*<button[^>]*>På vegne af {name}</button>', text(page)
-    )
-    assert match, text(page)[:3000]
-    return client.post("/vaelg", data={"for": match.group(1), "csrf_token": csrf_token(page)})
-
-
-def as_relative_for(app, name: str):
-    client = app.test_client()
-    answer = login(client, "sofie")
-    assert answer.headers["Location"] == "/vaelg", "a relative chooses first"
-    assert choose(client, name).status_code == 302
-    return client
 
 
 def send_concern(client, offer_id: int) -> int:
@@ -106,8 +97,9 @@ def test_switching_back_to_oneself(app, db, demo):
 
 
 def test_a_concern_sent_by_a_relative_says_so_to_the_citizen_and_the_caseworker(app, db, demo):
+    forloeb_ends_in(db, "demo-forloeb-jens", 60)
     relative = as_relative_for(app, "Jens Testhansen")
-    concern_id = send_concern(relative, offer_id(db, "demo-offer-jens-1"))
+    concern_id = send_concern(relative, offer_id(db, "demo-offer-jens-2"))
     concern = db.get(Concern, concern_id)
     assert concern.created_by_role == "relative"
     event = db.scalar(

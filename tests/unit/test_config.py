@@ -70,3 +70,13 @@ def test_test_idp_refuses_to_start_in_production():
 def test_a_setting_that_is_not_a_number_is_named():
     with pytest.raises(ConfigError, match="PORTAL_HTTP_TIMEOUT must be a number"):
         load({"PORTAL_HTTP_TIMEOUT": "soon"})
+
+
+def test_the_readme_lists_every_setting_as_the_code_defines_it():
+    """The README's settings table is made by `flask settings-table`; this keeps them equal."""
+    from pathlib import Path
+
+    from portal.config import settings_table
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert settings_table() in readme, "run `flask --app wsgi settings-table` and paste it"
