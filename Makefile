@@ -52,9 +52,10 @@ db-upgrade: install ## Apply database migrations
 readability: install ## LIX of every rules page and help text (goal 30, limit 35)
 	$(BIN)/flask readability
 
-translations-update: install ## Extract messages and update translations/en
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+translations-update: install ## Extract messages and update translations/en (and the helper texts in /da)
+	$(BIN)/python scripts/extract_messages.py translations/messages.pot translations/helper.pot
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l en --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i translations/helper.pot -d translations -l da --no-fuzzy-matching --ignore-obsolete
 
 translations-compile: $(STAMP) ## Compile translations (.po → .mo)
 	$(BIN)/pybabel compile -d translations

@@ -1,5 +1,12 @@
 """Languages, dates and numbers: Danish is the source language, English is the translation.
 
+Pages of a citizen's case address the citizen ("din læge"). A relative acting under a fuldmagt
+reads them written to a helper ("Jens' læge"): each such text is marked ``_c`` in templates and
+has a second translation in the message context ``hjælper`` (in translations/da and /en), where
+``{they}`` is the citizen's first name and ``{their}`` its genitive ("Jens'"). (Braces, not
+``%(they)s``: a helper's text adds them to the text's own placeholders, which pybabel's check
+would refuse.) One mechanism, no copied templates.
+
 The locale comes from ``?lang=`` (the language switch, which keeps the current page) and is then
 remembered in a small ``lang`` cookie that holds nothing else. Dates are shown in
 Europe/Copenhagen in long form ("mandag den 2. marts 2026").
@@ -11,7 +18,17 @@ from datetime import date, datetime, timedelta
 
 from babel.dates import format_timedelta
 from flask import Flask, g, request
-from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import (
+    Babel,
+    LazyString,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    get_translations,
+)
+from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from portal.config import PROJECT_ROOT
@@ -41,6 +58,41 @@ def select_locale() -> str:
 
 def current_language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+HELPER_CONTEXT = "hjælper"
+
+
+def genitive(name: str, language: str) -> str:
+    """Jens → "Jens'", Mette → "Mettes" in Danish; "Jens's", "Mette's" in English."""
+    if language == "da":
+        return name + ("'" if name[-1:].lower() in ("s", "x", "z") else "s")
+    return name + "'s"
+
+
+def for_reader(text: str, helping: str | None = None, **values) -> Markup:
+    """``text`` as the reader should read it: to the citizen, or — when ``helping`` names the
+    citizen a relative acts for — to the helper, about the citizen. Values are escaped, as
+    Jinja's own ``_()`` does."""
+    translations = get_translations()
+    template = (
+        translations.upgettext(HELPER_CONTEXT, text) if helping else translations.ugettext(text)
+    )
+    # The template is the portal's own catalog text (as in Jinja's newstyle gettext); the values
+    # are escaped by Markup's % operator.
+    safe = Markup(template)  # noqa: S704
+    said = safe % values if values else safe
+    if helping:
+        # The name is the citizen's, from the case system: marked so (data-source="case").
+        first = helping.split()[0] if helping.split() else helping
+        said = said.replace("{they}", _name(first)).replace(
+            "{their}", _name(genitive(first, current_language()))
+        )
+    return said
+
+
+def _name(name: str) -> Markup:
+    return Markup('<span data-source="case">%s</span>') % name
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -114,3 +166,15 @@ def init_app(app: Flask) -> None:
                 secure=bool(app.config.get("SESSION_COOKIE_SECURE")),
             )
         return response
+
+
+def to_the_reader(text: str, **values) -> Markup:
+    """A text of the citizen's case: to the citizen, or to a relative acting for them."""
+    user = current_user
+    helping = user.acting_for_name if user.is_authenticated and user.is_delegate else None
+    return for_reader(text, helping, **values)
+
+
+def lazy_to_the_reader(text: str) -> LazyString:
+    """``to_the_reader`` when shown (form messages are made before anyone logs in)."""
+    return LazyString(lambda: str(to_the_reader(text)))

@@ -9,8 +9,9 @@ session's time left.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from urllib.parse import urlencode
 
-from flask import Flask, session
+from flask import Flask, request, session
 from flask_babel import gettext
 from flask_login import current_user
 from jinja2 import StrictUndefined
@@ -59,6 +60,10 @@ def init_portal(app: Flask) -> None:
     init_common(app)
     app.jinja_env.globals.update(
         words=vocabulary,
+        _c=i18n.to_the_reader,
+        in_language=in_language,
+        # The Digital Fuldmagt token carries no end date; borger.dk shows it.
+        digital_fuldmagt_url="https://www.borger.dk/samfund-og-rettigheder/fuldmagter/digital-fuldmagt",
         portal_name=PORTAL_NAME,
         home_endpoint=home_endpoint,
         is_employment_oriented=is_employment_oriented,
@@ -74,6 +79,12 @@ def init_portal(app: Flask) -> None:
         session_seconds_left=session_seconds_left,
         rules_checked=CHECKED,
     )
+
+
+def in_language(code: str) -> str:
+    """This page, in another language: the path and query as they are, with ``lang`` set."""
+    query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return f"{request.path}?{urlencode([*query, ('lang', code)])}"
 
 
 def offer_right(offer) -> bool:

@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select, text
 from werkzeug.serving import make_server
 
+from portal.domain.casework import add_working_days, danish_holidays
 from portal.domain.concerns import ConcernAction as A
 from portal.domain.danish import today_in_denmark
 from portal.domain.identity import hash_cpr
@@ -350,3 +351,49 @@ def as_relative_for(app, name: str):
     assert answer.headers["Location"] == "/vaelg", "a relative chooses first"
     assert choose(client, name).status_code == 302
     return client
+
+
+# -- clients in a role, and the caseworker's forms ------------------------------------------
+def as_caseworker(app, persona: str = "lone"):
+    client = app.test_client()
+    answer = caseworker_login(client, persona)
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
+    return client
+
+
+def as_citizen(app, persona: str = "mette"):
+    client = app.test_client()
+    assert login(client, persona).status_code == 302
+    return client
+
+
+def post_action(client, concern_id: int, slug: str, fields: dict, version: int | None = None):
+    page = client.get(f"/sagsbehandler/bekymringer/{concern_id}")
+    if version is None:
+        version = int(
+            re.search(rf'name="{slug}-version" value="(\d+)"', page.get_data(as_text=True)).group(1)
+        )
+    data = {f"{slug}-{name}": value for name, value in fields.items()}
+    data |= {"csrf_token": csrf_token(page), f"{slug}-version": str(version)}
+    return client.post(f"/sagsbehandler/bekymringer/{concern_id}/{slug}", data=data)
+
+
+def meeting_fields(**changes) -> dict:
+    day = add_working_days(TODAY, 5, danish_holidays())
+    return {
+        "day": day.isoformat(),
+        "starts_at": "10:00",
+        "form": "in_person",
+        "place": "Jobcentret, Torvet 1",
+        "coordinator": "Dr. Anne Berg",
+        "clinical_unit": "Klinisk Funktion, Region Nord",
+        "message": "",
+        **changes,
+    }
+
+
+def feed_url(client) -> str:
+    page = client.get("/kalender").get_data(as_text=True)
+    return re.search(
+        r'id="feed-url" type="text" readonly value="http://localhost([^"]+)"', page
+    ).group(1)

@@ -7,7 +7,9 @@ they POST).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from html import unescape
 
 import html5lib
 from html5lib.html5parser import ParseError  # noqa: F401 - re-exported for tests
@@ -67,7 +69,59 @@ def assert_good_page(html: str) -> None:
 
 def text_of(response) -> str:
     """The words a person reads on the page (tags removed, white space folded)."""
-    import re
-
     html = response if isinstance(response, str) else response.get_data(as_text=True)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    html = INLINE_TAG.sub("", html)  # "<span>Jens'</span> forløb" reads "Jens' forløb"
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+INLINE_TAG = re.compile(r"</?(?:span|strong|em|b|i|abbr|dfn|time|mark|small)\b[^>]*>")
+
+
+BLOCKS = {
+    *("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "legend", "label", "button"),
+    *("summary", "td", "th", "caption", "a", "div", "fieldset", "section", "form", "dl"),
+}
+
+
+_WEEKDAY = r"(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)"
+_MONTH = r"(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)"
+_DATE = re.compile(
+    rf"(?:{_WEEKDAY} den )?\d{{1,2}}\. {_MONTH}(?: \d{{4}})?(?: kl\. \d{{2}}\.\d{{2}})?"
+)
+
+
+def main_sentences(html: str, leave_out_classes: tuple[str, ...] = ("acting-for",)) -> list[str]:
+    """The portal's own text in <main>, one line per heading, paragraph, list item, label or
+    link (each ends a sentence), without what comes from the case system (data-source="case"),
+    without dates (values, like the case system's text) and without the elements of the given
+    classes."""
+    document = parse(html)
+    main = document.find(f".//{NS}main")
+    lines: list[str] = []
+
+    def skipped(element) -> bool:
+        classes = (element.get("class") or "").split()
+        return element.get("data-source") == "case" or any(c in classes for c in leave_out_classes)
+
+    def walk(element, current: list[str]) -> None:
+        if skipped(element):
+            if element.tail:
+                current.append(element.tail)
+            return
+        tag = element.tag.replace(NS, "")
+        block = tag in BLOCKS
+        here = [] if block else current
+        if element.text and tag not in ("script", "style"):
+            here.append(element.text)
+        for child in element:
+            walk(child, here)
+        if block:
+            text = " ".join(_DATE.sub("", " ".join(here)).split())
+            if text:
+                lines.append(text)
+        if element.tail:
+            current.append(element.tail)
+
+    if main is not None:
+        walk(main, [])
+    return lines

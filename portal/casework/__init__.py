@@ -10,7 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -35,7 +44,7 @@ from portal.domain.concerns import (
     can_message,
     may,
 )
-from portal.domain.danish import today_in_denmark
+from portal.domain.danish import DANISH_TIME, today_in_denmark
 from portal.domain.principal import Actor
 from portal.domain.regions import clinical_unit
 from portal.domain.vocabulary import CONCERN_STATUS_NAMES
@@ -197,9 +206,16 @@ def queue():
     )
 
 
+JUST_ACTED_ON = "just_acted_on"
+
+
 def _concern_or_404(concern_id: int, purpose: str = "read"):
     """The concern, if it is the caseworker's municipality's. Opening it to read is logged as a
-    look; opening it to act is logged by the action itself (one entry per action)."""
+    look; opening it to act is logged by the action itself, and so is the page that shows the
+    action's result: one action, one entry (a flag in the server-side session that only a
+    successful action sets, so a made-up URL cannot read without a log)."""
+    if purpose == "read" and session.pop(JUST_ACTED_ON, None) == concern_id:
+        purpose = "act"
     concern = casework.open_concern(
         get_session(), current_user, concern_id, log_read=purpose == "read"
     )
@@ -211,12 +227,17 @@ def _concern_or_404(concern_id: int, purpose: str = "read"):
 def _fresh_form(slug: str, concern):
     form = ACTIONS[slug].form(formdata=None, prefix=slug)
     if isinstance(form, MeetingForm):
-        meeting = concerns.current_meeting(concern) or (
-            concern.meetings[-1] if concern.meetings else None
-        )
+        booked = concerns.current_meeting(concern)
+        meeting = booked or (concern.meetings[-1] if concern.meetings else None)
         if meeting is not None:  # moving, or booking again: start from the last booking
+            form.form.data = meeting.form
+            form.place.data = meeting.video_url or meeting.place
             form.coordinator.data = meeting.coordinator
             form.clinical_unit.data = meeting.clinical_unit
+            if booked is not None:  # moving: one field to change, not seven to type again
+                local = booked.starts_at.astimezone(DANISH_TIME)
+                form.day.data = local.date().isoformat()
+                form.starts_at.data = local.strftime("%H:%M")
         else:  # the region's name is data, looked up for today (domain.regions)
             form.clinical_unit.data = clinical_unit(
                 concern.citizen.municipality.region, today_in_denmark()
@@ -300,8 +321,21 @@ def _refusal_text(concern, action: ConcernAction) -> str:
 def act(concern_id: int, slug: str):
     if slug not in ACTIONS:
         abort(404)
-    step = ACTIONS[slug]
     concern = _concern_or_404(concern_id, purpose="act")
+    response = _try(slug, concern)
+    if response is not None:
+        # Not done: the caseworker sees the concern again, and that look is logged.
+        casework.record_look(get_session(), current_user, concern)
+        return response
+    session[JUST_ACTED_ON] = concern.id
+    return redirect(url_for("casework.concern", concern_id=concern.id, udfoert=slug))
+
+
+def _try(slug: str, concern):
+    """Run the action; None when it is done, else the page that says why not (what was typed
+    stays in the field)."""
+    step = ACTIONS[slug]
+    concern_id = concern.id
     form = step.form(prefix=slug)
     if not form.validate():
         return _page(concern, 400, slug, form)
@@ -341,4 +375,4 @@ def act(concern_id: int, slug: str):
         log.warning("casework action %s failed: not saved", slug)
         problem = _l("Det blev ikke gemt. Prøv igen om lidt. Det, du skrev, står der stadig.")
         return _page(_concern_or_404(concern_id, purpose="act"), 503, slug, form, problem)
-    return redirect(url_for("casework.concern", concern_id=concern.id, udfoert=slug))
+    return None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     Response,
@@ -19,17 +17,10 @@ from flask_login import current_user
 from portal.auth.principal import own_pages_only, public, requires
 from portal.db import get_session
 from portal.domain.danish import today_in_denmark
-from portal.services import access_log, calendar, citizens, notices, offers
+from portal.links import absolute, calendar_host, concern_link, offer_link
+from portal.services import access_log, calendar, citizens, notices, offers, story
 
 bp = Blueprint("citizen", __name__)
-
-
-def _offer_url(offer) -> str:
-    return f"{current_app.config['BASE_URL']}{url_for('citizen.offer', offer_id=offer.id)}"
-
-
-def _host() -> str:
-    return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
 
 
 @bp.get("/mit-forloeb")
@@ -39,8 +30,17 @@ def overview():
     data = citizens.overview(get_session(), current_user, today)
     if data.forloeb is None:
         return render_template("citizen/no_forloeb.html", overview=data)
-    news = notices.unread(get_session(), current_user.citizen_id)
-    return render_template("citizen/overview.html", overview=data, today=today, news=news)
+    db = get_session()
+    news = notices.unread(db, current_user.citizen_id)
+    stories = story.concern_states(db, current_user.citizen_id)
+    return render_template(
+        "citizen/overview.html",
+        overview=data,
+        today=today,
+        news=news,
+        stories=stories,
+        meetings=story.booked_meetings(stories),
+    )
 
 
 @bp.get("/tilbud")
@@ -50,7 +50,13 @@ def offer_list():
     db = get_session()
     lists = offers.offer_lists(db, current_user, today)
     caseworker = None if lists else citizens.coordinating_caseworker(db, current_user)
-    return render_template("citizen/offers.html", lists=lists, caseworker=caseworker, today=today)
+    return render_template(
+        "citizen/offers.html",
+        lists=lists,
+        caseworker=caseworker,
+        today=today,
+        stories=story.concern_states(db, current_user.citizen_id),
+    )
 
 
 def _own_offer_or_404(offer_id: int):
@@ -60,27 +66,29 @@ def _own_offer_or_404(offer_id: int):
     return offer
 
 
+def _offer_page(template: str, offer_id: int):
+    offer = _own_offer_or_404(offer_id)
+    state = story.concern_states(get_session(), current_user.citizen_id).get(offer.id)
+    return render_template(template, offer=offer, state=state, today=today_in_denmark())
+
+
 @bp.get("/tilbud/<int:offer_id>")
 @requires("citizen")
 def offer(offer_id: int):
-    return render_template(
-        "citizen/offer.html", offer=_own_offer_or_404(offer_id), today=today_in_denmark()
-    )
+    return _offer_page("citizen/offer.html", offer_id)
 
 
 @bp.get("/tilbud/<int:offer_id>/bekymret")
 @requires("citizen")
 def worried(offer_id: int):
-    return render_template(
-        "citizen/worried.html", offer=_own_offer_or_404(offer_id), today=today_in_denmark()
-    )
+    return _offer_page("citizen/worried.html", offer_id)
 
 
 @bp.get("/tilbud/<int:offer_id>/kalender.ics")
 @requires("citizen")
 def offer_ics(offer_id: int):
     offer = _own_offer_or_404(offer_id)
-    body = calendar.calendar_bytes([offer], _host(), _offer_url, offer.title)
+    body = calendar.calendar_bytes([offer], calendar_host(), offer_link, offer.title)
     return Response(
         body,
         mimetype="text/calendar",
@@ -97,7 +105,7 @@ def calendar_feed_page():
     )
     if token is None:
         abort(404)
-    feed_url = f"{current_app.config['BASE_URL']}{url_for('citizen.calendar_feed', token=token)}"
+    feed_url = absolute("citizen.calendar_feed", token=token)
     return render_template(
         "citizen/calendar.html", feed_url=feed_url, renewed=request.args.get("renewed") == "1"
     )
@@ -123,9 +131,11 @@ def calendar_feed(token: str):
         abort(404)
     body = calendar.calendar_bytes(
         calendar.feed_offers(db, citizen.id, today_in_denmark()),
-        _host(),
-        _offer_url,
+        calendar_host(),
+        offer_link,
         "Mit ressourceforløb",
+        meetings=calendar.feed_meetings(db, citizen.id),
+        concern_url=concern_link,
     )
     return Response(body, mimetype="text/calendar")
 

@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -15,7 +24,8 @@ from portal.concerns.forms import STEPS, CommentForm, ConsentForm, InformationFo
 from portal.db import get_session
 from portal.domain.concerns import OPEN, ConcernStatus, TransitionRefused
 from portal.domain.danish import today_in_denmark
-from portal.services import casework, concerns, notices
+from portal.links import calendar_host, concern_link, offer_link
+from portal.services import calendar, casework, concerns, notices, story
 from portal.services.offers import own_offer
 
 log = logging.getLogger(__name__)
@@ -43,8 +53,9 @@ def index():
     db = get_session()
     return render_template(
         "concerns/index.html",
-        concerns=concerns.own_concerns(db, current_user),
+        states=story.all_states(db, current_user.citizen_id),
         eligible=concerns.offers_open_for_concern(db, current_user, today_in_denmark()),
+        today=today_in_denmark(),
     )
 
 
@@ -91,16 +102,26 @@ def step(concern_id: int, number: int):
         else form_class.for_concern(concern)
     )
     not_saved = False
-    if request.method == "POST" and form.validate():
-        answers = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    later = request.form.get("later") == "1"
+    complete = request.method == "POST" and form.validate()
+    # "Gem og fortsæt senere" keeps what was typed even when an answer is still missing; a
+    # real problem (too long, a character we cannot store) is shown instead, nothing lost.
+    if complete or (request.method == "POST" and later and _only_missing(form)):
+        answers = {
+            name: field.data
+            for name, field in form._fields.items()
+            if name != "csrf_token" and not field.errors
+        }
         try:
-            concerns.save_step(get_session(), concern, number, answers)
+            concerns.save_step(get_session(), concern, number if complete else 0, answers)
         except (concerns.NotSaved, concerns.ConcurrentChange):
             # Nothing of this step was saved; the earlier steps are untouched, and what was
             # typed is shown again.
             log.warning("saving step %s of a concern failed", number)
             not_saved = True
         else:
+            if later:
+                return redirect(url_for("concerns.index", later=1))
             if request.form.get("return_to") == "summary" or number == len(STEPS):
                 return redirect(url_for("concerns.summary", concern_id=concern.id))
             return redirect(url_for("concerns.step", concern_id=concern.id, number=number + 1))
@@ -116,6 +137,11 @@ def step(concern_id: int, number: int):
         not_saved=not_saved,
         today=today_in_denmark(),
     ), status
+
+
+def _only_missing(form) -> bool:
+    """Every problem on the step is an answer not given yet (nothing typed is wrong)."""
+    return all(not field.data for field in form if field.errors)
 
 
 @bp.get("/<int:concern_id>/opsummering")
@@ -319,6 +345,30 @@ def withdraw_consent(concern_id: int):
     except concerns.ConcurrentChange:
         return _detail(_concern_or_404(concern_id), 409, "changed")
     return redirect(url_for("concerns.detail", concern_id=concern.id, samtykke=0))
+
+
+@bp.get("/<int:concern_id>/moede.ics")
+@requires("citizen")
+def meeting_ics(concern_id: int):
+    """ "Føj til kalender" for the booked meeting: the same UID every time, so a moved meeting
+    updates the event the citizen already has."""
+    concern = _concern_or_404(concern_id)
+    meeting = concerns.current_meeting(concern)
+    if meeting is None:
+        abort(404)
+    body = calendar.calendar_bytes(
+        [],
+        calendar_host(),
+        offer_link,
+        "Møde med sundhedskoordinator",
+        meetings=[meeting],
+        concern_url=concern_link,
+    )
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="moede.ics"'},
+    )
 
 
 @bp.get("/<int:concern_id>/afgoerelse")

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import ValidationError
 
-from portal.domain.danish import N_
+from portal.domain.danish import C_, N_
 from portal.domain.vocabulary import ANSWER_CHOICES
 from portal.forms import (
     Checkboxes,
@@ -25,6 +25,7 @@ from portal.forms import (
     at_most,
     required,
 )
+from portal.i18n import lazy_to_the_reader as _lc
 
 WORRY_TEXT_LIMIT = 2000
 HEALTH_TEXT_LIMIT = 1000
@@ -61,7 +62,7 @@ class WorriesForm(StepForm):
     def validate_worries(self, field):
         if not field.data and not (self.worry_text.data or "").strip():
             raise ValidationError(
-                _l("Vælg mindst én ting, du er bekymret for, eller skriv med dine egne ord.")
+                _lc("Vælg mindst én ting, du er bekymret for, eller skriv med dine egne ord.")
             )
 
 
@@ -76,13 +77,13 @@ class HealthForm(StepForm):
     tell_later = BooleanField()
     doctor_knows = Radios(
         ANSWER_CHOICES["doctor_knows"],
-        validators=[required(_l("Vælg, om din egen læge kender til det."))],
+        validators=[required(_lc("Vælg, om din egen læge kender til det."))],
     )
 
     def validate_health_text(self, field):
         if not self.tell_later.data and not (field.data or "").strip():
             raise ValidationError(
-                _l(
+                _lc(
                     "Skriv, hvad der er vigtigt at vide om dit helbred. Eller vælg, at du hellere "
                     "vil fortælle det, når I taler sammen."
                 )
@@ -101,12 +102,12 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 class MeetingForm(StepForm):
     meeting_form = Radios(
         ANSWER_CHOICES["meeting_form"],
-        validators=[required(_l("Vælg, hvordan du vil holde samtalen."))],
+        validators=[required(_lc("Vælg, hvordan du vil holde samtalen."))],
     )
     unavailable = TextAreaField(validators=[at_most(SHORT_TEXT_LIMIT)])
     companion = TextField(validators=[at_most(100)])
     interpreter = TextField(validators=[at_most(50)])
-    phone = TextField(validators=[required(_l("Skriv dit telefonnummer."))])
+    phone = TextField(validators=[required(_lc("Skriv dit telefonnummer."))])
     email = TextField(validators=[at_most(200)])
 
     def validate_phone(self, field):
@@ -147,8 +148,8 @@ class ConsentForm(VersionedForm):
 
 STEPS = (
     ("started", StartedForm, N_("Er tilbuddet startet?")),
-    ("worries", WorriesForm, N_("Hvad er du bekymret for?")),
-    ("health", HealthForm, N_("Dit helbred")),
+    ("worries", WorriesForm, C_("Hvad er du bekymret for?")),
+    ("health", HealthForm, C_("Dit helbred")),
     ("helps", HelpsForm, N_("Hvad kunne hjælpe?")),
     ("meeting", MeetingForm, N_("Samtalen")),
 )

@@ -18,6 +18,12 @@ def N_(text: str) -> str:
     return text
 
 
+def C_(text: str) -> str:
+    """Marks a Danish text that speaks to the citizen ("din læge"). Besides its translation it
+    has a helper's version, read by a relative acting for the citizen (portal.i18n.for_reader)."""
+    return text
+
+
 def today_in_denmark(now: datetime | None = None) -> date:
     """The Danish date at ``now`` (an aware moment; default: this moment)."""
     moment = now if now is not None else datetime.now(DANISH_TIME)

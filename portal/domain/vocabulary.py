@@ -7,7 +7,7 @@ thing about the same code; the texts are Danish msgids, translated where they ar
 
 from __future__ import annotations
 
-from portal.domain.danish import N_
+from portal.domain.danish import C_, N_
 
 OFFER_KIND_NAMES = {
     "virksomhedspraktik": N_("Virksomhedspraktik"),
@@ -21,22 +21,22 @@ OFFER_KIND_NAMES = {
 # The purpose of a work placement is "to develop the citizen, not to document what the citizen
 # cannot do" (STAR's 2017 letter on ressourceforløb).
 OFFER_KIND_EXPLANATIONS = {
-    "virksomhedspraktik": N_(
+    "virksomhedspraktik": C_(
         "Du er på en arbejdsplads i en periode. Målet er, at du udvikler "
         "dig. Det er ikke for at vise, hvad du ikke kan."
     ),
-    "loentilskud": N_("Et job, hvor arbejdsgiveren får et tilskud til din løn fra kommunen."),
-    "vejledning_opkvalificering": N_("Et kursus eller en uddannelse, hvor du lærer noget nyt."),
-    "mentor": N_("En mentor er en person, som støtter dig. Fx når du starter et nyt sted."),
-    "health_effort": N_("Hjælp til dit helbred. Fx behandling, fysioterapi eller psykolog."),
-    "social_effort": N_("Hjælp til dit liv. Fx til bolig, økonomi eller hverdagen."),
+    "loentilskud": C_("Et job, hvor arbejdsgiveren får et tilskud til din løn fra kommunen."),
+    "vejledning_opkvalificering": C_("Et kursus eller en uddannelse, hvor du lærer noget nyt."),
+    "mentor": C_("En mentor er en person, som støtter dig. Fx når du starter et nyt sted."),
+    "health_effort": C_("Hjælp til dit helbred. Fx behandling, fysioterapi eller psykolog."),
+    "social_effort": C_("Hjælp til dit liv. Fx til bolig, økonomi eller hverdagen."),
 }
 
 OFFER_STATUS_NAMES = {
-    "planned": N_("Planlagt"),
+    "planned": N_("Skal starte"),
     "active": N_("I gang"),
     "on_hold": N_("Sat i bero"),
-    "ended": N_("Afsluttet"),
+    "ended": N_("Slut"),
     "cancelled": N_("Aflyst"),
 }
 
@@ -56,15 +56,15 @@ CONCERN_STATUS_NAMES = {
     "acknowledged": N_("Modtaget"),
     "meeting_booked": N_("Møde aftalt"),
     "meeting_held": N_("Møde holdt"),
-    "advice_given": N_("Rådgivning givet"),
-    "decided": N_("Kommunen har besluttet"),
+    "advice_given": N_("Råd givet"),
+    "decided": N_("Kommunen har svaret"),
     "closed": N_("Afsluttet"),
     "withdrawn": N_("Trukket tilbage"),
 }
 
 # The choices of the concern form, by question. Answers are stored as these keys.
 ANSWER_CHOICES = {
-    "offer_started": {"yes": N_("Ja, tilbuddet er startet"), "no": N_("Nej, ikke endnu")},
+    "offer_started": {"yes": N_("Ja, det er startet"), "no": N_("Nej, ikke endnu")},
     "worries": {
         "physical": N_("Det er for hårdt for kroppen"),
         "hours": N_("Der er for mange timer"),
@@ -100,7 +100,7 @@ MEETING_FORMS = {
 
 DECISIONS = {
     "adapted": N_("Tilbuddet bliver ændret"),
-    "kept": N_("Tilbuddet fortsætter som før"),
+    "kept": N_("Tilbuddet bliver som før"),
     "stopped": N_("Tilbuddet stopper"),
 }
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from portal.domain.danish import N_
+from portal.domain.danish import C_, N_
 
 CHECKED = date(2026, 12, 1)
 
@@ -623,7 +623,7 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
 # Short help shown where a word is needed (a <details> "Hvad betyder det?"), linked to a page.
 HELP: dict[str, tuple[str, str]] = {
     "skaanehensyn": (
-        N_(
+        C_(
             "Et tilbud skal altid passe til dit helbred. Det står i loven. Det, I har aftalt om "
             "dit helbred, hedder skånehensyn. Det kan fx være, at du ikke må løfte tungt. Eller "
             "at du må holde pauser."
@@ -631,14 +631,14 @@ HELP: dict[str, tuple[str, str]] = {
         "helbred",
     ),
     "sundhedskoordinator": (
-        N_(
+        C_(
             "Det er som regel en læge fra regionen. Hun eller han giver råd om dit helbred. Men "
             "det er kommunen, der bestemmer."
         ),
         "sundhedskoordinator",
     ),
     "sat_i_bero": (
-        N_(
+        C_(
             "Sat i bero betyder, at tilbuddet venter. Du skal ikke møde op, før kommunen har "
             "besluttet, hvad der skal ske."
         ),

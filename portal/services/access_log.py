@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from portal.domain.danish import DANISH_TIME, N_
+from portal.domain.danish import C_, DANISH_TIME, N_
 from portal.models import AuditEvent, Delegation
 from portal.models.base import utcnow
 from portal.services.transaction import saved
@@ -37,10 +37,10 @@ class Purpose(enum.StrEnum):
 
 
 PURPOSE_TEXTS = {
-    Purpose.CONCERN_HANDLING: N_("Behandling af din bekymring"),
+    Purpose.CONCERN_HANDLING: C_("Behandling af din bekymring"),
     Purpose.QUEUE_OVERVIEW: N_("Overblik over bekymringer i kommunen"),
-    Purpose.JOURNALISING: N_("Din bekymring blev gemt i kommunens sagssystem"),
-    Purpose.RELATIVE_HELP: N_("Hjælp til dig med en fuldmagt"),
+    Purpose.JOURNALISING: C_("Din bekymring blev gemt i kommunens sagssystem"),
+    Purpose.RELATIVE_HELP: C_("Hjælp til dig med en fuldmagt"),
 }
 ROLE_TEXTS = {
     "caseworker": N_("En sagsbehandler i kommunen"),

@@ -1,14 +1,22 @@
-"""Offers as iCalendar (RFC 5545): one offer to download, or a personal feed to subscribe to.
+"""Offers and meetings as iCalendar (RFC 5545): one offer or meeting to download, or a personal
+feed to subscribe to.
 
 Times are local Danish time with a VTIMEZONE for Europe/Copenhagen, so a weekly 09:00 stays
 09:00 on both sides of a daylight-saving change. The feed URL carries a signed token (the
 citizen's id and feed version); raising the version revokes every link given out before. The
 calendar holds what a calendar needs — title, place, times, contact — and never the agreed
-health considerations.
+health considerations or anything of a concern but its meeting.
+
+An offer on hold stays in the feed as a cancelled event (same UID), so calendar apps take its
+sessions out until the decision; the meeting with the sundhedskoordinator keeps one UID, and a
+moved meeting raises its SEQUENCE, so it updates the same event. Every text is cleaned of
+control characters before icalendar escapes it: a line break in a case-system title can never
+start a new property.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import icalendar
@@ -18,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from portal.domain.danish import DANISH_TIME
 from portal.domain.offers import first_session, weekdays_of
-from portal.models import OPEN_OFFER_STATUSES, Citizen, Forloeb, Offer
+from portal.models import OPEN_OFFER_STATUSES, Citizen, Concern, CoordinatorMeeting, Forloeb, Offer
 from portal.services.transaction import saved
 
 FEED_SALT = "calendar-feed"
@@ -77,15 +85,62 @@ def feed_offers(db: Session, citizen_id: int, today: date) -> list[Offer]:
     )
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+MEETING_LENGTH = timedelta(hours=1)
+
+
+def clean(text: str) -> str:
+    """One line of plain text: control characters (CR, LF, NUL, …) become a space."""
+    return _CONTROL.sub(" ", text or "").strip()
+
+
+def feed_meetings(db: Session, citizen_id: int) -> list[CoordinatorMeeting]:
+    """The citizen's meetings with the sundhedskoordinator that are booked now."""
+    return list(
+        db.scalars(
+            select(CoordinatorMeeting)
+            .join(Concern, CoordinatorMeeting.concern_id == Concern.id)
+            .where(Concern.citizen_id == citizen_id, CoordinatorMeeting.outcome.is_(None))
+            .order_by(CoordinatorMeeting.starts_at)
+            .limit(FEED_LIMIT)
+        )
+    )
+
+
+def _meeting_event(
+    meeting: CoordinatorMeeting, host: str, concern_url: str, now: datetime
+) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", f"meeting-{meeting.id}@{host}")
+    event.add("sequence", meeting.moves)
+    event.add("dtstamp", now)
+    event.add("summary", "Møde med sundhedskoordinator")
+    starts = meeting.starts_at.astimezone(DANISH_TIME)
+    event.add("dtstart", starts)
+    event.add("dtend", starts + MEETING_LENGTH)
+    where = meeting.video_url or meeting.place
+    if where:
+        event.add("location", clean(where))
+    people = clean(f"{meeting.coordinator}, {meeting.clinical_unit}")
+    event.add("description", f"Møde om din bekymring med {people}.\n{concern_url}")
+    event.add("url", meeting.video_url or concern_url)
+    return event
+
+
 def _event(offer: Offer, host: str, offer_url: str, now: datetime) -> icalendar.Event:
     event = icalendar.Event()
-    event.add("uid", f"offer-{offer.external_id}@{host}")
+    event.add("uid", f"offer-{clean(offer.external_id)}@{host}")
     event.add("dtstamp", now)
-    event.add("summary", offer.title)
-    location = ", ".join(part for part in (offer.place, offer.address) if part)
+    if offer.status == "on_hold":
+        # Sat i bero: the citizen is not to go until the municipality has decided.
+        event.add("summary", f"Sat i bero: {clean(offer.title)}")
+        event.add("status", "CANCELLED")
+    else:
+        event.add("summary", clean(offer.title))
+    location = ", ".join(clean(part) for part in (offer.place, offer.address) if part)
     if location:
         event.add("location", location)
-    contact = " ".join(p for p in (offer.contact_name, offer.contact_phone) if p)
+    contact = clean(" ".join(p for p in (offer.contact_name, offer.contact_phone) if p))
     description = f"Kontakt: {contact}\n{offer_url}" if contact else offer_url
     event.add("description", description)
     event.add("url", offer_url)
@@ -107,16 +162,25 @@ def _event(offer: Offer, host: str, offer_url: str, now: datetime) -> icalendar.
     return event
 
 
-def calendar_bytes(offers: list[Offer], host: str, offer_url, name: str) -> bytes:
-    """``offer_url(offer)`` gives the offer page's absolute URL."""
+def calendar_bytes(
+    offers: list[Offer],
+    host: str,
+    offer_url,
+    name: str,
+    meetings: list[CoordinatorMeeting] = (),
+    concern_url=None,
+) -> bytes:
+    """``offer_url(offer)`` and ``concern_url(meeting)`` give the pages' absolute URLs."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Mit ressourceforloeb//DA")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", clean(name))
     calendar.add("x-wr-timezone", "Europe/Copenhagen")
     now = datetime.now(UTC)
     for offer in offers:
         calendar.add_component(_event(offer, host, offer_url(offer), now))
+    for meeting in meetings:
+        calendar.add_component(_meeting_event(meeting, host, concern_url(meeting), now))
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -278,15 +278,21 @@ def open_concern(
         )
         return None
     if log_read:
-        access_log.note(
-            db,
-            actor.role,
-            actor.ref,
-            [concern.citizen_id],
-            "concern.read",
-            access_log.Purpose.CONCERN_HANDLING,
-        )
+        record_look(db, principal, concern)
     return concern
+
+
+def record_look(db: Session, principal: Principal, concern: Concern) -> None:
+    """The caseworker saw the concern without acting on it (an action logs itself)."""
+    actor = Actor.caseworker(principal)
+    access_log.note(
+        db,
+        actor.role,
+        actor.ref,
+        [concern.citizen_id],
+        "concern.read",
+        access_log.Purpose.CONCERN_HANDLING,
+    )
 
 
 def attention(concern: Concern, now: datetime, with_timeline: bool = True) -> list[Attention]:

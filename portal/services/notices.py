@@ -41,7 +41,7 @@ def notify(db: Session, concern: Concern, kind: str) -> None:
         return
     now = utcnow()
     db.add(Notice(citizen_id=concern.citizen_id, concern_id=concern.id, kind=kind, created_at=now))
-    address = (concern.answers or {}).get("email", "").strip()
+    address = ((concern.answers or {}).get("email") or "").strip()
     if address:
         db.add(
             OutboxMessage(

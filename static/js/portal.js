@@ -95,3 +95,42 @@
     });
   }
 })();
+
+/*
+ * A character counter under each text field with a limit, updated while typing. Without
+ * JavaScript the hint "Du kan skrive op til N tegn." states the same limit.
+ */
+(function () {
+  "use strict";
+
+  var lang = document.documentElement.lang;
+  var fields = document.querySelectorAll("textarea[data-maxlength]");
+  for (var i = 0; i < fields.length; i += 1) {
+    attach(fields[i]);
+  }
+
+  function text(left) {
+    if (lang === "da") {
+      return left >= 0 ? "Du har " + left + " tegn tilbage." : "Du har skrevet " + -left + " tegn for meget.";
+    }
+    return left >= 0 ? "You have " + left + " characters left." : "You have " + -left + " characters too many.";
+  }
+
+  function attach(field) {
+    var max = parseInt(field.getAttribute("data-maxlength"), 10);
+    var counter = document.createElement("span");
+    var timer = null;
+    counter.className = "form-hint character-count";
+    counter.setAttribute("aria-live", "polite");
+    field.parentNode.insertBefore(counter, field.nextSibling);
+    function update() {
+      counter.textContent = text(max - field.value.length);
+    }
+    field.addEventListener("input", function () {
+      // Announce after a pause in typing, not at every key.
+      window.clearTimeout(timer);
+      timer = window.setTimeout(update, 400);
+    });
+    update();
+  }
+})();

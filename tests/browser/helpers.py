@@ -8,6 +8,8 @@ import re
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from portal.i18n import genitive
+
 PHONE = {"width": 375, "height": 812}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -25,33 +27,45 @@ def assert_accessible(page: Page) -> None:
     assert not violations, f"axe on {page.url}: " + "; ".join(summary)
 
 
-def send_concern(page: Page, offer_title: str, worry: str, health_text: str) -> str:
+def send_concern(
+    page: Page, offer_title: str, worry: str, health_text: str, helping: str | None = None
+) -> str:
     """From "Dine tilbud" through the five steps to the receipt, by mouse (the keyboard journey
     is its own test); returns the reference number. With the right the health step also asks
-    whether the doctor knows; without it, it does not."""
+    whether the doctor knows; without it, it does not. A relative ``helping`` a citizen (their
+    first name) finds every label written about the citizen ("Jens' telefonnummer")."""
+    they = helping
+    their = genitive(helping, "da") if helping else None
     origin = re.match(r"https?://[^/]+", page.url).group(0)
     page.goto(f"{origin}/tilbud")
     page.get_by_role("link", name=offer_title, exact=True).first.click()
     worried = page.get_by_role(
-        "link", name="Jeg er bekymret for, om tilbuddet passer til mit helbred"
+        "link",
+        name=f"{they} er bekymret for, om tilbuddet passer til {their} helbred"
+        if helping
+        else "Jeg er bekymret for, om tilbuddet passer til mit helbred",
     )
     if worried.count() == 0:
-        worried = page.get_by_role("link", name="Sådan fortæller du din sagsbehandler om det")
+        worried = page.get_by_role(
+            "link", name=f"Sådan fortæller du {their or 'din'} sagsbehandler om det"
+        )
     worried.click()
-    page.get_by_role("button", name="Skriv din bekymring").click()
-    next_step = page.get_by_role("button", name="Gem og fortsæt")
+    page.get_by_role("button", name=f"Skriv {their or 'din'} bekymring").click()
+    next_step = page.get_by_role("button", name="Gem og fortsæt", exact=True)
     next_step.click()
     page.get_by_label(worry).check()
     next_step.click()
-    page.get_by_label("Hvad er vigtigt at vide om dit helbred?").fill(health_text)
+    page.get_by_label(f"Hvad er vigtigt at vide om {their or 'dit'} helbred?").fill(health_text)
     if page.get_by_label("Ja", exact=True).count():
         page.get_by_label("Ja", exact=True).check()
     next_step.click()
     next_step.click()
     page.get_by_role("radio", name="Telefon").check()
-    page.get_by_label("Dit telefonnummer").fill("20 30 40 50")
+    page.get_by_label(f"{their} telefonnummer" if helping else "Dit telefonnummer").fill(
+        "20 30 40 50"
+    )
     next_step.click()
-    page.get_by_role("button", name="Send din bekymring").click()
+    page.get_by_role("button", name="Send bekymringen" if helping else "Send din bekymring").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kvittering")
     return re.search(r"B-\d{4}-\d{6}", page.content()).group(0)
 
@@ -79,3 +93,13 @@ def meeting_has_passed(app, reference: str) -> None:
         concern = session.scalar(select(Concern).where(Concern.reference == reference))
         concerns.current_meeting(concern).starts_at = datetime.now(UTC) - timedelta(hours=1)
         session.commit()
+
+
+def fill_meeting(desk: Page, day: str, form: str, place: str) -> None:
+    """The caseworker's meeting form, filled in as a caseworker would (not yet saved)."""
+    desk.get_by_label("Dato").fill(day)
+    desk.get_by_label("Klokkeslæt").fill("10:00")
+    desk.get_by_label(form).check()
+    desk.get_by_label("Sted eller link (frivilligt)").fill(place)
+    desk.get_by_label("Sundhedskoordinatorens navn").fill("Dr. Anne Berg")
+    desk.get_by_label("Regionens kliniske funktion").fill("Klinisk Funktion, Region Nord")

@@ -12,7 +12,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from portal.domain.casework import add_working_days, danish_holidays
-from tests.browser.helpers import PHONE, assert_accessible, meeting_has_passed, send_concern
+from tests.browser.helpers import (
+    PHONE,
+    assert_accessible,
+    fill_meeting,
+    meeting_has_passed,
+    send_concern,
+)
 from tests.factories import TODAY
 
 pytestmark = pytest.mark.browser
@@ -58,12 +64,8 @@ def test_from_concern_to_decision_with_the_citizen_following_along(
     assert_accessible(desk)
 
     # A meeting in the past is refused, and what was typed stays.
-    desk.get_by_label("Dato").fill(TODAY.replace(year=TODAY.year - 1).isoformat())
-    desk.get_by_label("Klokkeslæt").fill("10:00")
-    desk.get_by_label("Fremmøde").check()
-    desk.get_by_label("Sted eller link (frivilligt)").fill("Jobcentret, Torvet 1")
-    desk.get_by_label("Sundhedskoordinatorens navn").fill("Dr. Anne Berg")
-    desk.get_by_label("Regionens kliniske funktion").fill("Klinisk Funktion, Region Nord")
+    last_year = TODAY.replace(year=TODAY.year - 1).isoformat()
+    fill_meeting(desk, last_year, "Fremmøde", "Jobcentret, Torvet 1")
     desk.get_by_role("button", name="Gem mødet").click()
     expect(desk.get_by_role("heading", name="Der er problemer")).to_be_visible()
     expect(desk.get_by_label("Sundhedskoordinatorens navn")).to_have_value("Dr. Anne Berg")
@@ -134,7 +136,7 @@ def test_from_concern_to_decision_with_the_citizen_following_along(
     assert_accessible(phone)
 
     phone.goto(f"{live_portal}/mit-forloeb")
-    phone.get_by_role("link", name="Se hvornår og hvorfor andre har set dine oplysninger").click()
+    phone.get_by_role("link", name="Se, hvem der har set dine oplysninger, og hvorfor").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Hvem har set mine oplysninger")
     expect(
         phone.get_by_text(re.compile("En sagsbehandler i kommunen: Behandling af din bekymring"))

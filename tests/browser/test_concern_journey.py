@@ -23,7 +23,7 @@ def type_into(page: Page, label: str, text: str) -> None:
 
 
 def continue_with_enter(page: Page) -> None:
-    page.get_by_role("button", name="Gem og fortsæt").focus()
+    page.get_by_role("button", name="Gem og fortsæt", exact=True).focus()
     page.keyboard.press("Enter")
 
 
@@ -119,7 +119,7 @@ def test_a_started_offer_resumed_after_closing_the_browser_and_sent_twice(
     page.get_by_role("button", name="Ali Prøvesen").click()
     page.goto(f"{live_portal}/bekymringer/")
     page.get_by_role("button", name="Skriv en bekymring om Lagerjob med løntilskud").click()
-    expect(page.get_by_label("Ja, tilbuddet er startet")).to_be_checked()
+    expect(page.get_by_label("Ja, det er startet")).to_be_checked()
     press_choice(page, "Nej, ikke endnu")  # his answer; the dates decide
     continue_with_enter(page)
     press_choice(page, "Det er for hårdt for kroppen")

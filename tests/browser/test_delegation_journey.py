@@ -42,12 +42,26 @@ def test_a_relative_acts_for_her_father_and_loses_access_when_it_is_withdrawn(
     sofie = contexts()
     log_in(sofie, live_portal, "Sofie Testhansen")
     expect(sofie.get_by_role("heading", level=1)).to_have_text("Hvem vil du handle for?")
+    # Digital Fuldmagt's token does not say until when: borger.dk does, never the session's end.
+    expect(
+        sofie.get_by_role("link", name="Se hvor længe den gælder på borger.dk").first
+    ).to_have_attribute("href", re.compile(r"^https://www\.borger\.dk/"))
+    expect(sofie.get_by_text(re.compile("Fuldmagten gælder til"))).to_have_count(0)
     assert_accessible(sofie)
     sofie.get_by_role("button", name="På vegne af Jens Testhansen").click()
     expect(sofie.get_by_text("Du handler på vegne af Jens Testhansen.")).to_be_visible()
+    # Written to the helper, about Jens, in the third person.
+    expect(sofie.get_by_text("Hej Sofie. Du hjælper Jens Testhansen.")).to_be_visible()
+    expect(sofie.get_by_text("Teksterne handler om Jens.")).to_be_visible()
+    expect(sofie.get_by_role("heading", name="Jens' sagsbehandler")).to_be_visible()
+    expect(sofie.get_by_text(re.compile("Hej Jens"))).to_have_count(0)
+    switch = sofie.get_by_role("link", name=re.compile("^Skift")).bounding_box()
+    assert switch["width"] >= 44 and switch["height"] >= 44, "Skift is a full-size control"
     assert_accessible(sofie)
 
-    reference = send_concern(sofie, "Mentorstøtte", "Jeg bliver for træt", "Han har ondt i ryggen.")
+    reference = send_concern(
+        sofie, "Mentorstøtte", "Jeg bliver for træt", "Han har ondt i ryggen.", helping="Jens"
+    )
     expect(sofie.get_by_text("Du handler på vegne af Jens Testhansen.")).to_be_visible()
 
     jens = contexts()
@@ -71,11 +85,11 @@ def test_a_relative_acts_for_her_father_and_loses_access_when_it_is_withdrawn(
     ).to_be_visible()
 
     # Sofie withdraws it again for her father ("se og handle" allows it).
-    sofie.get_by_role("link", name="Følg din bekymring").click()
+    sofie.get_by_role("link", name="Følg bekymringen").click()
     sofie.get_by_role("link", name="Træk bekymringen tilbage").click()
     sofie.get_by_role("button", name="Ja, træk bekymringen tilbage").click()
     expect(
-        sofie.get_by_text("Sofie Testhansen trak bekymringen tilbage på dine vegne.")
+        sofie.get_by_text("Sofie Testhansen trak bekymringen tilbage på Jens' vegne.")
     ).to_be_visible()
 
     # Mette gives Sofie a fuldmagt in the portal; her own CPR number is refused first.
@@ -99,9 +113,15 @@ def test_a_relative_acts_for_her_father_and_loses_access_when_it_is_withdrawn(
     expect(sofie.get_by_text("Du må se og handle.")).to_be_visible()
 
     # Sofie may send for Mette, but only Mette can let the coordinator contact her doctor.
-    send_concern(sofie, "Virksomhedspraktik i en planteskole", "Jeg får ondt", "Hun har ondt.")
+    send_concern(
+        sofie,
+        "Virksomhedspraktik i en planteskole",
+        "Jeg får ondt",
+        "Hun har ondt.",
+        helping="Mette",
+    )
     expect(sofie.get_by_role("link", name="Læs om samtykke")).to_have_count(0)
-    sofie.get_by_role("link", name="Følg din bekymring").click()
+    sofie.get_by_role("link", name="Følg bekymringen").click()
     expect(
         sofie.get_by_text(re.compile("Kun borgeren selv kan give eller trække samtykke"))
     ).to_be_visible()
@@ -113,7 +133,7 @@ def test_a_relative_acts_for_her_father_and_loses_access_when_it_is_withdrawn(
     mette.get_by_role("button", name="Træk fuldmagten til Sofie Testhansen tilbage").click()
     expect(mette.get_by_text("Fuldmagten er trukket tilbage")).to_be_visible()
 
-    sofie.get_by_role("link", name="Tilbage til din bekymring").click()
+    sofie.get_by_role("link", name="Tilbage til bekymringen").click()
     expect(sofie.get_by_role("heading", level=1)).to_have_text("Din fuldmagt gælder ikke længere")
     expect(sofie.get_by_text("Du handler på vegne af")).to_have_count(0)
     assert_accessible(sofie)

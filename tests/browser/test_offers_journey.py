@@ -55,7 +55,7 @@ def test_from_the_front_page_to_an_offer_and_the_right(phone: Page, live_portal:
     expect(phone.get_by_role("heading", level=1)).to_have_text("Dine tilbud")
     assert_accessible(phone)
 
-    phone.get_by_role("link", name="Se dine tilbud i kalenderen på din telefon").click()
+    phone.get_by_role("link", name="Sådan får du dem på din telefon").click()
     expect(phone.get_by_label("Dit kalender-link")).to_have_value(
         __import__("re").compile(r"/kalender/.+\.ics$")
     )

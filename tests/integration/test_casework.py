@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from portal.domain.casework import add_working_days, danish_holidays
 from portal.domain.concerns import ConcernAction as A
 from portal.domain.concerns import ConcernStatus as S
 from portal.models import AuditEvent, Concern, ConcernEvent, LoginSession, Offer, OfferStatus
@@ -18,10 +17,13 @@ from portal.services.casework import PAGE_SIZE
 from tests.factories import (
     EXPORT_TOKEN,
     TODAY,
+    as_caseworker,
+    as_citizen,
     caseworker_login,
     csrf_token,
-    login,
+    meeting_fields,
     meeting_has_passed,
+    post_action,
     sent,
     walk,
 )
@@ -29,30 +31,8 @@ from tests.factories import (
 CASEWORKER = concerns.Actor("caseworker", "caseworker:someone-else")
 
 
-def as_caseworker(app, persona: str = "lone"):
-    client = app.test_client()
-    answer = caseworker_login(client, persona)
-    assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
-    return client
-
-
-def as_citizen(app, persona: str = "mette"):
-    client = app.test_client()
-    assert login(client, persona).status_code == 302
-    return client
-
-
 def text(response) -> str:
     return response.get_data(as_text=True)
-
-
-def post_action(client, concern_id: int, slug: str, fields: dict, version: int | None = None):
-    page = client.get(f"/sagsbehandler/bekymringer/{concern_id}")
-    if version is None:
-        version = int(re.search(rf'name="{slug}-version" value="(\d+)"', text(page)).group(1))
-    data = {f"{slug}-{name}": value for name, value in fields.items()}
-    data |= {"csrf_token": csrf_token(page), f"{slug}-version": str(version)}
-    return client.post(f"/sagsbehandler/bekymringer/{concern_id}/{slug}", data=data)
 
 
 def shown_version_of(page) -> str:
@@ -62,20 +42,6 @@ def shown_version_of(page) -> str:
 def shown_version(page) -> str:
     """The version of the concern the caseworker's page was made from."""
     return re.search(r'-version" value="(\d+)"', text(page)).group(1)
-
-
-def meeting_fields(**changes) -> dict:
-    day = add_working_days(TODAY, 5, danish_holidays())
-    return {
-        "day": day.isoformat(),
-        "starts_at": "10:00",
-        "form": "in_person",
-        "place": "Jobcentret, Torvet 1",
-        "coordinator": "Dr. Anne Berg",
-        "clinical_unit": "Klinisk Funktion, Region Nord",
-        "message": "",
-        **changes,
-    }
 
 
 def audit_events(db, action: str) -> list[AuditEvent]:

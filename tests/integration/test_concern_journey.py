@@ -170,9 +170,7 @@ def test_adding_information_and_withdrawing(client, db, demo):
 def test_an_offer_without_the_right_says_so_on_the_first_step(client, db, demo):
     login(client, "birgitte")
     url = start(client, db, "demo-offer-birgitte-1")
-    assert "Retten til en samtale med en sundhedskoordinator gælder ikke" in text_of(
-        client.get(url)
-    )
+    assert "Retten til et møde med en sundhedskoordinator gælder ikke" in text_of(client.get(url))
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])

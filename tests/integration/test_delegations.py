@@ -22,6 +22,7 @@ from tests.factories import (
     forloeb_ends_in,
     login,
 )
+from tests.pages import text_of
 
 
 def text(response) -> str:
@@ -71,10 +72,11 @@ def test_acting_for_a_citizen_shows_their_case_says_so_and_is_logged(app, db, de
     before = client.get_cookie("portal_session").value
     choose(client, "Jens Testhansen")
     assert client.get_cookie("portal_session").value != before, "the session id is rotated"
-    page = text(client.get("/mit-forloeb"))
+    page = text_of(client.get("/mit-forloeb"))
     assert "Du handler på vegne af Jens Testhansen." in page and "Du må se og handle." in page
     assert "Kursus i rengøring og service" in page, "Jens' offer"
-    assert "Hej Jens Testhansen." in page
+    assert "Hej Sofie. Du hjælper Jens Testhansen." in page, "written to the helper"
+    assert "Hej Jens" not in page
     [looked] = db.scalars(select(AuditEvent).where(AuditEvent.actor_role == "relative")).all()
     assert looked.action == "relative.citizen.overview"
     assert looked.purpose == "relative_help"
@@ -114,7 +116,7 @@ def test_a_concern_sent_by_a_relative_says_so_to_the_citizen_and_the_caseworker(
     assert "Sofie Testhansen sendte bekymringen på dine vegne." in text(
         jens.get(f"/bekymringer/{concern_id}")
     )
-    log_page = text(jens.get("/hvem-har-set"))
+    log_page = text_of(jens.get("/hvem-har-set"))
     assert "En pårørende med fuldmagt (Sofie Testhansen): Hjælp til dig med en fuldmagt" in log_page
 
     karim = app.test_client()

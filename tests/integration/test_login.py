@@ -102,7 +102,7 @@ def test_person_without_a_forloeb_gets_a_kind_page(client, demo):
     page = client.get("/mit-forloeb").get_data(as_text=True)
     assert "Vi kan ikke finde et ressourceforløb" in page
     assert "Hej Peter Uden-Forløb." in page
-    assert "kontakt din kommune" in page
+    assert "ring til din kommune" in page
 
 
 def test_user_abort_gives_a_friendly_page_with_try_again(client):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,7 +11,7 @@ from dateutil.rrule import rrulestr
 from sqlalchemy import delete, select, update
 
 from portal.models import Forloeb, Offer, OfferKind, OfferStatus
-from tests.factories import TODAY, csrf_token, login
+from tests.factories import TODAY, csrf_token, feed_url, login
 from tests.pages import text_of
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -31,8 +30,8 @@ def test_offers_are_grouped_upcoming_current_past(client, db, demo):
     db.commit()
     login(client, "mette")
     page = text_of(client.get("/tilbud"))
-    assert page.index("Kommende tilbud") < page.index("Virksomhedspraktik i en planteskole")
-    assert page.index("Afsluttede tilbud") < page.index("Mentorstøtte · Nordby Kommune")
+    assert page.index("Tilbud, der skal starte") < page.index("Virksomhedspraktik i en planteskole")
+    assert page.index("Tilbud, der er slut") < page.index("Mentorstøtte · Nordby Kommune")
     assert "Tilbud lige nu" not in page
 
 
@@ -202,13 +201,6 @@ def test_a_weekly_schedule_keeps_its_local_time_across_daylight_saving(client, d
     assert occurrences[-1].date() == date(2027, 4, 8)
     assert {o.time() for o in occurrences} == {time(9, 0)}, "09:00 local, winter and summer"
     assert {o.utcoffset() for o in occurrences} == {timedelta(hours=1), timedelta(hours=2)}
-
-
-def feed_url(client) -> str:
-    page = client.get("/kalender").get_data(as_text=True)
-    return re.search(
-        r'id="feed-url" type="text" readonly value="http://localhost([^"]+)"', page
-    ).group(1)
 
 
 def test_the_personal_feed_works_without_login_and_can_be_revoked(app, client, db, demo):

@@ -122,7 +122,7 @@ def test_an_offer_without_the_right_neither_mentions_the_coordinator_nor_asks_of
     assert health.status_code == 200
     assert "sundhedskoordinator" not in text.lower()
     assert "læge" not in text
-    assert "Jeg vil hellere fortælle det, når jeg taler med min sagsbehandler" in text
+    assert "Jeg vil hellere sige det til min sagsbehandler" in text
 
 
 def test_the_health_story_may_wait_for_the_meeting(client, db, demo):

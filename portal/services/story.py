@@ -1,0 +1,116 @@
+"""One story on every screen (design.md §6): where a citizen's concern about an offer stands, from
+one source, for the front page, the offers list, an offer, "Mine bekymringer" and the calendar.
+
+Per offer, the concern that tells the story is the open one, else a draft, else the latest
+finished one. Three queries for a citizen's whole case, however many offers and concerns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from portal.domain.concerns import FINISHED, OPEN, ConcernStatus
+from portal.models import Concern, ConcernEvent, CoordinatorMeeting
+
+
+@dataclass(frozen=True)
+class ConcernState:
+    concern_id: int
+    offer_id: int
+    offer_title: str
+    status: ConcernStatus
+    reference: str | None
+    submitted_at: datetime | None
+    updated_at: datetime
+    right_applies: bool
+    on_hold: bool
+    started_when_sent: bool | None
+    meeting: CoordinatorMeeting | None  # booked, not yet held or not held
+    comment_until: date | None
+    decision: str | None  # adapted, kept or stopped, once decided
+    changes: str
+    decided_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status is ConcernStatus.DRAFT
+
+
+def _rank(state: ConcernState) -> tuple:
+    """Open first, then a draft, then the latest finished."""
+    group = 0 if state.is_open else (1 if state.is_draft else 2)
+    return (group, -state.updated_at.timestamp(), -state.concern_id)
+
+
+def all_states(db: Session, citizen_id: int | None) -> list[ConcernState]:
+    """The state of every concern of the citizen, newest first (three queries)."""
+    if citizen_id is None:
+        return []
+    concerns = list(
+        db.scalars(
+            select(Concern)
+            .where(Concern.citizen_id == citizen_id)
+            .options(selectinload(Concern.meetings), joinedload(Concern.offer))
+            .order_by(Concern.created_at.desc(), Concern.id.desc())
+        )
+    )
+    finished = [c.id for c in concerns if c.status in FINISHED]
+    decisions: dict[int, ConcernEvent] = {}
+    if finished:
+        for event in db.scalars(
+            select(ConcernEvent)
+            .where(ConcernEvent.concern_id.in_(finished), ConcernEvent.kind == "decided")
+            .order_by(ConcernEvent.occurred_at)
+        ):
+            decisions[event.concern_id] = event
+    return [_state(concern, decisions.get(concern.id)) for concern in concerns]
+
+
+def _state(concern: Concern, decided: ConcernEvent | None) -> ConcernState:
+    meeting = concern.meetings[-1] if concern.meetings else None
+    return ConcernState(
+        concern_id=concern.id,
+        offer_id=concern.offer_id,
+        offer_title=concern.offer.title,
+        status=concern.status,
+        reference=concern.reference,
+        submitted_at=concern.submitted_at,
+        updated_at=concern.updated_at,
+        right_applies=concern.right_applies,
+        on_hold=concern.held_offer_status is not None,
+        started_when_sent=concern.offer_started_when_sent,
+        meeting=meeting if meeting is not None and meeting.outcome is None else None,
+        comment_until=concern.comment_until,
+        decision=decided.data.get("decision") if decided else None,
+        changes=decided.data.get("changes", "") if decided else "",
+        decided_at=decided.occurred_at if decided else None,
+    )
+
+
+def by_offer(states: list[ConcernState]) -> dict[int, ConcernState]:
+    """Per offer, the state that tells its story."""
+    chosen: dict[int, ConcernState] = {}
+    for state in sorted(states, key=_rank):
+        chosen.setdefault(state.offer_id, state)
+    return chosen
+
+
+def concern_states(db: Session, citizen_id: int | None) -> dict[int, ConcernState]:
+    """The state of the concern that tells each offer's story, by offer id."""
+    return by_offer(all_states(db, citizen_id))
+
+
+def booked_meetings(states: dict[int, ConcernState]) -> list[ConcernState]:
+    """The concerns with a meeting booked now, soonest first (the front page's "Dit møde")."""
+    return sorted(
+        (state for state in states.values() if state.meeting is not None),
+        key=lambda state: state.meeting.starts_at,
+    )

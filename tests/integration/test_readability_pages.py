@@ -1,0 +1,96 @@
+"""Plain Danish on every page a citizen (or a relative for them) reads (design.md §7): the LIX of
+the portal's own text in <main> — without what comes from the case system — of every rendered
+citizen page, for every demo person. None above 35; the goal is 30."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from portal.domain.readability import GOAL, LIMIT, lix
+from portal.models import Concern
+from tests.factories import (
+    COMPLETE,
+    choose,
+    csrf_token,
+    forloeb_ends_in,
+    login,
+    offer_id,
+    walk,
+)
+from tests.pages import main_sentences
+
+PEOPLE = ["mette", "ali", "birgitte", "jens", "peter", "sofie-for-jens", "sofie-for-birgitte"]
+REPORT: dict[str, float] = {}
+
+
+def score(response) -> float:
+    return lix("\n".join(main_sentences(response.get_data(as_text=True)))).score
+
+
+def pages_of(client, db, demo, who: str) -> list[str]:
+    """Every page of the person's case, from the links and forms a person would follow."""
+    persona = who.split("-")[-1]
+    urls = ["/mit-forloeb", "/tilbud", "/bekymringer/", "/hvem-har-set"]
+    if demo[persona].forloeb is None:  # Peter: the page that says we cannot find a forløb
+        return urls
+    if who == persona:
+        urls.append("/fuldmagter")
+    for offer in demo[persona].forloeb.offers:
+        number = offer_id(db, offer.external_id)
+        urls += [f"/tilbud/{number}", f"/tilbud/{number}/bekymret"]
+    return urls
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_every_citizen_page_is_plain_danish(app, db, demo, who):
+    forloeb_ends_in(db, "demo-forloeb-jens", 13)  # the days before his forløb ends
+    persona = who.split("-")[-1]
+    client = app.test_client()
+    if who.startswith("sofie"):
+        login(client, "sofie")
+        choose(client, demo[persona].name)
+    else:
+        login(client, persona)
+    urls = pages_of(client, db, demo, who)
+    scores: list[tuple[float, str]] = []
+
+    def measure(url: str):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        scores.append((score(response), url))
+        return response
+
+    # A draft through its steps, when an offer takes one and the person may act.
+    offers = demo[persona].forloeb.offers if demo[persona].forloeb else []
+    eligible = [o.external_id for o in offers if o.external_id != "demo-offer-jens-1"]
+    if who != "sofie-for-birgitte" and eligible:
+        page = client.get(f"/tilbud/{offer_id(db, eligible[0])}/bekymret")
+        started = client.post(
+            "/bekymringer/ny",
+            data={"csrf_token": csrf_token(page), "offer_id": offer_id(db, eligible[0])},
+        )
+        concern_id = int(re.search(r"/bekymringer/(\d+)/", started.headers["Location"]).group(1))
+        for number in range(1, 6):
+            form = measure(f"/bekymringer/{concern_id}/trin/{number}")
+            client.post(
+                f"/bekymringer/{concern_id}/trin/{number}",
+                data={"csrf_token": csrf_token(form), "offer_started": "no", **COMPLETE},
+            )
+        summary = measure(f"/bekymringer/{concern_id}/opsummering")
+        client.post(f"/bekymringer/{concern_id}/send", data={"csrf_token": csrf_token(summary)})
+        urls += [f"/bekymringer/{concern_id}/kvittering", f"/bekymringer/{concern_id}"]
+        # With the right, taken all the way to a decision: its page and the decision letter.
+        concern = db.get(Concern, concern_id)
+        if concern.right_applies:
+            walk(db, concern, "decided", decision="kept")
+            urls += [f"/bekymringer/{concern_id}", f"/bekymringer/{concern_id}/afgoerelse"]
+
+    for url in urls:
+        measure(url)
+    over = [(value, url) for value, url in scores if value > LIMIT]
+    assert not over, f"{who}: LIX above {LIMIT}: {over}"
+    worst = max(scores)
+    REPORT[who] = worst[0]
+    print(f"{who}: highest LIX {worst[0]} on {worst[1]} (goal {GOAL})")
