@@ -5,9 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
+# Unset, the portal applies production rules (it fails closed); these commands are for a
+# developer's machine unless PORTAL_ENV says otherwise.
+export PORTAL_ENV ?= development
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-clock lint format assets db-upgrade readability \
+.PHONY: help install run test test-clock lint format assets db-upgrade readability openapi \
         translations-update translations-compile clean
 
 help: ## List the commands
@@ -26,10 +29,10 @@ run: install db-upgrade ## Start the portal and the test IdP on SQLite with demo
 	$(BIN)/python -m portal.devserver
 
 test: install ## Run every test (SQLite; set PORTAL_TEST_DATABASE_URL for PostgreSQL)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	PORTAL_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
 
 # When it is 23:30 or 00:30 UTC, the Danish date is not always the UTC date (design.md §9).
-FAKE_CLOCK := TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime
+FAKE_CLOCK := PORTAL_ENV=test TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime
 test-clock: install ## Run every test at 23:30 and at 00:30 UTC (needs Debian's faketime)
 	@command -v faketime >/dev/null || { echo "faketime is missing: apt-get install -y faketime"; exit 1; }
 	$(FAKE_CLOCK) "$$(date -u +%F) 23:30:00" $(BIN)/pytest -q $(PYTEST_ARGS)
@@ -51,6 +54,9 @@ db-upgrade: install ## Apply database migrations
 
 readability: install ## LIX of every rules page and help text (goal 30, limit 35)
 	$(BIN)/flask readability
+
+openapi: install ## Write schemas/openapi.json from schemas/api.json and the import schema
+	$(BIN)/python scripts/build_openapi.py
 
 translations-update: install ## Extract messages and update translations/en (and the helper texts in /da)
 	$(BIN)/python scripts/extract_messages.py translations/messages.pot translations/helper.pot

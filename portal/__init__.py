@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 from flask_compress import Compress
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import cli, config, db, errors, i18n, security, templating
+from portal import cli, config, db, errors, i18n, limits, logs, routing, security, templating
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -27,8 +26,14 @@ def create_app(overrides: dict | None = None) -> Flask:
         template_folder=str(config.PROJECT_ROOT / "templates"),
         static_folder=str(config.PROJECT_ROOT / "static"),
     )
+    routing.init_app(app)
     app.config.update(config.load())
     app.config.update(overrides or {})
+    if app.config.get("TRUSTED_PROXIES"):
+        # Behind a load balancer: the client's address and scheme are the forwarded ones, from
+        # exactly as many proxies as we run (more would let a client choose its own address).
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.config.update(
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the server-side session
         MAX_CONTENT_LENGTH=1024 * 1024,
@@ -42,7 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
             "text/calendar",
         ],
     )
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.init_app(app)
 
     db.init_app(app)
     app.session_interface = DatabaseSessionInterface()
@@ -65,4 +70,5 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(delegations_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(rules_bp)
+    limits.init_app(app)
     return app

@@ -1,8 +1,6 @@
-"""``flask`` commands for operators: migrations, demo data, session clean-up."""
+"""``flask`` commands for operators: migrations, demo data, imports, API clients, clean-up."""
 
 from __future__ import annotations
-
-import json
 
 import click
 from flask import Flask, current_app
@@ -10,6 +8,8 @@ from flask import Flask, current_app
 from portal import config
 from portal import db as database
 from portal.auth.sessions import purge_expired
+from portal.domain.case_import import BatchUnreadable, parse_batch
+from portal.services import api_clients
 from portal.services.case_import import ImportRejected, import_batch
 from portal.services.demo_seed import database_is_empty, seed_demo
 
@@ -42,11 +42,14 @@ def init_app(app: Flask) -> None:
     @app.cli.command("import-cases")
     @click.argument("batch", type=click.File("rb"))
     def import_cases(batch):
-        """Import a JSON batch from the case system (schemas/case-import.schema.json)."""
+        """Import a JSON batch from the case system (schemas/case-import.schema.json).
+
+        The operator's import may hold several municipalities; a case system's own import goes
+        through the API and is held to its municipality."""
         try:
-            payload = json.load(batch)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise click.ClickException(f"The file is not valid JSON: {error}") from None
+            payload = parse_batch(batch.read())
+        except BatchUnreadable as unreadable:
+            raise click.ClickException(f"The file cannot be read: {unreadable}") from None
         with database.new_session() as db:
             try:
                 summary = import_batch(db, payload, current_app.config["CPR_HASH_KEY"])
@@ -61,6 +64,61 @@ def init_app(app: Flask) -> None:
                 f"{kind}: {counts['created']} created, {counts['updated']} updated, "
                 f"{counts['unchanged']} unchanged"
             )
+
+    @app.cli.group("api-client")
+    def api_client_group():
+        """The municipal case systems that may use the import and export API."""
+
+    @api_client_group.command("add")
+    @click.option("--municipality", required=True, help="the municipality's code, e.g. 901")
+    @click.option("--scopes", required=True, help="import, export or import,export")
+    @click.option("--name", required=True, help='e.g. "KMD Momentum Nordby"')
+    def api_client_add(municipality: str, scopes: str, name: str):
+        """Add a client; its token is printed once and only its hash is kept."""
+        with database.new_session() as db:
+            try:
+                client, token = api_clients.add(db, municipality, name, scopes, database.utcnow())
+            except api_clients.ClientProblem as problem:
+                raise click.ClickException(str(problem)) from None
+        click.echo(f"API client {client.id} ({client.name}) for {municipality}: {client.scopes}")
+        click.echo(f"Token (shown only now): {token}")
+
+    @api_client_group.command("list")
+    def api_client_list():
+        """Every client: municipality, scopes, when it was last used, and whether it is active."""
+        with database.new_session() as db:
+            clients = api_clients.all_clients(db)
+            for c in clients:
+                used = c.last_used_at.isoformat(timespec="minutes") if c.last_used_at else "never"
+                state = f"revoked {c.revoked_at:%Y-%m-%d}" if c.revoked_at else "active"
+                click.echo(
+                    f"{c.id:>4}  {c.municipality.code}  {c.scopes:<14} last used {used:<22} "
+                    f"{state:<18} {c.name}"
+                )
+        if not clients:
+            click.echo("No API clients yet: flask api-client add --help")
+
+    @api_client_group.command("rotate")
+    @click.argument("client_id", type=int)
+    def api_client_rotate(client_id: int):
+        """Give the client a new token; the old one stops working at once."""
+        with database.new_session() as db:
+            try:
+                token = api_clients.rotate(db, client_id, database.utcnow())
+            except api_clients.ClientProblem as problem:
+                raise click.ClickException(str(problem)) from None
+        click.echo(f"New token for API client {client_id} (shown only now): {token}")
+
+    @api_client_group.command("revoke")
+    @click.argument("client_id", type=int)
+    def api_client_revoke(client_id: int):
+        """End the client: its token is refused from now on."""
+        with database.new_session() as db:
+            try:
+                api_clients.revoke(db, client_id, database.utcnow())
+            except api_clients.ClientProblem as problem:
+                raise click.ClickException(str(problem)) from None
+        click.echo(f"API client {client_id} is revoked.")
 
     @app.cli.command("settings-table")
     def settings_table_command():

@@ -1,8 +1,11 @@
 """Settings for the portal, read from ``PORTAL_*`` environment variables (and an optional ``.env``).
 
-Every setting has one place: the ``SETTINGS`` table below, which the README mirrors. Production
-fails fast: a missing or default secret, the built-in test IdP, or a base URL that is not HTTPS
-stops the process before it serves a single request.
+Every setting has one place: the ``SETTINGS`` table below, which the README mirrors.
+
+It fails closed: with ``PORTAL_ENV`` unset the production rules apply (``make run`` and
+``make test`` set their environment themselves). In production a missing, short (< 32
+characters), development or published test secret, the built-in test IdP, a base URL that is not
+HTTPS, or no Redis for the rate limits stops the process before it serves a single request.
 """
 
 from __future__ import annotations
@@ -19,6 +22,13 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
 DEVELOPMENT_CPR_KEY = "development-only-cpr-key-do-not-use-in-production"
+# The test IdP's client secrets are in this repository, so they are no secret anywhere.
+TEST_IDP_SECRETS = {
+    "citizen": "test-idp-secret-citizen",
+    "caseworker": "test-idp-secret-caseworker",
+}
+PUBLISHED_SECRETS = {DEVELOPMENT_SECRET, DEVELOPMENT_CPR_KEY, *TEST_IDP_SECRETS.values()}
+MIN_SECRET_LENGTH = 32
 
 ENVIRONMENTS = ("development", "test", "production")
 CLAIMS_PROFILES = ("signaturgruppen", "criipto", "nemlogin")
@@ -36,14 +46,22 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("PORTAL_ENV", "development", "development, test or production"),
+    Setting(
+        "PORTAL_ENV",
+        "production",
+        "development, test or production; unset means production (make run and make test set it)",
+    ),
     Setting("PORTAL_DATABASE_URL", None, "SQLAlchemy URL; default: SQLite file instance/portal.db"),
     Setting("PORTAL_SECRET_KEY", None, "signs CSRF tokens; required in production"),
     Setting("PORTAL_CPR_HASH_KEY", None, "HMAC key for CPR numbers; required in production"),
     Setting("PORTAL_BASE_URL", "http://localhost:8000", "public address (https in production)"),
     Setting("PORTAL_OIDC_ISSUER", "http://localhost:8001", "citizen OpenID Provider (issuer URL)"),
     Setting("PORTAL_OIDC_CLIENT_ID", "portal-citizen", "client id registered at the citizen OP"),
-    Setting("PORTAL_OIDC_CLIENT_SECRET", "test-idp-secret-citizen", "secret at the citizen OP"),
+    Setting(
+        "PORTAL_OIDC_CLIENT_SECRET",
+        None,
+        "secret at the citizen OP (test IdP's outside production)",
+    ),
     Setting(
         "PORTAL_OIDC_CLAIMS_PROFILE", "signaturgruppen", "signaturgruppen, criipto or nemlogin"
     ),
@@ -55,7 +73,7 @@ SETTINGS: tuple[Setting, ...] = (
         "caseworker OpenID Provider (MitID Erhverv)",
     ),
     Setting("PORTAL_CASEWORKER_OIDC_CLIENT_ID", "portal-caseworker", "client id there"),
-    Setting("PORTAL_CASEWORKER_OIDC_CLIENT_SECRET", "test-idp-secret-caseworker", "secret there"),
+    Setting("PORTAL_CASEWORKER_OIDC_CLIENT_SECRET", None, "secret there (likewise)"),
     Setting("PORTAL_CASEWORKER_OIDC_SCOPES", "openid nemlogin", "scopes to ask for there"),
     Setting("PORTAL_CASEWORKER_OIDC_MAX_AGE", None, "seconds; demand a recent login"),
     Setting("PORTAL_SERVICE_GOAL_ACKNOWLEDGE_DAYS", "2", "working days to acknowledge a concern"),
@@ -67,12 +85,27 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("PORTAL_DELEGATION_DEFAULT_DAYS", "365", "a fuldmagt given in the portal: default"),
     Setting("PORTAL_DELEGATION_MAX_DAYS", "1095", "... and the longest it may run (days)"),
-    Setting("PORTAL_EXPORT_TOKEN", None, "bearer token of the concern export API; unset = off"),
     Setting("PORTAL_TESTIDP_ENABLED", None, "1 = run the test IdP (not in production)"),
     Setting("PORTAL_TESTIDP_PORT", "8001", "port of the built-in test IdP under make run"),
     Setting("PORTAL_PORT", "8000", "port of the portal under make run"),
     Setting("PORTAL_HTTP_TIMEOUT", "5", "timeout (s) of every outgoing call"),
-    Setting("PORTAL_IMPORT_TOKEN", None, "bearer token of the case-import API; unset = off"),
+    Setting(
+        "PORTAL_REDIS_URL", None, "Redis for rate limits (required in production); unset = memory"
+    ),
+    Setting(
+        "PORTAL_TRUSTED_PROXIES",
+        "0",
+        "proxies in front (load balancer): X-Forwarded-For hops to trust",
+    ),
+    Setting(
+        "PORTAL_LIMIT_LOGIN",
+        "20 per minute; 200 per hour",
+        "login starts and callbacks per client IP",
+    ),
+    Setting(
+        "PORTAL_LIMIT_API_FAILURES", "10 per minute", "failed API authentications per client IP"
+    ),
+    Setting("PORTAL_LIMIT_WRITES", "30 per minute", "form posts that write, per session, per form"),
     Setting("PORTAL_SMTP_HOST", None, "mail server for notices; unset = e-mails go to the log"),
     Setting("PORTAL_SMTP_PORT", "587", "mail server port"),
     Setting("PORTAL_SMTP_USER", None, "mail server user (optional)"),
@@ -108,6 +141,16 @@ def _number(raw: dict[str, str | None], name: str, kind: type = int):
         raise ConfigError(f"{name} must be a number, not {raw[name]!r}.") from None
 
 
+def _secret_problems(name: str, value: str | None) -> list[str]:
+    if not value:
+        return [f"{name} is missing."]
+    if value in PUBLISHED_SECRETS:
+        return [f"{name} is a development default or the test IdP's published secret."]
+    if len(value) < MIN_SECRET_LENGTH:
+        return [f"{name} must be at least {MIN_SECRET_LENGTH} characters."]
+    return []
+
+
 def load(environ: dict[str, str] | None = None) -> dict[str, object]:
     """Return the Flask config for the given environment (default ``os.environ`` plus ``.env``)."""
     if environ is None:
@@ -129,30 +172,22 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
 
     problems: list[str] = []
     if production:
-        if not raw["PORTAL_SECRET_KEY"] or raw["PORTAL_SECRET_KEY"] == DEVELOPMENT_SECRET:
-            problems.append("PORTAL_SECRET_KEY is missing or is the development default.")
-        elif len(raw["PORTAL_SECRET_KEY"]) < 32:
-            problems.append("PORTAL_SECRET_KEY must be at least 32 characters.")
-        if not raw["PORTAL_CPR_HASH_KEY"] or raw["PORTAL_CPR_HASH_KEY"] == DEVELOPMENT_CPR_KEY:
-            problems.append("PORTAL_CPR_HASH_KEY is missing or is the development default.")
+        for name in (
+            "PORTAL_SECRET_KEY",
+            "PORTAL_CPR_HASH_KEY",
+            "PORTAL_OIDC_CLIENT_SECRET",
+            "PORTAL_CASEWORKER_OIDC_CLIENT_SECRET",
+        ):
+            problems += _secret_problems(name, raw[name])
         if testidp_enabled:
             problems.append("The built-in test IdP must not run in production.")
-        if urlsplit(base_url).scheme != "https":
-            problems.append("PORTAL_BASE_URL must start with https:// in production.")
-        if urlsplit(raw["PORTAL_OIDC_ISSUER"] or "").scheme != "https":
-            problems.append("PORTAL_OIDC_ISSUER must start with https:// in production.")
-        token = raw["PORTAL_IMPORT_TOKEN"]
-        if token is not None and len(token) < 32:
-            problems.append("PORTAL_IMPORT_TOKEN must be at least 32 characters.")
-        if not environ.get("PORTAL_OIDC_CLIENT_SECRET"):
-            problems.append("PORTAL_OIDC_CLIENT_SECRET is missing.")
-        if urlsplit(raw["PORTAL_CASEWORKER_OIDC_ISSUER"] or "").scheme != "https":
-            problems.append("PORTAL_CASEWORKER_OIDC_ISSUER must start with https:// in production.")
-        if not environ.get("PORTAL_CASEWORKER_OIDC_CLIENT_SECRET"):
-            problems.append("PORTAL_CASEWORKER_OIDC_CLIENT_SECRET is missing.")
-        export_token = raw["PORTAL_EXPORT_TOKEN"]
-        if export_token is not None and len(export_token) < 32:
-            problems.append("PORTAL_EXPORT_TOKEN must be at least 32 characters.")
+        for name in ("PORTAL_BASE_URL", "PORTAL_OIDC_ISSUER", "PORTAL_CASEWORKER_OIDC_ISSUER"):
+            if urlsplit(raw[name] or "").scheme != "https":
+                problems.append(f"{name} must start with https:// in production.")
+        if not raw["PORTAL_REDIS_URL"]:
+            problems.append(
+                "PORTAL_REDIS_URL is missing: the rate limits must be shared by every instance."
+            )
     if problems:
         raise ConfigError("The portal will not start:\n- " + "\n- ".join(problems))
 
@@ -174,13 +209,21 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "DATABASE_URL": database_url,
         "BASE_URL": base_url,
         "PREFERRED_URL_SCHEME": urlsplit(base_url).scheme or "http",
+        # In production a request for any other host is refused (400) before a view runs, so
+        # no Host header can leak into a link or a redirect.
+        "TRUSTED_HOSTS": [urlsplit(base_url).hostname] if production else None,
         "SESSION_COOKIE_SECURE": production or urlsplit(base_url).scheme == "https",
         "TESTIDP_ENABLED": testidp_enabled,
         "TESTIDP_PORT": _number(raw, "PORTAL_TESTIDP_PORT"),
         "PORT": _number(raw, "PORTAL_PORT"),
         "HTTP_TIMEOUT": _number(raw, "PORTAL_HTTP_TIMEOUT", float),
-        "IMPORT_TOKEN": raw["PORTAL_IMPORT_TOKEN"],
-        "EXPORT_TOKEN": raw["PORTAL_EXPORT_TOKEN"],
+        "REDIS_URL": raw["PORTAL_REDIS_URL"],
+        "TRUSTED_PROXIES": _number(raw, "PORTAL_TRUSTED_PROXIES"),
+        "LIMITS": {
+            "login": raw["PORTAL_LIMIT_LOGIN"],
+            "api_failures": raw["PORTAL_LIMIT_API_FAILURES"],
+            "writes": raw["PORTAL_LIMIT_WRITES"],
+        },
         "DELEGATION_DAYS": {
             "default": _number(raw, "PORTAL_DELEGATION_DEFAULT_DAYS"),
             "max": _number(raw, "PORTAL_DELEGATION_MAX_DAYS"),
@@ -202,7 +245,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
             "citizen": {
                 "issuer": (raw["PORTAL_OIDC_ISSUER"] or "").rstrip("/"),
                 "client_id": raw["PORTAL_OIDC_CLIENT_ID"],
-                "client_secret": raw["PORTAL_OIDC_CLIENT_SECRET"],
+                "client_secret": raw["PORTAL_OIDC_CLIENT_SECRET"] or TEST_IDP_SECRETS["citizen"],
                 "claims_profile": profile,
                 "scopes": raw["PORTAL_OIDC_SCOPES"] or DEFAULT_SCOPES[profile],
                 "max_age": _number(raw, "PORTAL_OIDC_MAX_AGE") if max_age else None,
@@ -210,7 +253,8 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
             "caseworker": {
                 "issuer": (raw["PORTAL_CASEWORKER_OIDC_ISSUER"] or "").rstrip("/"),
                 "client_id": raw["PORTAL_CASEWORKER_OIDC_CLIENT_ID"],
-                "client_secret": raw["PORTAL_CASEWORKER_OIDC_CLIENT_SECRET"],
+                "client_secret": raw["PORTAL_CASEWORKER_OIDC_CLIENT_SECRET"]
+                or TEST_IDP_SECRETS["caseworker"],
                 "claims_profile": "mitid_erhverv",
                 "scopes": raw["PORTAL_CASEWORKER_OIDC_SCOPES"],
                 "max_age": (

@@ -52,6 +52,10 @@ ERROR_PAGES = {
         N_("Prøv igen om lidt"),
         N_("Du har prøvet mange gange på kort tid. Vent et minut, og prøv så igen."),
     ),
+    "too_large": ErrorPage(
+        N_("Det, du sendte, er for stort"),
+        N_("Der var for meget tekst eller for store filer. Gå tilbage, og send mindre."),
+    ),
     "server_error": ErrorPage(
         N_("Der er sket en fejl hos os"),
         N_("Det er ikke din fejl. Vi har fået besked om fejlen. Prøv igen om lidt."),
@@ -81,7 +85,7 @@ PAGE_FOR_STATUS = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
-    413: "bad_request",
+    413: "too_large",
     429: "too_many_requests",
     500: "server_error",
 }
@@ -118,8 +122,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        if request.blueprint == "api":
-            return jsonify(error=error.description), code
+        if request.blueprint == "api" or request.path.startswith("/api/"):
+            message = API_STATUS_MESSAGES.get(code, error.description)
+            return jsonify(error=message), code
         return _render(
             PAGE_FOR_STATUS.get(code, "bad_request" if code < 500 else "server_error"), code
         )
@@ -154,6 +159,13 @@ def init_app(app: Flask) -> None:
 
 
 # The machine API answers in JSON, in English, as the rest of it does.
+API_STATUS_MESSAGES = {
+    404: "No such resource.",
+    405: "This method is not allowed here.",
+    413: "The body is too large.",
+    429: "Too many requests (or failed authentications) from here; retry after Retry-After "
+    "seconds.",
+}
 API_MESSAGES = {
     "not_saved": "Nothing was saved. Try again later.",
     "changed": "The record changed meanwhile. Fetch it again.",

@@ -9,7 +9,7 @@ session's time left.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import Flask, request, session
 from flask_babel import gettext
@@ -27,6 +27,7 @@ from portal.domain.danish import N_, danish_date, today_in_denmark
 from portal.domain.delegations import Scope
 from portal.domain.offers import is_employment_oriented, phase
 from portal.models import Citizen, Municipality
+from portal.routing import this_page
 from portal.rules.pages import CHECKED, HELP
 from portal.security import csp_nonce
 from portal.services import delegations
@@ -73,6 +74,7 @@ def init_portal(app: Flask) -> None:
         complaint_guidance=complaint_guidance,
         help_text=help_text,
         acting_for=acting_for,
+        this_page=this_page,
         may_act=may_act,
         helps_others=helps_others,
         header_municipality=header_municipality,
@@ -84,7 +86,8 @@ def init_portal(app: Flask) -> None:
 def in_language(code: str) -> str:
     """This page, in another language: the path and query as they are, with ``lang`` set."""
     query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
-    return f"{request.path}?{urlencode([*query, ('lang', code)])}"
+    # The path as it came, percent-encoded again: a decoded NUL or space never reaches the page.
+    return f"{quote(request.path)}?{urlencode([*query, ('lang', code)])}"
 
 
 def offer_right(offer) -> bool:

@@ -9,6 +9,12 @@
 
 from __future__ import annotations
 
+import os
+
+# Unset, PORTAL_ENV means production (the portal fails closed); a test run says what it is, so
+# plain `pytest` works as `make test` does.
+os.environ["PORTAL_ENV"] = "test"
+
 from collections.abc import Iterator
 from dataclasses import dataclass
 

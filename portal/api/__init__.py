@@ -1,63 +1,90 @@
-"""The machine API for the municipal case system: the import of case data and the export of
-concerns for journalising, each behind its own bearer token.
+"""The machine API for the municipal case systems: the import of case data and the export of
+concerns for journalising, described by ``schemas/openapi.json`` (served at
+``/api/v1/openapi.json``).
 
-The import takes exactly the batch format of ``flask import-cases``
-(schemas/case-import.schema.json). Both answer in JSON. No cookies, so no CSRF; tokens are
-compared in constant time and only their absence or mismatch is logged.
+Each case system is an API client of one municipality (``flask api-client add``) with scopes; it
+imports only its own municipality's records and exports only its own municipality's concerns.
+Both answer in JSON, errors too. No cookies, so no CSRF; an unknown token is answered 401 and
+counted against the caller's address (``portal.limits``), and no token is ever logged.
 """
 
 from __future__ import annotations
 
-import hmac
+import json
 import logging
-from datetime import datetime
+import re
+from functools import cache
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from portal.auth.principal import token_protected
-from portal.db import get_session
-from portal.services import concern_export
+from portal.auth.principal import public, token_protected
+from portal.config import PROJECT_ROOT
+from portal.db import get_session, utcnow
+from portal.domain.case_import import BatchUnreadable, parse_batch
+from portal.models import ApiClient
+from portal.services import api_clients, concern_export, cursors
 from portal.services.case_import import ImportRejected, import_batch
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-IMPORT_MAX_BYTES = 64 * 1024 * 1024
+IMPORT_MAX_BYTES = 16 * 1024 * 1024
+OPENAPI_PATH = PROJECT_ROOT / "schemas" / "openapi.json"
+_LIMIT = re.compile(r"[0-9]{1,4}", re.ASCII)
+EXPORT_PARAMETERS = {"changed_since", "after", "limit"}
 
 
-def _authorised(setting: str = "IMPORT_TOKEN") -> bool:
-    expected = current_app.config.get(setting)
-    given = request.headers.get("Authorization", "")
-    if not expected or not given.startswith("Bearer "):
-        return False
-    return hmac.compare_digest(given[7:].encode(), expected.encode())
-
-
-def _problem(status: int, message: str, **extra):
+def problem(status: int, message: str, **extra) -> Response:
     response = jsonify(error=message, **extra)
     response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _client(scope: str) -> ApiClient | Response:
+    """The API client the bearer token belongs to, if it may use ``scope``; else the answer."""
+    given = request.headers.get("Authorization", "")
+    client = None
+    if given.startswith("Bearer "):
+        client = api_clients.authenticate(get_session(), given[7:].strip(), utcnow())
+    if client is None:
+        log.warning("api authentication refused", extra={"scope": scope})
+        response = problem(401, "A valid bearer token is required.")
+        response.headers["WWW-Authenticate"] = f'Bearer realm="{scope}"'
+        return response
+    g.api_client_id = client.id
+    if scope not in client.scope_set:
+        log.warning("api scope refused", extra={"scope": scope, "api_client": client.id})
+        return problem(403, f"This client may not use {scope}.")
+    return client
 
 
 @bp.post("/case-import")
 @token_protected
 def case_import():
-    if not _authorised():
-        log.warning("case import refused: missing or wrong token")
-        response = _problem(401, "A valid bearer token is required.")
-        response.headers["WWW-Authenticate"] = 'Bearer realm="case-import"'
-        return response
+    client = _client("import")
+    if isinstance(client, Response):
+        return client
     request.max_content_length = IMPORT_MAX_BYTES
-    if not request.is_json:
-        return _problem(415, "Send the batch as application/json.")
-    payload = request.get_json(silent=True)
-    if payload is None:
-        return _problem(400, "The body is not valid JSON.")
+    if request.mimetype != "application/json":
+        return problem(415, "Send the batch as application/json.")
     try:
-        summary = import_batch(get_session(), payload, current_app.config["CPR_HASH_KEY"])
+        payload = parse_batch(request.get_data(cache=False))
+    except BatchUnreadable as unreadable:
+        return problem(400, f"The body cannot be read: {unreadable}.")
+    try:
+        summary = import_batch(
+            get_session(),
+            payload,
+            current_app.config["CPR_HASH_KEY"],
+            for_municipality=client.municipality.code,
+        )
     except ImportRejected as rejected:
-        log.info("case import rejected: %d problem(s)", len(rejected.problems))
-        return _problem(
+        log.info(
+            "case import rejected",
+            extra={"api_client": client.id, "problems": len(rejected.problems)},
+        )
+        return problem(
             422,
             "Nothing was imported.",
             problems=[
@@ -65,39 +92,59 @@ def case_import():
                 for p in rejected.problems
             ],
         )
-    log.info("case import done: %s", summary.as_dict())
+    log.info("case import done", extra={"api_client": client.id, "imported": summary.as_dict()})
     return jsonify(imported=summary.as_dict())
 
 
 @bp.get("/concerns")
 @token_protected
 def export_concerns():
-    """Sent concerns changed since ``changed_since`` (ISO 8601 with zone) or after ``after``
-    (the cursor of the previous answer), oldest change first, ``limit`` at a time (max 200)."""
-    if not _authorised("EXPORT_TOKEN"):
-        log.warning("concern export refused: missing or wrong token")
-        response = _problem(401, "A valid bearer token is required.")
-        response.headers["WWW-Authenticate"] = 'Bearer realm="concern-export"'
-        return response
+    """Sent concerns of the client's municipality changed since ``changed_since`` (ISO 8601 with
+    a zone) or after ``after`` (the cursor of the previous answer), oldest change first,
+    ``limit`` at a time (max 200)."""
+    client = _client("export")
+    if isinstance(client, Response):
+        return client
+    unknown = set(request.args) - EXPORT_PARAMETERS
+    if unknown:
+        # A misspelt parameter (changedsince=…) would otherwise export everything, silently.
+        return problem(400, "Unknown query parameter(s); use changed_since, after and limit.")
     since = None
-    if request.args.get("changed_since"):
-        try:
-            since = datetime.fromisoformat(request.args["changed_since"])
-        except ValueError:
-            return _problem(400, "changed_since must be an ISO 8601 time, e.g. 2026-11-01T00:00Z.")
-        if since.tzinfo is None:
-            return _problem(400, "changed_since must include a time zone, e.g. Z or +01:00.")
+    if "changed_since" in request.args:
+        since = cursors.moment(request.args["changed_since"])
+        if since is None:
+            return problem(
+                400,
+                "changed_since must be an ISO 8601 time with a time zone between the years "
+                "1900 and 9000, e.g. 2026-11-01T00:00Z.",
+            )
     after = None
-    if request.args.get("after"):
+    if "after" in request.args:
         try:
             after = concern_export.decode_cursor(request.args["after"])
         except concern_export.CursorUnreadable:
-            return _problem(400, "after must be a cursor from an earlier answer.")
-    limit = request.args.get("limit", default=100, type=int)
-    if not 1 <= limit <= concern_export.MAX_PAGE:
-        return _problem(400, f"limit must be between 1 and {concern_export.MAX_PAGE}.")
-    records, cursor, more = concern_export.changed(get_session(), since, after, limit)
-    log.info("concern export: %d concern(s)", len(records))
+            return problem(400, "after must be a cursor from an earlier answer.")
+    limit = 100
+    if "limit" in request.args:
+        raw = request.args["limit"]
+        limit = int(raw) if _LIMIT.fullmatch(raw) else 0
+        if not 1 <= limit <= concern_export.MAX_PAGE:
+            most = concern_export.MAX_PAGE
+            return problem(400, f"limit must be a whole number from 1 to {most}.")
+    records, cursor, more = concern_export.changed(get_session(), client, since, after, limit)
+    log.info("concern export", extra={"api_client": client.id, "concerns": len(records)})
     response = jsonify(concerns=records, next_after=cursor or request.args.get("after"), more=more)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@cache
+def _openapi() -> bytes:
+    return json.dumps(json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))).encode()
+
+
+@bp.get("/openapi.json")
+@public
+def openapi():
+    """The API's contract (OpenAPI 3.1), for the case systems' developers."""
+    return Response(_openapi(), mimetype="application/json")

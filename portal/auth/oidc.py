@@ -23,6 +23,7 @@ no claim value and no personal data ever goes into the log.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -53,6 +54,15 @@ class LoginAborted(Exception):
 
 class ProviderUnavailable(Exception):
     """The provider did not answer in time, or answered with a server error."""
+
+
+_ERROR_CODE = re.compile(r"[a-z_]{1,40}", re.ASCII)
+
+
+def _code(value: str) -> str:
+    """An OAuth error code as sent (RFC 6749 §4.1.2.1: ASCII, e.g. ``invalid_request``), or
+    "other": anything else came from whoever made the callback URL, not from the provider."""
+    return value if _ERROR_CODE.fullmatch(value) else "other"
 
 
 class LoginRefused(Exception):
@@ -135,7 +145,7 @@ def complete_login(audience: str) -> LoginResult:
     if error == "access_denied":
         raise LoginAborted
     if error:
-        raise LoginRefused(f"provider_error:{error[:40]}")
+        raise LoginRefused(f"provider_error:{_code(error)}")
     if not request.args.get("code") or not request.args.get("state"):
         raise LoginRefused("callback_incomplete")
 
@@ -148,7 +158,7 @@ def complete_login(audience: str) -> LoginResult:
     except MismatchingStateError as error:
         raise LoginRefused("state_unknown_or_used") from error
     except OAuthError as error:
-        raise LoginRefused(f"token_endpoint:{(error.error or 'error')[:40]}") from error
+        raise LoginRefused(f"token_endpoint:{_code(error.error or 'error')}") from error
     except (requests.Timeout, requests.ConnectionError) as error:
         raise ProviderUnavailable from error
     except requests.HTTPError as error:

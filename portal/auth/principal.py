@@ -16,6 +16,7 @@ from flask import Flask, abort, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user
 
 from portal.domain.principal import Principal
+from portal.routing import this_page
 
 F = TypeVar("F", bound=Callable)
 
@@ -117,11 +118,11 @@ def guard_request() -> None:
     if not current_user.is_authenticated:
         for_citizens = "citizen" in access
         if getattr(session, "ended_by_timeout", False):
-            back = request.full_path.rstrip("?") if request.method == "GET" else None
+            back = this_page() if request.method == "GET" else None
             logged_out = "auth.logged_out" if for_citizens else "auth.caseworker_logged_out"
             return redirect(url_for(logged_out, reason="timeout", next=back))
         start = "public.start" if for_citizens else "casework.start"
-        return redirect(url_for(start, next=request.full_path.rstrip("?")))
+        return redirect(url_for(start, next=this_page()))
     if not access & current_user.roles:
         abort(403)
     return None

@@ -1,7 +1,12 @@
 """Server-side sessions (design.md §3): the cookie holds a random id, the database the rest.
 
 - The id is rotated at login and whenever ``session.rotate()`` is called (act-as switches).
-- Idle and absolute timeouts depend on the audience (anonymous, citizen, caseworker).
+  A rotation within the same login keeps its absolute end: no request sequence extends it.
+- Idle and absolute timeouts depend on the audience (anonymous, citizen, caseworker). An
+  anonymous row (a login that was started) lives 10 minutes idle, and every new row sweeps
+  away expired anonymous ones, so a flood of login starts leaves no lasting rows.
+- In production the cookie is ``__Host-``-prefixed: Secure, path /, no Domain, so no subdomain
+  can set or overwrite it.
 - ``session.destroy()`` deletes the row: a stolen cookie is useless after logout.
 - Static files never touch the session, and an anonymous visitor gets no row until something
   (the login flow, a CSRF token) has to be remembered.
@@ -24,6 +29,7 @@ from portal.db import new_session, utcnow
 from portal.models import LoginSession
 
 COOKIE_NAME = "portal_session"
+HOST_COOKIE_NAME = "__Host-portal_session"
 TOUCH_INTERVAL = timedelta(seconds=30)
 
 
@@ -34,7 +40,7 @@ class Timeouts:
 
 
 TIMEOUTS = {
-    "anonymous": Timeouts(idle=timedelta(minutes=30), absolute=timedelta(hours=1)),
+    "anonymous": Timeouts(idle=timedelta(minutes=10), absolute=timedelta(minutes=30)),
     "citizen": Timeouts(idle=timedelta(minutes=15), absolute=timedelta(hours=4)),
     "caseworker": Timeouts(idle=timedelta(minutes=30), absolute=timedelta(hours=8)),
 }
@@ -62,9 +68,11 @@ class ServerSession(CallbackDict, SessionMixin):
         self.absolute_expires_at: datetime | None = None
 
     def rotate(self, audience: str | None = None) -> None:
-        """Give this session a new id (and, at login, a new audience with its timeouts)."""
-        if audience is not None:
+        """Give this session a new id (and, at login, a new audience with its timeouts). Within
+        one login (the same audience) the new id keeps the absolute end of the old one."""
+        if audience is not None and audience != self.audience:
             self.audience = audience
+            self.absolute_expires_at = None  # a new login: its own absolute end
         self.rotate_requested = True
         self.modified = True
 
@@ -85,11 +93,15 @@ class ServerSession(CallbackDict, SessionMixin):
         return max(int((end - now).total_seconds()), 0)
 
 
+def cookie_name(app: Flask) -> str:
+    return HOST_COOKIE_NAME if app.config.get("PORTAL_ENV") == "production" else COOKIE_NAME
+
+
 class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request: Request) -> ServerSession | None:
         if request.path.startswith(app.static_url_path or "/static"):
             return None
-        token = request.cookies.get(COOKIE_NAME)
+        token = request.cookies.get(cookie_name(app))
         if not token or len(token) > 100:
             return ServerSession()
         now = utcnow()
@@ -123,9 +135,11 @@ class DatabaseSessionInterface(SessionInterface):
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
         if session is None or not isinstance(session, ServerSession):
             return
+        name = cookie_name(app)
         cookie_options = {
-            "domain": self.get_cookie_domain(app),
-            "path": self.get_cookie_path(app),
+            # __Host-: no Domain attribute and path "/" (RFC 6265bis §4.1.3.2).
+            "domain": None if name == HOST_COOKIE_NAME else self.get_cookie_domain(app),
+            "path": "/" if name == HOST_COOKIE_NAME else self.get_cookie_path(app),
             "httponly": True,
             "secure": bool(app.config.get("SESSION_COOKIE_SECURE")),
             "samesite": "Lax",
@@ -136,7 +150,7 @@ class DatabaseSessionInterface(SessionInterface):
                 if session.record_id:
                     db.execute(delete(LoginSession).where(LoginSession.id == session.record_id))
                     db.commit()
-                response.delete_cookie(COOKIE_NAME, **cookie_options)
+                response.delete_cookie(name, **cookie_options)
                 return
             if session.record_id and session.rotate_requested:
                 db.execute(delete(LoginSession).where(LoginSession.id == session.record_id))
@@ -147,21 +161,25 @@ class DatabaseSessionInterface(SessionInterface):
                     return
                 token = secrets.token_urlsafe(32)
                 timeouts = TIMEOUTS[session.audience]
+                absolute = now + timeouts.absolute
+                if session.absolute_expires_at is not None:  # rotated within one login
+                    absolute = min(session.absolute_expires_at, absolute)
                 record = LoginSession(
                     token_hash=token_hash(token),
                     audience=session.audience,
                     data=dict(session),
                     created_at=now,
                     last_seen_at=now,
-                    idle_expires_at=now + timeouts.idle,
-                    absolute_expires_at=now + timeouts.absolute,
+                    idle_expires_at=min(now + timeouts.idle, absolute),
+                    absolute_expires_at=absolute,
                 )
+                _sweep_anonymous(db, now)
                 db.add(record)
                 db.commit()
                 session.record_id, session.token = record.id, token
                 session.idle_expires_at = record.idle_expires_at
                 session.absolute_expires_at = record.absolute_expires_at
-                response.set_cookie(COOKIE_NAME, token, **cookie_options)
+                response.set_cookie(name, token, **cookie_options)
                 response.vary.add("Cookie")
                 return
             timeouts = TIMEOUTS[session.audience]
@@ -176,6 +194,15 @@ class DatabaseSessionInterface(SessionInterface):
                     update(LoginSession).where(LoginSession.id == session.record_id).values(values)
                 )
                 db.commit()
+
+
+def _sweep_anonymous(db, now: datetime) -> None:
+    """Expired anonymous rows (login starts nobody finished) go as soon as a new row comes."""
+    db.execute(
+        delete(LoginSession).where(
+            LoginSession.audience == "anonymous", LoginSession.idle_expires_at <= now
+        )
+    )
 
 
 def purge_expired(db, now: datetime) -> int:

@@ -25,6 +25,7 @@ from portal.db import get_session
 from portal.domain.concerns import OPEN, ConcernStatus, TransitionRefused
 from portal.domain.danish import today_in_denmark
 from portal.links import calendar_host, concern_link, offer_link
+from portal.routing import parse_id
 from portal.services import calendar, casework, concerns, notices, story
 from portal.services.offers import own_offer
 
@@ -62,7 +63,7 @@ def index():
 @bp.post("/ny")
 @requires("citizen")
 def start():
-    offer_id = request.form.get("offer_id", type=int)
+    offer_id = parse_id(request.form.get("offer_id"))
     if offer_id is None:
         abort(404)
     db = get_session()
@@ -113,7 +114,9 @@ def step(concern_id: int, number: int):
             if name != "csrf_token" and not field.errors
         }
         try:
-            concerns.save_step(get_session(), concern, number if complete else 0, answers)
+            concerns.save_step(
+                get_session(), concern, number if complete else 0, answers, by=current_user
+            )
         except (concerns.NotSaved, concerns.ConcurrentChange):
             # Nothing of this step was saved; the earlier steps are untouched, and what was
             # typed is shown again.
@@ -412,7 +415,7 @@ def delete(concern_id: int):
     concern = _concern_or_404(concern_id)
     if concern.status is ConcernStatus.DRAFT:
         try:
-            concerns.delete_draft(get_session(), concern)
+            concerns.delete_draft(get_session(), concern, by=current_user)
         except concerns.NotSaved:
             log.warning("deleting a draft failed: not saved")
             return _summary(_concern_or_404(concern_id), "not_saved"), 503

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -30,6 +31,7 @@ from portal.db import get_session
 from portal.delegations.forms import GrantForm
 from portal.domain.danish import today_in_denmark
 from portal.domain.delegations import GrantProblem, Scope, allows
+from portal.routing import parse_id
 from portal.services import delegations
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,9 @@ bp = Blueprint("delegations", __name__)
 
 # The citizen's case: a relative's every look here is logged, and acting here needs "handle".
 CASE_DATA_BLUEPRINTS = ("citizen.", "concerns.")
+# The page a relative's successful write redirects to shows that write: it is not a second look
+# (the write is in the log already). Set only after a write, so no made-up URL skips the log.
+JUST_WROTE = "relative_wrote_to"
 
 
 def _now() -> datetime:
@@ -74,10 +79,33 @@ def check_delegation():
         return None  # logging out, staying logged in, switching: always
     needed = Scope.SEE if request.method in ("GET", "HEAD") else Scope.ACT
     if not allows(delegation.scope, needed):
+        delegations.note_look(db, delegation, endpoint, refused=True)
         return render_template("delegations/see_only.html"), 403
-    if needed is Scope.SEE:
+    if needed is Scope.SEE and session.pop(JUST_WROTE, None) != request.path:
         delegations.note_look(db, delegation, endpoint)
     return None
+
+
+@bp.after_app_request
+def after_a_relatives_write(response):
+    """A relative's write is logged by the service that wrote it. If it did not write (the form
+    had a problem), the page they were shown is a look; if it did, its result page is part of
+    the write (one entry)."""
+    if (
+        request.method in ("GET", "HEAD", "OPTIONS")
+        or request.endpoint is None
+        or not request.endpoint.startswith(CASE_DATA_BLUEPRINTS)
+        or not getattr(current_user, "is_delegate", False)
+        or response.status_code == 403  # refused above, and logged as refused
+    ):
+        return response
+    if 300 <= response.status_code < 400:
+        session[JUST_WROTE] = urlsplit(response.headers.get("Location", "")).path
+    else:
+        delegation = delegations.still_valid(get_session(), current_user, _now())
+        if delegation is not None:
+            delegations.note_look(get_session(), delegation, request.endpoint)
+    return response
 
 
 @bp.route("/vaelg", methods=["GET", "POST"])
@@ -91,9 +119,10 @@ def choose():
         if choice == "self":
             _switch_to(delegations.as_self(_me()))
             return redirect(url_for("citizen.overview"))
+        delegation_id = parse_id(choice)
         acting = (
-            delegations.act_for(db, delegations.as_self(_me()), int(choice), _now())
-            if choice.isdigit()
+            delegations.act_for(db, delegations.as_self(_me()), delegation_id, _now())
+            if delegation_id is not None
             else None
         )
         if acting is None:

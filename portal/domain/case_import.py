@@ -1,21 +1,27 @@
 """Checking a batch from the municipal case system before anything is written.
 
-The JSON Schema (``schemas/case-import.schema.json``) checks the shape; the rules here check what
-a schema cannot: real calendar dates, an end not before its start, ids used twice in one batch.
-Every problem names where it is (``citizens[3].forloeb[0].offers[1].end``) and the record's own
-id — never a CPR number or a name, so problems can be logged and sent back safely.
+The body is read strictly (``parse_batch``): JSON without NaN or Infinity, nested no deeper than
+the format needs. The JSON Schema (``schemas/case-import.schema.json``) checks the shape; every
+``pattern`` there must match the whole value with ASCII classes (so ``"901\n"`` or Arabic-Indic
+digits are refused, as ECMA-262 would, where Python's ``re.search`` would let them pass). The rules
+here check what a schema cannot: real calendar dates, an end not before its start, ids used twice
+in one batch. Every problem names where it is (``citizens[3].forloeb[0].offers[1].end``) and the
+record's own id — never a value the batch sent (a CPR number, a name), so problems can be logged
+and sent back safely.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from functools import cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError, validators
 
 from portal.domain.identity import normalise_cpr
 
@@ -23,6 +29,77 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "case-import.sch
 # No new ressourceforløb from this day (lov nr. 1750 af 29/12/2025); forløb started before run on.
 NO_NEW_FORLOEB_FROM = date(2026, 2, 1)
 MAX_PROBLEMS = 100
+# batch → citizens → [ ] → citizen → forloeb → [ ] → forløb → offers → [ ] → offer → contact:
+# eight levels; anything much deeper is not a batch, and deep nesting costs the parser.
+MAX_DEPTH = 16
+# The schema's patterns for text: one line, or lines; named in a problem without the value.
+TEXT_PATTERNS = {
+    r"^[^\x00-\x1f\x7f]*$": "must be one line without control characters",
+    r"^[^\x00-\x09\x0b\x0c\x0e-\x1f\x7f]*$": "must not contain control characters",
+}
+FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}", re.ASCII)
+
+
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = re.compile(r"[\[\]{}]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class BatchUnreadable(ValueError):
+    """The body is not a batch we can read (the reason is safe to send back)."""
+
+
+def _depth_exceeds(body: str, limit: int) -> bool:
+    """Whether arrays and objects nest deeper than ``limit`` (strings are skipped)."""
+    depth = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub("", body)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def _refuse_constant(name: str):
+    raise BatchUnreadable(f"{name} is not a JSON number")
+
+
+def parse_batch(body: bytes | str) -> object:
+    """The batch as Python values, or ``BatchUnreadable`` with a reason."""
+    try:
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+    except UnicodeDecodeError:
+        raise BatchUnreadable("the body is not UTF-8") from None
+    if _depth_exceeds(text, MAX_DEPTH):
+        raise BatchUnreadable(f"the JSON is nested deeper than {MAX_DEPTH} levels")
+    try:
+        batch = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise BatchUnreadable("the JSON is nested too deeply") from None
+    except ValueError as error:
+        if isinstance(error, BatchUnreadable):
+            raise
+        raise BatchUnreadable("the body is not valid JSON") from None
+    if _has_lone_surrogate(batch):
+        # "\ud800" is valid JSON but not Unicode text; PostgreSQL would refuse it mid-import.
+        raise BatchUnreadable("a string holds an unpaired surrogate, which is not text")
+    return batch
+
+
+def _has_lone_surrogate(node) -> bool:
+    if isinstance(node, str):
+        return _SURROGATE.search(node) is not None
+    if isinstance(node, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in node.items())
+    if isinstance(node, list):
+        return any(_has_lone_surrogate(v) for v in node)
+    return False
+
+
+def _whole_ascii_pattern(validator, pattern, instance, schema):
+    """JSON Schema's ``pattern``, as ECMA-262 reads the schema's ``^…$``: the whole value, and
+    ``[0-9]`` means ASCII digits only."""
+    if isinstance(instance, str) and not re.fullmatch(pattern, instance, re.ASCII):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 @dataclass(frozen=True)
@@ -37,8 +114,9 @@ class Problem:
 
 
 @cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+def _validator():
+    strict = validators.extend(Draft202012Validator, {"pattern": _whole_ascii_pattern})
+    return strict(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
 def location(path) -> str:
@@ -62,13 +140,32 @@ def _record_id(payload: object, path) -> str | None:
 
 
 def _schema_message(error) -> str:
-    if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "Unknown field(s)")
-    if error.validator == "pattern" and "cpr" in error.path:
+    """What is wrong, in words that never repeat the value (it may be a CPR number)."""
+    kind, expected = error.validator, error.validator_value
+    if kind == "additionalProperties":
+        names = [n for n in error.instance if n not in error.schema.get("properties", {})]
+        shown = [n for n in names if isinstance(n, str) and FIELD_NAME.fullmatch(n)]
+        return "unknown field(s)" + (f": {', '.join(sorted(shown))}" if shown else "")
+    if kind == "pattern" and "cpr" in error.path:
         return "the CPR number must be 10 digits (DDMMYY-XXXX)"
-    if error.validator == "enum":
-        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
-    return error.message
+    if kind == "pattern":
+        return TEXT_PATTERNS.get(expected, "does not have the required form")
+    if kind == "enum":
+        return f"must be one of {', '.join(map(str, expected))}"
+    if kind == "type":
+        return f"must be of type {expected if isinstance(expected, str) else ' or '.join(expected)}"
+    if kind == "required":
+        missing = [
+            n for n in expected if isinstance(error.instance, dict) and n not in error.instance
+        ]
+        return f"missing required field(s): {', '.join(missing)}"
+    if kind in ("maxLength", "minLength"):
+        return f"must be {'at most' if kind == 'maxLength' else 'at least'} {expected} characters"
+    if kind in ("minimum", "maximum"):
+        return f"must be {'at least' if kind == 'minimum' else 'at most'} {expected}"
+    if kind == "uniqueItems":
+        return "has the same item twice"
+    return f"is not valid ({kind})"
 
 
 def _records(payload: dict) -> Iterator[tuple[str, dict, str]]:
@@ -102,11 +199,22 @@ def _rule_problems(payload: dict) -> list[Problem]:
         record_id = record.get("id")
         if kind == "municipality":
             once(kind, record["code"], where, record["code"])
+            once("CVR number", record["cvr"], where, record["code"])
         elif kind == "citizen":
-            once(kind, normalise_cpr(record["cpr"]) or record["cpr"], where, None)
+            cpr = normalise_cpr(record["cpr"])
+            if cpr is None:
+                problems.append(
+                    Problem(f"{where}.cpr", "not a real CPR number (DDMMYY-XXXX, a real date)")
+                )
+            else:
+                once(kind, cpr, where, None)
         else:
             once(kind, record_id, where, record_id)
 
+        hours = record.get("hours_per_week")
+        if isinstance(hours, float) and not math.isfinite(hours):
+            # Python's json reads NaN, and NaN passes every minimum and maximum.
+            problems.append(Problem(f"{where}.hours_per_week", "must be a number", record_id))
         dates = {}
         for field in ("start", "planned_end", "end"):
             try:

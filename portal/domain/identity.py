@@ -12,6 +12,7 @@ import hmac
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import IntEnum
 
 
@@ -115,15 +116,37 @@ def extract_identity(
     )
 
 
-_CPR_PATTERN = re.compile(r"^(\d{6})-?(\d{4})$")
+# Exactly ten ASCII digits (``\d`` would also take Arabic-Indic or fullwidth digits, and two
+# spellings of one number would make two people), with or without the usual hyphen.
+_CPR_PATTERN = re.compile(r"([0-9]{6})-?([0-9]{4})", re.ASCII)
+
+
+def cpr_birth_date(digits: str) -> date | None:
+    """The date of birth a CPR number holds, or None if there is no such day. The century comes
+    from the 7th digit (CPR-kontoret's rule); modulus 11 is not checked, as numbers from 2007 on
+    need not pass it."""
+    day, month, year, seventh = int(digits[0:2]), int(digits[2:4]), int(digits[4:6]), digits[6]
+    if seventh in "0123":
+        century = 1900
+    elif seventh in "49":
+        century = 2000 if year <= 36 else 1900
+    else:  # 5-8
+        century = 2000 if year <= 57 else 1800
+    try:
+        return date(century + year, month, day)
+    except ValueError:
+        return None
 
 
 def normalise_cpr(value: object) -> str | None:
-    """Ten digits, or None. Accepts the common ``DDMMÅÅ-XXXX`` form."""
+    """Ten ASCII digits with a real date of birth, or None. Accepts ``DDMMÅÅ-XXXX``."""
     if not isinstance(value, str):
         return None
-    match = _CPR_PATTERN.match(value.strip())
-    return match.group(1) + match.group(2) if match else None
+    match = _CPR_PATTERN.fullmatch(value.strip())
+    if not match:
+        return None
+    digits = match.group(1) + match.group(2)
+    return digits if cpr_birth_date(digits) is not None else None
 
 
 def hash_cpr(cpr: str, key: str) -> str:

@@ -1,5 +1,6 @@
 """SQLAlchemy models: columns and relationships only. Workflows live in ``portal.services``."""
 
+from portal.models.api_client import ApiClient
 from portal.models.audit import AuditEvent
 from portal.models.concern import Concern, ConcernEvent, CoordinatorMeeting
 from portal.models.delegation import Delegation
@@ -17,6 +18,7 @@ from portal.models.people import Caseworker, Citizen, Municipality
 
 __all__ = [
     "OPEN_OFFER_STATUSES",
+    "ApiClient",
     "AuditEvent",
     "Caseworker",
     "Citizen",

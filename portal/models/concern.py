@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.domain.concerns import ConcernStatus
 from portal.models.base import Base, UTCDateTime, utcnow
 from portal.models.forloeb import Offer, _enum
-from portal.models.people import Citizen
+from portal.models.people import Citizen, Municipality
 
 
 class Concern(Base):
@@ -25,6 +25,8 @@ class Concern(Base):
         # The caseworker's queue (by status, oldest first) and the export (changed since).
         Index("ix_concern_status_submitted_at", "status", "submitted_at"),
         Index("ix_concern_updated_at_id", "updated_at", "id"),
+        # One municipality's export and queue (the concern stays with its forløb's municipality).
+        Index("ix_concern_municipality_id_updated_at_id", "municipality_id", "updated_at", "id"),
         # At most one draft per offer: a second tab or a double tap resumes it.
         Index(
             "uq_concern_offer_id_draft",
@@ -38,6 +40,9 @@ class Concern(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id"))
     offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), index=True)
+    # The municipality of the offer's forløb, which handles the concern (copied when the concern
+    # starts, so every list and export of a municipality is one indexed condition).
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
     status: Mapped[ConcernStatus] = mapped_column(_enum(ConcernStatus), default=ConcernStatus.DRAFT)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     steps_done: Mapped[int] = mapped_column(default=0)
@@ -57,6 +62,7 @@ class Concern(Base):
 
     citizen: Mapped[Citizen] = relationship()
     offer: Mapped[Offer] = relationship()
+    municipality: Mapped[Municipality] = relationship()
     events: Mapped[list[ConcernEvent]] = relationship(
         back_populates="concern", order_by="(ConcernEvent.occurred_at, ConcernEvent.id)"
     )

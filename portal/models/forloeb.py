@@ -14,7 +14,7 @@ from sqlalchemy import Enum, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base
-from portal.models.people import Caseworker, Citizen
+from portal.models.people import Caseworker, Citizen, Municipality
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -63,6 +63,9 @@ class Forloeb(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str] = mapped_column(String(100), unique=True)
     citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id"), index=True)
+    # The municipality that runs this forløb, for good: a citizen who moves gets a new forløb in
+    # the new municipality, and the old one — with its concerns — stays where it was.
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
     caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("caseworker.id"), index=True)
     start_date: Mapped[date]
     planned_end_date: Mapped[date]
@@ -76,6 +79,7 @@ class Forloeb(Base):
     start_after_stop_reason: Mapped[str] = mapped_column(Text, default="")
 
     citizen: Mapped[Citizen] = relationship()
+    municipality: Mapped[Municipality] = relationship()
     caseworker: Mapped[Caseworker | None] = relationship()
 
 

@@ -4,7 +4,12 @@ Records are upserted on the case system's own keys (municipality code, caseworke
 CPR hash, forløb id, offer id). Existing rows are loaded in a few bulk queries, so a batch of
 thousands of citizens costs a handful of SELECTs and one flush. Any problem — in the batch itself
 (``portal.domain.case_import``) or against what the database already holds — rejects the whole
-batch before a single row is written.
+batch before a single row is written, and a conflict the database finds at the end undoes it all.
+
+Municipal boundaries: a case system's batch (``for_municipality``, from its API client) may hold
+only its own municipality, caseworkers and citizens. A forløb belongs to one municipality for
+good: a citizen who moves gets a new forløb from the new municipality, and the old forløb — with
+its concerns — stays where it was, so no batch can move another municipality's records.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.domain.case_import import Problem, validate_batch
+from portal.domain.case_import import MAX_PROBLEMS, Problem, validate_batch
 from portal.domain.identity import hash_cpr
 from portal.models import (
     Caseworker,
@@ -30,6 +35,7 @@ from portal.models import (
     OfferKind,
     OfferStatus,
 )
+from portal.services.transaction import NotSaved, saved
 
 CHUNK = 500  # keys per IN (...) query
 
@@ -86,12 +92,20 @@ def _time(value: str | None) -> time | None:
     return time.fromisoformat(value) if value else None
 
 
-def import_batch(db: Session, payload: object, cpr_hash_key: str) -> ImportSummary:
-    """Validate and write one batch in one transaction, or raise ``ImportRejected``."""
+def import_batch(
+    db: Session, payload: object, cpr_hash_key: str, for_municipality: str | None = None
+) -> ImportSummary:
+    """Validate and write one batch in one transaction, or raise ``ImportRejected``.
+
+    ``for_municipality`` is the code of the API client's municipality (None: the operator's own
+    import, which may hold several)."""
     problems = validate_batch(payload)
+    if not problems and for_municipality is not None:
+        problems = _outside(payload, for_municipality)
     if problems:
         raise ImportRejected(problems)
-    assert isinstance(payload, dict)
+    if not isinstance(payload, dict):  # the schema said so already; never trust an assert
+        raise ImportRejected([Problem("(the batch)", "must be a JSON object")])
     municipalities_in = payload.get("municipalities", [])
     caseworkers_in = payload.get("caseworkers", [])
     citizens_in = payload.get("citizens", [])
@@ -109,12 +123,49 @@ def import_batch(db: Session, payload: object, cpr_hash_key: str) -> ImportSumma
     forloebs = _load(db, Forloeb.external_id, [f["id"] for _, f in forloeb_in])
     offers = _load(db, Offer.external_id, [o["id"] for _, o in offers_in])
 
+    cvr_owners = {
+        m.cvr: m.code
+        for m in db.scalars(
+            select(Municipality).where(Municipality.cvr.in_([m["cvr"] for m in municipalities_in]))
+        )
+    }
     problems = _reference_problems(
-        payload, municipalities, caseworkers, citizens, forloebs, offers, cpr_hashes
+        payload, municipalities, caseworkers, citizens, forloebs, offers, cpr_hashes, cvr_owners
     )
     if problems:
         raise ImportRejected(problems)
+    stored = _Stored(municipalities, caseworkers, citizens, forloebs, offers)
+    try:
+        with saved(db):
+            summary = _write(db, payload, cpr_hashes, stored)
+    except NotSaved:
+        # Checked above, so only a concurrent import can get here; nothing of this batch stays.
+        raise ImportRejected(
+            [Problem("(the batch)", "conflicts with what was stored meanwhile; send it again")]
+        ) from None
+    return summary
 
+
+@dataclass
+class _Stored:
+    """The rows the batch touches, by the case system's keys (filled in as they are created)."""
+
+    municipalities: dict
+    caseworkers: dict
+    citizens: dict
+    forloebs: dict
+    offers: dict
+
+
+def _write(db: Session, payload: dict, cpr_hashes: list[str], stored: _Stored) -> ImportSummary:
+    municipalities_in = payload.get("municipalities", [])
+    caseworkers_in = payload.get("caseworkers", [])
+    citizens_in = payload.get("citizens", [])
+    offers_in = [
+        (f, o) for c in citizens_in for f in c.get("forloeb", []) for o in f.get("offers", [])
+    ]
+    municipalities, caseworkers = stored.municipalities, stored.caseworkers
+    citizens, forloebs, offers = stored.citizens, stored.forloebs, stored.offers
     summary = ImportSummary()
 
     def upsert(kind: str, rows: dict, key, make, values: dict) -> object:
@@ -176,6 +227,7 @@ def import_batch(db: Session, payload: object, cpr_hash_key: str) -> ImportSumma
                 lambda i=item: Forloeb(external_id=i["id"]),
                 {
                     "citizen_id": citizens[cpr_hash].id,
+                    "municipality_id": municipalities[record["municipality"]].id,
                     "start_date": date.fromisoformat(item["start"]),
                     "planned_end_date": date.fromisoformat(item["planned_end"]),
                     "legal_basis": item["legal_basis"],
@@ -196,7 +248,7 @@ def import_batch(db: Session, payload: object, cpr_hash_key: str) -> ImportSumma
             lambda e=entry: Offer(external_id=e["id"]),
             _offer_values(entry, forloebs[item["id"]].id),
         )
-    db.commit()
+    db.flush()
     return summary
 
 
@@ -226,42 +278,91 @@ def _offer_values(entry: dict, forloeb_id: int) -> dict:
     }
 
 
+def _outside(payload: dict, own: str) -> list[Problem]:
+    """Records a case system may not send: another municipality's."""
+    problems = []
+    for i, record in enumerate(payload.get("municipalities", [])):
+        if record["code"] != own:
+            problems.append(
+                Problem(
+                    f"municipalities[{i}].code",
+                    "a case system may send only its own municipality",
+                    record["code"],
+                )
+            )
+    for key in ("caseworkers", "citizens"):
+        for i, record in enumerate(payload.get(key, [])):
+            if record["municipality"] != own:
+                problems.append(
+                    Problem(
+                        f"{key}[{i}].municipality",
+                        "a case system may send only its own municipality's people",
+                        record.get("id"),
+                    )
+                )
+    return problems[:MAX_PROBLEMS]
+
+
 def _reference_problems(
-    payload, municipalities, caseworkers, citizens, forloebs, offers, cpr_hashes
+    payload, municipalities, caseworkers, citizens, forloebs, offers, cpr_hashes, cvr_owners
 ) -> list[Problem]:
     """What the batch refers to must exist (in the batch or the database) and stay its own."""
     problems: list[Problem] = []
     known_municipalities = set(municipalities) | {
         m["code"] for m in payload.get("municipalities", [])
     }
-    known_caseworkers = set(caseworkers) | {c["id"] for c in payload.get("caseworkers", [])}
+    # Which municipality each caseworker belongs to once the batch is in.
+    caseworker_home = {
+        key: next((code for code, m in municipalities.items() if m.id == row.municipality_id), None)
+        for key, row in caseworkers.items()
+    }
+    for i, record in enumerate(payload.get("municipalities", [])):
+        owner = cvr_owners.get(record["cvr"])
+        if owner is not None and owner != record["code"]:
+            problems.append(
+                Problem(
+                    f"municipalities[{i}].cvr",
+                    "this CVR number belongs to another municipality",
+                    record["code"],
+                )
+            )
     for i, record in enumerate(payload.get("caseworkers", [])):
         if record["municipality"] not in known_municipalities:
             problems.append(
                 Problem(
                     f"caseworkers[{i}].municipality",
-                    f"unknown municipality {record['municipality']!r}",
+                    "unknown municipality code",
                     record["id"],
                 )
             )
+        existing = caseworkers.get(record["id"])
+        if existing is not None and caseworker_home.get(record["id"]) != record["municipality"]:
+            problems.append(
+                Problem(
+                    f"caseworkers[{i}]",
+                    "this caseworker belongs to another municipality",
+                    record["id"],
+                )
+            )
+        caseworker_home[record["id"]] = record["municipality"]
     for i, (record, cpr_hash) in enumerate(
         zip(payload.get("citizens", []), cpr_hashes, strict=True)
     ):
         if record["municipality"] not in known_municipalities:
-            problems.append(
-                Problem(
-                    f"citizens[{i}].municipality",
-                    f"unknown municipality {record['municipality']!r}",
-                )
-            )
+            problems.append(Problem(f"citizens[{i}].municipality", "unknown municipality code"))
         citizen = citizens.get(cpr_hash)
         for j, item in enumerate(record.get("forloeb", [])):
             where = f"citizens[{i}].forloeb[{j}]"
-            if item.get("caseworker") and item["caseworker"] not in known_caseworkers:
+            if item.get("caseworker") and item["caseworker"] not in caseworker_home:
+                problems.append(Problem(f"{where}.caseworker", "unknown caseworker", item["id"]))
+            elif (
+                item.get("caseworker")
+                and caseworker_home[item["caseworker"]] != (record["municipality"])
+            ):
                 problems.append(
                     Problem(
                         f"{where}.caseworker",
-                        f"unknown caseworker {item['caseworker']!r}",
+                        "the caseworker works for another municipality",
                         item["id"],
                     )
                 )
@@ -269,6 +370,18 @@ def _reference_problems(
             if existing is not None and (citizen is None or existing.citizen_id != citizen.id):
                 problems.append(
                     Problem(where, "this forløb id belongs to another citizen", item["id"])
+                )
+            elif existing is not None and (
+                existing.municipality_id
+                != getattr(municipalities.get(record["municipality"]), "id", None)
+            ):
+                problems.append(
+                    Problem(
+                        where,
+                        "this forløb belongs to another municipality; a citizen who moves gets "
+                        "a new forløb from the new municipality",
+                        item["id"],
+                    )
                 )
             for k, entry in enumerate(item.get("offers", [])):
                 offer = offers.get(entry["id"])

@@ -1,8 +1,9 @@
 """The caseworker's use cases: the queue of their municipality's concerns, opening one (logged),
 and the service goals. The actions themselves go through ``portal.services.concerns``.
 
-Access: a caseworker sees only concerns of citizens in their own municipality. Anything else is
-None (the view answers 404), and an attempt to open another municipality's concern is logged.
+Access: a caseworker sees only concerns of their own municipality — the municipality of the
+concern's forløb, which stays when a citizen moves. Anything else is None (the view answers 404),
+and an attempt to open another municipality's concern is logged.
 Every list or concern shown writes to the access log in the same request.
 """
 
@@ -122,22 +123,21 @@ def _encode_cursor(concern: Concern) -> str:
 def _decode_cursor(cursor: str | None):
     """The key after which the next page starts, or None for a cursor that is not one of ours."""
     key = cursors.decode(cursor)
-    try:
-        group, day, submitted, concern_id = key or ()
-        return (
-            int(group),
-            date.fromisoformat(day),
-            datetime.fromisoformat(submitted),
-            int(concern_id),
-        )
-    except (ValueError, TypeError):
+    if key is None or len(key) != 4:
         return None
+    decoded = (
+        cursors.small_number(key[0], range(2)),
+        cursors.day(key[1]),
+        cursors.moment(key[2]),
+        cursors.identifier(key[3]),
+    )
+    return None if None in decoded else decoded
 
 
 def _in_scope(principal: Principal, filters: QueueFilter):
     """Conditions every query of the queue shares: own municipality, sent, scope, right."""
     conditions = [
-        Citizen.municipality_id == principal.municipality_id,
+        Concern.municipality_id == principal.municipality_id,
         Concern.status != ConcernStatus.DRAFT,
     ]
     if filters.scope == "mine":
@@ -170,7 +170,6 @@ def queue(
     counts = dict(
         db.execute(
             select(Concern.status, func.count())
-            .join(Citizen, Concern.citizen_id == Citizen.id)
             .join(Offer, Concern.offer_id == Offer.id)
             .join(Forloeb, Offer.forloeb_id == Forloeb.id)
             .where(*scope)
@@ -267,7 +266,7 @@ def open_concern(
     if concern is None:
         return None
     actor = Actor.caseworker(principal)
-    if concern.citizen.municipality_id != principal.municipality_id:
+    if concern.municipality_id != principal.municipality_id:
         access_log.note(
             db,
             actor.role,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.domain.concerns import ConcernStatus, complaint_deadline, complaint_guidance
 from portal.domain.danish import danish_date
-from portal.models import Citizen, Concern, Offer
+from portal.models import ApiClient, Concern, Offer
 from portal.models.base import UTCDateTime
 from portal.services import access_log, cursors
 
@@ -33,14 +33,13 @@ def encode_cursor(updated_at: datetime, concern_id: int) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        moment, concern_id = cursors.decode(cursor) or ()
-        parsed = datetime.fromisoformat(moment)
-        if parsed.tzinfo is None:
-            raise ValueError("naive")
-        return parsed, int(concern_id)
-    except (ValueError, TypeError):
-        raise CursorUnreadable from None
+    key = cursors.decode(cursor)
+    if key is None or len(key) != 2:
+        raise CursorUnreadable
+    moment, concern_id = cursors.moment(key[0]), cursors.identifier(key[1])
+    if moment is None or concern_id is None:
+        raise CursorUnreadable
+    return moment, concern_id
 
 
 def _danish(text: str, values: dict) -> str:
@@ -61,7 +60,7 @@ def _decision(concern: Concern) -> dict | None:
         if decided.data.get("decided_on")
         else danish_date(decided.occurred_at)
     )
-    guidance = complaint_guidance(concern.citizen.municipality.name, received)
+    guidance = complaint_guidance(concern.municipality.name, received)
     return {
         "outcome": decided.data.get("decision"),
         "reason": decided.data.get("reason", ""),
@@ -70,7 +69,7 @@ def _decision(concern: Concern) -> dict | None:
         "decided_on": received.isoformat(),
         "complaint": {
             "deadline": complaint_deadline(received).isoformat(),
-            "to": concern.citizen.municipality.name,
+            "to": concern.municipality.name,
             "guidance_da": [_danish(text, values) for text, values in guidance],
         },
     }
@@ -81,7 +80,7 @@ def _as_record(concern: Concern) -> dict:
     return {
         "reference": concern.reference,
         "status": str(concern.status),
-        "municipality": concern.citizen.municipality.code,
+        "municipality": concern.municipality.code,
         "forloeb_id": offer.forloeb.external_id,
         "offer_id": offer.external_id,
         "right_applies": concern.right_applies,
@@ -122,20 +121,25 @@ def _as_record(concern: Concern) -> dict:
 
 def changed(
     db: Session,
+    client: ApiClient,
     since: datetime | None,
     after: tuple[datetime, int] | None,
     limit: int,
 ) -> tuple[list[dict], str | None, bool]:
-    """Concerns changed after ``after`` (or since ``since``), oldest change first.
+    """The client's municipality's concerns changed after ``after`` (or since ``since``), oldest
+    change first (one index: municipality, updated_at, id).
 
     Returns the records, the cursor to pass next time (None when nothing was ever returned) and
     whether more are waiting now.
     """
     statement = (
         select(Concern)
-        .where(Concern.status != ConcernStatus.DRAFT)
+        .where(
+            Concern.municipality_id == client.municipality_id,
+            Concern.status != ConcernStatus.DRAFT,
+        )
         .options(
-            joinedload(Concern.citizen).joinedload(Citizen.municipality),
+            joinedload(Concern.municipality),
             joinedload(Concern.offer).joinedload(Offer.forloeb),
             selectinload(Concern.events),
             selectinload(Concern.meetings),
@@ -155,7 +159,7 @@ def changed(
     access_log.note(
         db,
         "system",
-        "system:case-export",
+        f"api-client:{client.id}",
         [c.citizen_id for c in page],
         "concern.export",
         access_log.Purpose.JOURNALISING,

@@ -202,6 +202,7 @@ def start(db: Session, principal: Principal, offer_id: int, today: date) -> Conc
     concern = Concern(
         citizen_id=principal.citizen_id,
         offer_id=offer.id,
+        municipality_id=offer.forloeb.municipality_id,
         status=ConcernStatus.DRAFT,
         # Proposed from the dates; the citizen may say otherwise, but the dates decide.
         answers={"offer_started": "yes" if offer_started(offer.start_date, today) else "no"},
@@ -214,6 +215,8 @@ def start(db: Session, principal: Principal, offer_id: int, today: date) -> Conc
     try:
         with saved(db):
             db.add(concern)
+            db.flush()
+            _log_if_someone_else(db, actor, concern, "concern.start")
     except AlreadyExists:  # another tab created the draft a moment ago: use that one
         return db.scalar(
             _own(principal).where(
@@ -223,18 +226,25 @@ def start(db: Session, principal: Principal, offer_id: int, today: date) -> Conc
     return concern
 
 
-def save_step(db: Session, concern: Concern, step: int, answers: dict) -> None:
-    """Keep a step's answers on the draft (server-side, so a closed browser loses nothing)."""
+def save_step(
+    db: Session, concern: Concern, step: int, answers: dict, by: Principal | None = None
+) -> None:
+    """Keep a step's answers on the draft (server-side, so a closed browser loses nothing).
+    ``by``: who typed them; a relative's writing goes in the citizen's access log."""
     next_status(concern.status, ConcernAction.EDIT, concern.right_applies)
     with saved(db):
         concern.answers = {**concern.answers, **answers}
         concern.steps_done = max(concern.steps_done, step)
         concern.updated_at = utcnow()
+        if by is not None:
+            _log_if_someone_else(db, Actor.citizen(by), concern, "concern.save_step")
 
 
-def delete_draft(db: Session, concern: Concern) -> None:
+def delete_draft(db: Session, concern: Concern, by: Principal | None = None) -> None:
     next_status(concern.status, ConcernAction.DELETE, concern.right_applies)
     with saved(db):
+        if by is not None:
+            _log_if_someone_else(db, Actor.citizen(by), concern, "concern.delete_draft")
         db.delete(concern)
 
 

@@ -168,15 +168,16 @@ def as_self(principal: Principal) -> Principal:
     )
 
 
-def note_look(db: Session, delegation: Delegation, page: str) -> None:
-    """A relative opened a page of the grantor's case: it goes in the access log."""
+def note_look(db: Session, delegation: Delegation, page: str, refused: bool = False) -> None:
+    """A relative opened a page of the grantor's case: it goes in the access log. ``refused``:
+    they tried to act with "se" only; kept for the municipality's control, as refused."""
     access_log.note(
         db,
         "relative",
         f"relative:{delegation.id}",
         [delegation.grantor_citizen_id],
         f"relative.{page}",
-        access_log.Purpose.RELATIVE_HELP,
+        access_log.Purpose.REFUSED if refused else access_log.Purpose.RELATIVE_HELP,
     )
 
 

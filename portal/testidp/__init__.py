@@ -18,7 +18,7 @@ from flask import Flask, jsonify, make_response, redirect, render_template, requ
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from portal import i18n, security, templating
-from portal.config import PROJECT_ROOT, ConfigError
+from portal.config import PROJECT_ROOT, TEST_IDP_SECRETS, ConfigError
 from portal.services.demo_data import Persona, WorkPersona
 from portal.testidp.provider import Client, PendingAuthorization, Provider
 
@@ -34,7 +34,7 @@ def default_clients(portal_base_url: str) -> list[Client]:
     return [
         Client(
             client_id="portal-citizen",
-            client_secret="test-idp-secret-citizen",  # noqa: S106 - a fixed secret of a test IdP
+            client_secret=TEST_IDP_SECRETS["citizen"],
             redirect_uris=(f"{base}/auth/callback",),
             post_logout_redirect_uris=(f"{base}/logget-af",),
         )
@@ -46,7 +46,7 @@ def default_work_clients(portal_base_url: str) -> list[Client]:
     return [
         Client(
             client_id="portal-caseworker",
-            client_secret="test-idp-secret-caseworker",  # noqa: S106 - a fixed test secret
+            client_secret=TEST_IDP_SECRETS["caseworker"],
             redirect_uris=(f"{base}/sagsbehandler/auth/callback",),
             post_logout_redirect_uris=(f"{base}/sagsbehandler/logget-af",),
         )

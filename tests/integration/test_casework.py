@@ -3,6 +3,7 @@ the actions, the access log the citizen can read, and the export for journalisin
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -12,13 +13,14 @@ from sqlalchemy import func, select, update
 from portal.domain.concerns import ConcernAction as A
 from portal.domain.concerns import ConcernStatus as S
 from portal.models import AuditEvent, Concern, ConcernEvent, LoginSession, Offer, OfferStatus
-from portal.services import concerns
+from portal.services import concerns, cursors
 from portal.services.casework import PAGE_SIZE
 from tests.factories import (
-    EXPORT_TOKEN,
     TODAY,
+    api_token,
     as_caseworker,
     as_citizen,
+    bearer,
     caseworker_login,
     csrf_token,
     meeting_fields,
@@ -170,6 +172,7 @@ def _many_concerns(db, demo, how_many: int) -> None:
             Concern(
                 citizen_id=first.citizen_id,
                 offer_id=first.offer_id,
+                municipality_id=first.municipality_id,
                 status=S.CLOSED,
                 answers={},
                 right_applies=True,
@@ -548,33 +551,37 @@ def test_the_access_log_page_is_empty_and_calm_when_no_one_has_looked(app, db, d
 
 
 # -- the export for journalising -------------------------------------------------------------
-def export(client, **params):
-    return client.get(
-        "/api/v1/concerns",
-        query_string=params,
-        headers={"Authorization": f"Bearer {EXPORT_TOKEN}"},
-    )
+def export(client, token: str, **params):
+    return client.get("/api/v1/concerns", query_string=params, headers=bearer(token))
+
+
+@pytest.fixture
+def nordby(db, demo) -> str:
+    """The token of Nordby's case system, allowed to export."""
+    return api_token(db, "901", "export")
 
 
 def test_the_export_needs_its_own_token(client, db, demo):
     assert client.get("/api/v1/concerns").status_code == 401
-    wrong = client.get("/api/v1/concerns", headers={"Authorization": "Bearer nope"})
+    wrong = client.get("/api/v1/concerns", headers=bearer("nope"))
     assert wrong.status_code == 401
+    importer = api_token(db, "901", "import")
+    assert export(client, importer).status_code == 403, "an import client may not export"
 
 
-def test_the_export_is_incremental_and_logged(client, db, demo):
+def test_the_export_is_incremental_and_logged(client, nordby, db, demo):
     _m, concern = sent(db, demo)
-    first = export(client, changed_since="2000-01-01T00:00:00Z").get_json()
+    first = export(client, nordby, changed_since="2000-01-01T00:00:00Z").get_json()
     [record] = first["concerns"]
     assert record["reference"] == concern.reference
     assert record["offer_id"] == "demo-offer-mette-1" and record["municipality"] == "901"
     assert record["answers"]["worry_text"] == "For mange timer."
     assert [e["kind"] for e in record["timeline"]] == ["submitted"]
     assert "cpr" not in str(record).lower()
-    again = export(client, after=first["next_after"]).get_json()
+    again = export(client, nordby, after=first["next_after"]).get_json()
     assert again["concerns"] == [] and again["next_after"] == first["next_after"]
     concerns.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)
-    changed = export(client, after=first["next_after"]).get_json()
+    changed = export(client, nordby, after=first["next_after"]).get_json()
     assert [e["kind"] for e in changed["concerns"][0]["timeline"]] == ["submitted", "acknowledged"]
     exported = audit_events(db, "concern.export")
     assert len(exported) == 2 and exported[0].purpose == "journalising"
@@ -585,12 +592,22 @@ def test_the_export_is_incremental_and_logged(client, db, demo):
     [
         {"changed_since": "yesterday"},
         {"changed_since": "2026-01-01T00:00:00"},
+        {"changed_since": "0001-01-01T00:00:00+01:00"},
+        {"changed_since": "9999-12-31T23:59:59-14:00"},
+        {"changed_since": "1e400"},
         {"after": "not-a-cursor"},
+        {"after": cursors.encode([1e300, 1])},
+        {"after": cursors.encode(["2026-01-01T00:00:00Z", 2**40])},
+        {"after": cursors.encode(["2026-01-01T00:00:00", 1])},
+        {"after": base64.urlsafe_b64encode(b"[" * 5000).decode()},
+        {"after": base64.urlsafe_b64encode(b"[NaN, 1]").decode()},
         {"limit": "0"},
         {"limit": "5000"},
+        {"limit": "1e3"},
+        {"limit": "١٠"},
     ],
 )
-def test_bad_export_parameters_get_a_clear_400(client, db, demo, params):
-    answer = export(client, **params)
+def test_bad_export_parameters_get_a_clear_400(client, nordby, db, demo, params):
+    answer = export(client, nordby, **params)
     assert answer.status_code == 400
     assert answer.get_json()["error"]

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from portal.models import AuditEvent, Concern, ConcernEvent, Delegation, Offer
 from tests.factories import (
@@ -241,3 +241,62 @@ def test_a_fuldmagt_that_cannot_be_given_is_refused_and_the_typing_kept(
     assert message in text(answer) and "Der er problemer" in text(answer)
     assert 'value="Sofie Testhansen"' in text(answer)
     assert db.scalar(select(Delegation.id).limit(1)) is None
+
+
+# -- the access log is complete for a relative -----------------------------------------------
+def relative_entries(db) -> list[tuple[str, str]]:
+    return [
+        (e.action, e.purpose)
+        for e in db.scalars(
+            select(AuditEvent).where(AuditEvent.actor_role == "relative").order_by(AuditEvent.id)
+        )
+    ]
+
+
+def test_every_write_and_look_of_a_relative_is_logged_once(app, db, demo):
+    forloeb_ends_in(db, "demo-forloeb-jens", 60)
+    relative = as_relative_for(app, "Jens Testhansen")
+    db.execute(delete(AuditEvent))
+    db.commit()
+
+    concern_id = send_concern(relative, offer_id(db, "demo-offer-jens-2"))
+    entries = relative_entries(db)
+    writes = [action for action, _ in entries if action.startswith("concern.")]
+    assert writes == ["concern.start", *["concern.save_step"] * 5, "concern.submit"]
+    looks = [action for action, _ in entries if action.startswith("relative.")]
+    # Each step and the summary are the pages a write led to: part of that write, one entry
+    # each. Only the page Sofie opened herself is a look of its own.
+    assert looks == ["relative.citizen.worried"]
+    assert {purpose for _, purpose in entries} == {"relative_help"}
+    relative.get(f"/bekymringer/{concern_id}/kvittering")  # the send's result page
+    relative.get(f"/bekymringer/{concern_id}/kvittering")  # opened again: a look
+    assert [a for a, _ in relative_entries(db)][len(entries) :] == ["relative.concerns.receipt"]
+
+    db.execute(delete(AuditEvent))
+    db.commit()
+    page = relative.get(f"/bekymringer/{concern_id}")
+    version = re.search(r'name="version" value="(\d+)"', text(page)).group(1)
+    relative.post(
+        f"/bekymringer/{concern_id}/tilfoej",
+        data={"csrf_token": csrf_token(page), "version": version, "information": "Mere."},
+    )
+    relative.get(f"/bekymringer/{concern_id}?added=1")
+    relative.post(  # nothing written: the page with the problem is a look
+        f"/bekymringer/{concern_id}/tilfoej",
+        data={"csrf_token": csrf_token(page), "version": version, "information": ""},
+    )
+    assert [a for a, _ in relative_entries(db)] == [
+        "relative.concerns.detail",
+        "concern.add_information",
+        "relative.concerns.add_information",
+    ]
+
+
+def test_a_refused_attempt_of_a_relative_is_logged_as_refused(app, db, demo):
+    client = as_relative_for(app, "Birgitte Eksempel")
+    page = client.get("/tilbud")
+    client.post(
+        "/bekymringer/ny",
+        data={"offer_id": offer_id(db, "demo-offer-birgitte-1"), "csrf_token": csrf_token(page)},
+    )
+    assert ("relative.concerns.start", "refused") in relative_entries(db)

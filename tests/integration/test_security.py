@@ -27,6 +27,7 @@ PUBLIC_ENDPOINTS = {
     "rules.index",
     "rules.page",
     "rules.glossary",
+    "api.openapi",  # the API's contract: no data, for the case systems' developers
 }
 
 

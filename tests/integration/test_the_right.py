@@ -7,11 +7,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.domain.concerns import ConcernStatus as S
-from portal.models import ConcernEvent, Offer, OfferStatus
+from portal.models import ApiClient, ConcernEvent, Offer, OfferStatus
 from portal.services import concern_export, concerns
 from tests.factories import (
     COMPLETE,
     TODAY,
+    api_token,
     as_relative_for,
     csrf_token,
     forloeb_ends_in,
@@ -215,7 +216,9 @@ def test_the_decision_reaches_the_export_with_reasons_and_klagevejledning(db, de
     _mette, concern = sent(db, demo)
     walk(db, concern, "decided", decision="kept")
     db.expire_all()  # as a new request would see it
-    records, _cursor, _more = concern_export.changed(db, None, None, 10)
+    api_token(db, "901", "export")
+    nordby = db.scalars(select(ApiClient)).one()
+    records, _cursor, _more = concern_export.changed(db, nordby, None, None, 10)
     record = next(r for r in records if r["reference"] == concern.reference)
     decision = record["decision"]
     assert decision["outcome"] == "kept"

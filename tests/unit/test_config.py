@@ -12,9 +12,10 @@ SAFE_PRODUCTION = {
     "PORTAL_CPR_HASH_KEY": "y" * 48,
     "PORTAL_BASE_URL": "https://ressourceforloeb.nordby.example",
     "PORTAL_OIDC_ISSUER": "https://broker.example",
-    "PORTAL_OIDC_CLIENT_SECRET": "from-the-broker",
+    "PORTAL_OIDC_CLIENT_SECRET": "from-the-broker-" + "b" * 32,
     "PORTAL_CASEWORKER_OIDC_ISSUER": "https://erhverv-broker.example",
-    "PORTAL_CASEWORKER_OIDC_CLIENT_SECRET": "from-the-other-broker",
+    "PORTAL_CASEWORKER_OIDC_CLIENT_SECRET": "from-the-other-broker-" + "c" * 32,
+    "PORTAL_REDIS_URL": "redis://redis.internal:6379/0",
 }
 
 
@@ -30,14 +31,18 @@ def test_a_safe_production_configuration_loads():
         ({"PORTAL_SECRET_KEY": ""}, "PORTAL_SECRET_KEY is missing"),
         ({"PORTAL_SECRET_KEY": DEVELOPMENT_SECRET}, "development default"),
         ({"PORTAL_SECRET_KEY": "short"}, "at least 32"),
-        ({"PORTAL_CPR_HASH_KEY": ""}, "PORTAL_CPR_HASH_KEY"),
+        ({"PORTAL_CPR_HASH_KEY": ""}, "PORTAL_CPR_HASH_KEY is missing"),
+        ({"PORTAL_CPR_HASH_KEY": "a"}, "PORTAL_CPR_HASH_KEY must be at least 32"),
+        ({"PORTAL_OIDC_CLIENT_SECRET": "test-idp-secret-citizen"}, "published secret"),
+        ({"PORTAL_CASEWORKER_OIDC_CLIENT_SECRET": "test-idp-secret-caseworker"}, "published"),
+        ({"PORTAL_OIDC_CLIENT_SECRET": "short"}, "PORTAL_OIDC_CLIENT_SECRET must be at least"),
+        ({"PORTAL_REDIS_URL": ""}, "PORTAL_REDIS_URL is missing"),
         ({"PORTAL_TESTIDP_ENABLED": "1"}, "test IdP must not run"),
         ({"PORTAL_BASE_URL": "http://ressourceforloeb.nordby.example"}, "https://"),
         ({"PORTAL_OIDC_ISSUER": "http://broker.example"}, "PORTAL_OIDC_ISSUER"),
         ({"PORTAL_OIDC_CLIENT_SECRET": ""}, "PORTAL_OIDC_CLIENT_SECRET"),
         ({"PORTAL_CASEWORKER_OIDC_ISSUER": "http://localhost:8001/erhverv"}, "CASEWORKER_OIDC"),
         ({"PORTAL_CASEWORKER_OIDC_CLIENT_SECRET": ""}, "PORTAL_CASEWORKER_OIDC_CLIENT_SECRET"),
-        ({"PORTAL_EXPORT_TOKEN": "short"}, "PORTAL_EXPORT_TOKEN"),
     ],
 )
 def test_production_refuses_unsafe_settings(change, complaint):
@@ -45,8 +50,28 @@ def test_production_refuses_unsafe_settings(change, complaint):
         load({**SAFE_PRODUCTION, **change})
 
 
+def test_without_portal_env_the_production_rules_apply():
+    """Fail closed: forgetting PORTAL_ENV never runs on the published development secrets."""
+    unset = {k: v for k, v in SAFE_PRODUCTION.items() if k != "PORTAL_ENV"}
+    assert load(unset)["PORTAL_ENV"] == "production"
+    with pytest.raises(ConfigError, match="PORTAL_SECRET_KEY is missing"):
+        load({})
+
+
+def test_production_names_its_session_cookie_with_the_host_prefix():
+    from flask import Flask
+
+    from portal.auth.sessions import cookie_name
+
+    app = Flask(__name__)
+    app.config.update(load(dict(SAFE_PRODUCTION)))
+    assert cookie_name(app) == "__Host-portal_session"
+    app.config["PORTAL_ENV"] = "development"
+    assert cookie_name(app) == "portal_session", "plain http on a developer's machine"
+
+
 def test_development_defaults_run_the_test_idp_on_sqlite():
-    settings = load({})
+    settings = load({"PORTAL_ENV": "development"})
     assert settings["TESTIDP_ENABLED"] is True
     assert settings["DATABASE_URL"].startswith("sqlite:///")
     assert settings["OIDC"]["citizen"]["scopes"] == "openid mitid ssn"
@@ -57,7 +82,7 @@ def test_development_defaults_run_the_test_idp_on_sqlite():
 
 def test_unknown_claims_profile_is_refused():
     with pytest.raises(ConfigError, match="PORTAL_OIDC_CLAIMS_PROFILE"):
-        load({"PORTAL_OIDC_CLAIMS_PROFILE": "facebook"})
+        load({"PORTAL_ENV": "development", "PORTAL_OIDC_CLAIMS_PROFILE": "facebook"})
 
 
 def test_test_idp_refuses_to_start_in_production():
@@ -69,7 +94,7 @@ def test_test_idp_refuses_to_start_in_production():
 
 def test_a_setting_that_is_not_a_number_is_named():
     with pytest.raises(ConfigError, match="PORTAL_HTTP_TIMEOUT must be a number"):
-        load({"PORTAL_HTTP_TIMEOUT": "soon"})
+        load({"PORTAL_ENV": "development", "PORTAL_HTTP_TIMEOUT": "soon"})
 
 
 def test_the_readme_lists_every_setting_as_the_code_defines_it():
