@@ -10,7 +10,7 @@ export FLASK_APP := wsgi.py
 export PORTAL_ENV ?= development
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-clock lint format assets db-upgrade readability openapi \
+.PHONY: help install run test test-clock lint format assets db-upgrade readability openapi bench \
         translations-update translations-compile clean
 
 help: ## List the commands
@@ -54,6 +54,10 @@ db-upgrade: install ## Apply database migrations
 
 readability: install ## LIX of every rules page and help text (goal 30, limit 35)
 	$(BIN)/flask readability
+
+bench: install ## Measure the portal against a bare Flask app (PostgreSQL, Redis, wrk; ~10 min)
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+	PORTAL_ENV=development $(BIN)/python scripts/bench.py
 
 openapi: install ## Write schemas/openapi.json from schemas/api.json and the import schema
 	$(BIN)/python scripts/build_openapi.py

@@ -6,7 +6,19 @@ from flask import Flask
 from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import cli, config, db, errors, i18n, limits, logs, routing, security, templating
+from portal import (
+    cli,
+    config,
+    db,
+    errors,
+    i18n,
+    limits,
+    logs,
+    metrics,
+    routing,
+    security,
+    templating,
+)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -18,6 +30,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.citizen import bp as citizen_bp
     from portal.concerns import bp as concerns_bp
     from portal.delegations import bp as delegations_bp
+    from portal.ops import bp as ops_bp
     from portal.public import bp as public_bp
     from portal.rules import bp as rules_bp
 
@@ -70,5 +83,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(delegations_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(rules_bp)
+    app.register_blueprint(ops_bp)
+    metrics.init_app(app)
     limits.init_app(app)
     return app

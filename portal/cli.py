@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import signal
+import threading
+
 import click
 from flask import Flask, current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal import config
 from portal import db as database
@@ -12,6 +17,8 @@ from portal.domain.case_import import BatchUnreadable, parse_batch
 from portal.services import api_clients
 from portal.services.case_import import ImportRejected, import_batch
 from portal.services.demo_seed import database_is_empty, seed_demo
+
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
@@ -153,6 +160,40 @@ def init_app(app: Flask) -> None:
     def outbox_group():
         """E-mail notices waiting to be sent."""
 
+    @outbox_group.command("work")
+    @click.option("--interval", default=5.0, show_default=True, help="seconds between looks")
+    def outbox_work(interval: float):
+        """Deliver e-mails as they come due, until stopped. SIGTERM (or Ctrl-C) lets the message
+        in hand finish first; any number of workers may run side by side."""
+        from portal import metrics
+        from portal.services.outbox import deliver_due, transport_from_config
+
+        stopping = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stopping.set())
+        transport = transport_from_config(current_app.config)
+        log.info("outbox worker started")
+        while not stopping.is_set():
+            try:
+                with database.new_session() as db:
+                    result = deliver_due(
+                        db,
+                        transport,
+                        database.utcnow(),
+                        current_app.config["BASE_URL"],
+                        keep_going=lambda: not stopping.is_set(),
+                    )
+            except SQLAlchemyError:
+                # The database is away (a restart, a failover): wait, and try again.
+                log.warning("outbox worker: database unavailable; trying again")
+                stopping.wait(interval)
+                continue
+            for outcome in ("sent", "retried", "failed"):
+                metrics.OUTBOX.labels(outcome).inc(getattr(result, outcome))
+            if result.sent + result.retried + result.failed == 0:
+                stopping.wait(interval)
+        log.info("outbox worker stopped")
+
     @outbox_group.command("send")
     def outbox_send():
         """Deliver due e-mails (run from cron every minute); failures are retried later."""
@@ -166,6 +207,25 @@ def init_app(app: Flask) -> None:
                 current_app.config["BASE_URL"],
             )
         click.echo(f"Sent {result.sent}, to retry {result.retried}, failed {result.failed}.")
+
+    @app.cli.group("retention")
+    def retention_group():
+        """Deleting what is kept no longer (PORTAL_RETENTION_*)."""
+
+    @retention_group.command("run")
+    def retention_run():
+        """Delete concerns long after their forløb ended, old access-log entries and old
+        e-mails, in batches; safe to stop and to run again (cron, e.g. nightly)."""
+        from portal.domain.danish import today_in_denmark
+        from portal.services import retention
+
+        policy = retention.Policy(**current_app.config["RETENTION"])
+        with database.new_session() as db:
+            removed = retention.run(db, policy, today_in_denmark(), database.utcnow())
+        click.echo(
+            f"Deleted {removed.concerns} concerns, {removed.access_log} access-log entries and "
+            f"{removed.outbox} e-mails."
+        )
 
     @app.cli.group("sessions")
     def sessions_group():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -106,6 +107,19 @@ SETTINGS: tuple[Setting, ...] = (
         "PORTAL_LIMIT_API_FAILURES", "10 per minute", "failed API authentications per client IP"
     ),
     Setting("PORTAL_LIMIT_WRITES", "30 per minute", "form posts that write, per session, per form"),
+    Setting(
+        "PORTAL_RETENTION_CONCERN_DAYS",
+        "365",
+        "a concern is deleted this many days after its forløb ended (flask retention run)",
+    ),
+    Setting("PORTAL_RETENTION_ACCESS_LOG_DAYS", "183", "access-log entries are kept this long"),
+    Setting("PORTAL_RETENTION_OUTBOX_DAYS", "30", "sent or failed e-mails are kept this long"),
+    Setting(
+        "PORTAL_METRICS_NETWORKS",
+        "127.0.0.1/32,::1/128",
+        "networks that may read /metrics (comma-separated)",
+    ),
+    Setting("PORTAL_METRICS_TOKEN", None, "or a bearer token for /metrics (32+ characters)"),
     Setting("PORTAL_SMTP_HOST", None, "mail server for notices; unset = e-mails go to the log"),
     Setting("PORTAL_SMTP_PORT", "587", "mail server port"),
     Setting("PORTAL_SMTP_USER", None, "mail server user (optional)"),
@@ -139,6 +153,15 @@ def _number(raw: dict[str, str | None], name: str, kind: type = int):
         return kind(raw[name])
     except (TypeError, ValueError):
         raise ConfigError(f"{name} must be a number, not {raw[name]!r}.") from None
+
+
+def _networks(text: str | None) -> tuple:
+    try:
+        return tuple(ip_network(part.strip()) for part in (text or "").split(",") if part.strip())
+    except ValueError:
+        raise ConfigError(
+            f"PORTAL_METRICS_NETWORKS must be networks like 10.0.0.0/8, not {text!r}."
+        ) from None
 
 
 def _secret_problems(name: str, value: str | None) -> list[str]:
@@ -184,6 +207,8 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         for name in ("PORTAL_BASE_URL", "PORTAL_OIDC_ISSUER", "PORTAL_CASEWORKER_OIDC_ISSUER"):
             if urlsplit(raw[name] or "").scheme != "https":
                 problems.append(f"{name} must start with https:// in production.")
+        if raw["PORTAL_METRICS_TOKEN"]:
+            problems += _secret_problems("PORTAL_METRICS_TOKEN", raw["PORTAL_METRICS_TOKEN"])
         if not raw["PORTAL_REDIS_URL"]:
             problems.append(
                 "PORTAL_REDIS_URL is missing: the rate limits must be shared by every instance."
@@ -218,6 +243,13 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "PORT": _number(raw, "PORTAL_PORT"),
         "HTTP_TIMEOUT": _number(raw, "PORTAL_HTTP_TIMEOUT", float),
         "REDIS_URL": raw["PORTAL_REDIS_URL"],
+        "RETENTION": {
+            "concern_days": _number(raw, "PORTAL_RETENTION_CONCERN_DAYS"),
+            "access_log_days": _number(raw, "PORTAL_RETENTION_ACCESS_LOG_DAYS"),
+            "outbox_days": _number(raw, "PORTAL_RETENTION_OUTBOX_DAYS"),
+        },
+        "METRICS_NETWORKS": _networks(raw["PORTAL_METRICS_NETWORKS"]),
+        "METRICS_TOKEN": raw["PORTAL_METRICS_TOKEN"],
         "TRUSTED_PROXIES": _number(raw, "PORTAL_TRUSTED_PROXIES"),
         "LIMITS": {
             "login": raw["PORTAL_LIMIT_LOGIN"],

@@ -47,7 +47,10 @@ def make_engine(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # No ping before every checkout (a round trip per request): a connection the server dropped
+    # fails its statement instead, SQLAlchemy then invalidates the whole pool, the person gets
+    # the friendly "try again" page, and the next request connects afresh.
+    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
 
 
 def init_app(app: Flask) -> None:

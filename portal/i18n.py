@@ -14,15 +14,16 @@ Europe/Copenhagen in long form ("mandag den 2. marts 2026").
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
 from babel.dates import format_timedelta
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import (
     Babel,
     LazyString,
-    format_date,
-    format_datetime,
     format_decimal,
     get_locale,
     get_translations,
@@ -57,7 +58,21 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
+    if has_request_context():
+        if "language" not in g:
+            g.language = str(get_locale() or DEFAULT_LANGUAGE)
+        return g.language
     return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def translations():
+    """This request's catalog, looked up once: a page asks for hundreds of texts, and
+    Flask-Babel finds the catalog anew (locale, domain, cache) for every one."""
+    if not has_request_context():
+        return get_translations()
+    if "translations" not in g:
+        g.translations = get_translations()
+    return g.translations
 
 
 HELPER_CONTEXT = "hjælper"
@@ -74,10 +89,8 @@ def for_reader(text: str, helping: str | None = None, **values) -> Markup:
     """``text`` as the reader should read it: to the citizen, or — when ``helping`` names the
     citizen a relative acts for — to the helper, about the citizen. Values are escaped, as
     Jinja's own ``_()`` does."""
-    translations = get_translations()
-    template = (
-        translations.upgettext(HELPER_CONTEXT, text) if helping else translations.ugettext(text)
-    )
+    catalog = translations()
+    template = catalog.upgettext(HELPER_CONTEXT, text) if helping else catalog.ugettext(text)
     # The template is the portal's own catalog text (as in Jinja's newstyle gettext); the values
     # are escaped by Markup's % operator.
     safe = Markup(template)  # noqa: S704
@@ -95,22 +108,47 @@ def _name(name: str) -> Markup:
     return Markup('<span data-source="case">%s</span>') % name
 
 
+def _danish(value: date | datetime) -> date | datetime:
+    """A moment as the Danish wall clock shows it (a naive one is taken to be UTC)."""
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return moment.astimezone(DANISH_TIME)
+    return value
+
+
+# Babel parses the pattern and looks up the locale's names at every call; a page of the
+# caseworker's queue shows a hundred dates, and the same days come back on every page.
+@lru_cache(maxsize=8192)
+def _date_text(day: date, pattern: str, language: str) -> str:
+    return babel_format_date(day, pattern, locale=language)
+
+
+@lru_cache(maxsize=2048)
+def _time_text(clock: time, pattern: str, language: str) -> str:
+    return babel_format_time(clock, pattern, locale=language)
+
+
 def long_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
-    return format_date(value, LONG_DATE[current_language()])
+    day = _danish(value)
+    day = day.date() if isinstance(day, datetime) else day
+    return _date_text(day, LONG_DATE[current_language()], current_language())
 
 
 def short_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
-    return format_date(value, SHORT_DATE[current_language()])
+    day = _danish(value)
+    day = day.date() if isinstance(day, datetime) else day
+    return _date_text(day, SHORT_DATE[current_language()], current_language())
 
 
 def time_of_day(value: datetime | None) -> str:
     if value is None:
         return ""
-    return format_datetime(value, TIME[current_language()])
+    clock = _danish(value).time().replace(second=0, microsecond=0, tzinfo=None)
+    return _time_text(clock, TIME[current_language()], current_language())
 
 
 def meeting_time(value: str | None) -> str:
@@ -152,6 +190,13 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", TIMEZONE)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
 
     @app.after_request
     def _remember_language(response: Response) -> Response:

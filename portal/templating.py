@@ -8,10 +8,10 @@ session's time left.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from urllib.parse import quote, urlencode
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_babel import gettext
 from flask_login import current_user
 from jinja2 import StrictUndefined
@@ -30,7 +30,6 @@ from portal.models import Citizen, Municipality
 from portal.routing import this_page
 from portal.rules.pages import CHECKED, HELP
 from portal.security import csp_nonce
-from portal.services import delegations
 from portal.services.concerns import refusal_for, right_for
 
 PORTAL_NAME = N_("Mit ressourceforløb")
@@ -141,24 +140,31 @@ def may_act() -> bool:
 
 
 def helps_others() -> bool:
-    """Whether the logged-in person holds a fuldmagt they could switch to (one query)."""
-    user = current_user
-    if not user.is_authenticated or user.person_hash is None:
-        return False
-    return bool(delegations.held_by(get_session(), user.person_hash, datetime.now(UTC)))
+    """Whether the logged-in person holds a fuldmagt they could switch to (known from login)."""
+    return bool(current_user.is_authenticated and current_user.helps_others)
 
 
 def header_municipality() -> Municipality | None:
-    """The municipality in the header: the caseworker's, or the citizen's (one query)."""
+    """The municipality in the header: the caseworker's, or the citizen's. At most one query a
+    request, none when the page has loaded it already (``remember_municipality``)."""
+    if "header_municipality" in g:
+        return g.header_municipality
+    found = None
     if not current_user.is_authenticated:
-        return None
-    if current_user.municipality_id is not None:
-        return get_session().get(Municipality, current_user.municipality_id)
-    if current_user.citizen_id is None:
-        return None
-    return get_session().scalar(
-        select(Municipality).join(Citizen).where(Citizen.id == current_user.citizen_id)
-    )
+        pass
+    elif current_user.municipality_id is not None:
+        found = get_session().get(Municipality, current_user.municipality_id)
+    elif current_user.citizen_id is not None:
+        found = get_session().scalar(
+            select(Municipality).join(Citizen).where(Citizen.id == current_user.citizen_id)
+        )
+    g.header_municipality = found
+    return found
+
+
+def remember_municipality(municipality: Municipality | None) -> None:
+    """A view that has the citizen's municipality already spares the header its query."""
+    g.header_municipality = municipality
 
 
 def session_seconds_left() -> int | None:

@@ -17,6 +17,7 @@ from functools import cache
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
+from portal import metrics
 from portal.auth.principal import public, token_protected
 from portal.config import PROJECT_ROOT
 from portal.db import get_session, utcnow
@@ -80,6 +81,7 @@ def case_import():
             for_municipality=client.municipality.code,
         )
     except ImportRejected as rejected:
+        metrics.IMPORT_BATCHES.labels("rejected").inc()
         log.info(
             "case import rejected",
             extra={"api_client": client.id, "problems": len(rejected.problems)},
@@ -92,6 +94,7 @@ def case_import():
                 for p in rejected.problems
             ],
         )
+    metrics.count_import(summary.as_dict())
     log.info("case import done", extra={"api_client": client.id, "imported": summary.as_dict()})
     return jsonify(imported=summary.as_dict())
 

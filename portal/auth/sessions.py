@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,11 +23,14 @@ from datetime import datetime, timedelta
 from flask import Flask, Request
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import CallbackDict
 from werkzeug.wrappers import Response
 
-from portal.db import new_session, utcnow
+from portal.db import get_session, utcnow
 from portal.models import LoginSession
+
+log = logging.getLogger(__name__)
 
 COOKIE_NAME = "portal_session"
 HOST_COOKIE_NAME = "__Host-portal_session"
@@ -63,6 +67,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.rotate_requested = False
         self.destroyed = False
         self.ended_by_timeout = False
+        self.store_error: Exception | None = None  # the session could not be read
         self.touched = False
         self.idle_expires_at: datetime | None = None
         self.absolute_expires_at: datetime | None = None
@@ -105,18 +110,27 @@ class DatabaseSessionInterface(SessionInterface):
         if not token or len(token) > 100:
             return ServerSession()
         now = utcnow()
-        with new_session() as db:
+        # The request's own database session: one connection per request (design.md §10).
+        db = get_session()
+        try:
             record = db.scalar(
                 select(LoginSession).where(LoginSession.token_hash == token_hash(token))
             )
-            if record is None:
-                return ServerSession()
-            if record.idle_expires_at <= now or record.absolute_expires_at <= now:
-                db.delete(record)
-                db.commit()
-                session = ServerSession()
-                session.ended_by_timeout = record.audience != "anonymous"
-                return session
+        except SQLAlchemyError as error:
+            # The database is away. The request goes on without a session and is answered by
+            # the "try again in a moment" page (portal.errors), never as if logged out.
+            db.rollback()
+            session = ServerSession()
+            session.store_error = error
+            return session
+        if record is None:
+            return ServerSession()
+        if record.idle_expires_at <= now or record.absolute_expires_at <= now:
+            db.delete(record)
+            db.commit()
+            session = ServerSession()
+            session.ended_by_timeout = record.audience != "anonymous"
+            return session
         session = ServerSession(
             record.data, token=token, record_id=record.id, audience=record.audience
         )
@@ -133,7 +147,7 @@ class DatabaseSessionInterface(SessionInterface):
         return ServerSession()
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
-        if session is None or not isinstance(session, ServerSession):
+        if session is None or not isinstance(session, ServerSession) or session.store_error:
             return
         name = cookie_name(app)
         cookie_options = {
@@ -144,56 +158,66 @@ class DatabaseSessionInterface(SessionInterface):
             "secure": bool(app.config.get("SESSION_COOKIE_SECURE")),
             "samesite": "Lax",
         }
+        db = get_session()  # the request's own connection (one per request)
+        try:
+            if not db.is_active:  # the request ended in a database error: start clean
+                db.rollback()
+            self._save(db, session, response, name, cookie_options)
+        except SQLAlchemyError:
+            # The database went away: the page still goes out; the person logs in again later.
+            db.rollback()
+            log.warning("session not saved: database error")
+
+    def _save(self, db, session: ServerSession, response: Response, name: str, options: dict):
         now = utcnow()
-        with new_session() as db:
-            if session.destroyed or (session.record_id and not session and session.modified):
-                if session.record_id:
-                    db.execute(delete(LoginSession).where(LoginSession.id == session.record_id))
-                    db.commit()
-                response.delete_cookie(name, **cookie_options)
-                return
-            if session.record_id and session.rotate_requested:
+        if session.destroyed or (session.record_id and not session and session.modified):
+            if session.record_id:
                 db.execute(delete(LoginSession).where(LoginSession.id == session.record_id))
-                session.record_id = None
-            if session.record_id is None:
-                if not session:
-                    db.commit()
-                    return
-                token = secrets.token_urlsafe(32)
-                timeouts = TIMEOUTS[session.audience]
-                absolute = now + timeouts.absolute
-                if session.absolute_expires_at is not None:  # rotated within one login
-                    absolute = min(session.absolute_expires_at, absolute)
-                record = LoginSession(
-                    token_hash=token_hash(token),
-                    audience=session.audience,
-                    data=dict(session),
-                    created_at=now,
-                    last_seen_at=now,
-                    idle_expires_at=min(now + timeouts.idle, absolute),
-                    absolute_expires_at=absolute,
-                )
-                _sweep_anonymous(db, now)
-                db.add(record)
                 db.commit()
-                session.record_id, session.token = record.id, token
-                session.idle_expires_at = record.idle_expires_at
-                session.absolute_expires_at = record.absolute_expires_at
-                response.set_cookie(name, token, **cookie_options)
-                response.vary.add("Cookie")
+            response.delete_cookie(name, **options)
+            return
+        if session.record_id and session.rotate_requested:
+            db.execute(delete(LoginSession).where(LoginSession.id == session.record_id))
+            session.record_id = None
+        if session.record_id is None:
+            if not session:
+                db.commit()
                 return
+            token = secrets.token_urlsafe(32)
             timeouts = TIMEOUTS[session.audience]
-            values: dict = {}
-            if session.modified:
-                values["data"] = dict(session)
-            if session.modified or session.touched:
-                values["last_seen_at"] = now
-                values["idle_expires_at"] = now + timeouts.idle
-            if values:
-                db.execute(
-                    update(LoginSession).where(LoginSession.id == session.record_id).values(values)
-                )
-                db.commit()
+            absolute = now + timeouts.absolute
+            if session.absolute_expires_at is not None:  # rotated within one login
+                absolute = min(session.absolute_expires_at, absolute)
+            record = LoginSession(
+                token_hash=token_hash(token),
+                audience=session.audience,
+                data=dict(session),
+                created_at=now,
+                last_seen_at=now,
+                idle_expires_at=min(now + timeouts.idle, absolute),
+                absolute_expires_at=absolute,
+            )
+            _sweep_anonymous(db, now)
+            db.add(record)
+            db.commit()
+            session.record_id, session.token = record.id, token
+            session.idle_expires_at = record.idle_expires_at
+            session.absolute_expires_at = record.absolute_expires_at
+            response.set_cookie(name, token, **options)
+            response.vary.add("Cookie")
+            return
+        timeouts = TIMEOUTS[session.audience]
+        values: dict = {}
+        if session.modified:
+            values["data"] = dict(session)
+        if session.modified or session.touched:
+            values["last_seen_at"] = now
+            values["idle_expires_at"] = now + timeouts.idle
+        if values:
+            db.execute(
+                update(LoginSession).where(LoginSession.id == session.record_id).values(values)
+            )
+            db.commit()
 
 
 def _sweep_anonymous(db, now: datetime) -> None:

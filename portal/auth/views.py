@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -100,6 +101,7 @@ def callback():
     log.info("citizen login ok (known=%s)", principal.citizen_id is not None)
     # A person holding a fuldmagt chooses first: "Mig selv" or "På vegne af …" (design.md §3).
     chooses = bool(delegations.held_by(db, principal.person_hash, now))
+    principal = replace(principal, helps_others=chooses)
     return _log_in(principal, result.id_token, url_for("delegations.choose") if chooses else None)
 
 

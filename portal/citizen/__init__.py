@@ -19,6 +19,7 @@ from portal.db import get_session
 from portal.domain.danish import today_in_denmark
 from portal.links import absolute, calendar_host, concern_link, offer_link
 from portal.services import access_log, calendar, citizens, notices, offers, story
+from portal.templating import remember_municipality
 
 bp = Blueprint("citizen", __name__)
 
@@ -28,6 +29,7 @@ bp = Blueprint("citizen", __name__)
 def overview():
     today = today_in_denmark()
     data = citizens.overview(get_session(), current_user, today)
+    remember_municipality(data.municipality)
     if data.forloeb is None:
         return render_template("citizen/no_forloeb.html", overview=data)
     db = get_session()

@@ -21,6 +21,7 @@ from datetime import date, time
 from functools import cache
 from pathlib import Path
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 from portal.domain.identity import normalise_cpr
@@ -114,9 +115,37 @@ class Problem:
 
 
 @cache
+def _schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@cache
 def _validator():
+    """The full validator: every problem, with its place (used once a batch is known bad)."""
     strict = validators.extend(Draft202012Validator, {"pattern": _whole_ascii_pattern})
-    return strict(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    return strict(_schema())
+
+
+def _with_absolute_ends(node):
+    """The schema for Python's ``re.search``: each end anchor ``$`` becomes ``\\Z``, which does
+    not also match before a final line break (ECMA-262's ``$`` does not either)."""
+    if isinstance(node, dict):
+        return {
+            key: re.sub(r"(?<!\\)\$", r"\\Z", value)
+            if key == "pattern"
+            else _with_absolute_ends(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_with_absolute_ends(item) for item in node]
+    return node
+
+
+@cache
+def _fast_check():
+    """The same schema compiled to Python (fastjsonschema): a good batch of 30,000 citizens is
+    checked in a fraction of a second, where the full validator takes most of a minute."""
+    return fastjsonschema.compile(_with_absolute_ends(_schema()))
 
 
 def location(path) -> str:
@@ -256,8 +285,13 @@ def _rule_problems(payload: dict) -> list[Problem]:
 
 def validate_batch(payload: object) -> list[Problem]:
     """Every problem with the batch (at most ``MAX_PROBLEMS``); an empty list means it is fine."""
-    errors = sorted(_validator().iter_errors(payload), key=lambda e: list(map(str, e.path)))
-    if errors:
+    try:
+        _fast_check()(payload)
+    except fastjsonschema.JsonSchemaValueException as first:
+        errors = sorted(_validator().iter_errors(payload), key=lambda e: list(map(str, e.path)))
+        if not errors:  # the two readings of the schema differ: refuse, and say where
+            path = [int(p) if p.isdigit() else p for p in first.path[1:]]
+            return [Problem(location(path), "is not valid", _record_id(payload, path))]
         return [
             Problem(location(e.path), _schema_message(e), _record_id(payload, e.path))
             for e in errors[:MAX_PROBLEMS]

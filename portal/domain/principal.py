@@ -31,6 +31,9 @@ class Principal:
     delegation_id: int | None = None
     acting_scope: str | None = None
     acting_for_name: str | None = None
+    # Whether the person holds a fuldmagt they may switch to (found at login, so no page needs
+    # a query to offer "Handl for en anden"; the choice itself checks the fuldmagt again).
+    helps_others: bool = False
 
     @property
     def is_delegate(self) -> bool:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain.concerns import ConcernStatus
 from portal.models.base import Base, UTCDateTime, utcnow
 from portal.models.forloeb import Offer, _enum
 from portal.models.people import Citizen, Municipality
+
+QUEUE_EPOCH = date(1970, 1, 1)
 
 
 class Concern(Base):
@@ -25,8 +27,18 @@ class Concern(Base):
         # The caseworker's queue (by status, oldest first) and the export (changed since).
         Index("ix_concern_status_submitted_at", "status", "submitted_at"),
         Index("ix_concern_updated_at_id", "updated_at", "id"),
-        # One municipality's export and queue (the concern stays with its forløb's municipality).
+        # One municipality's export (the concern stays with its forløb's municipality).
         Index("ix_concern_municipality_id_updated_at_id", "municipality_id", "updated_at", "id"),
+        # The caseworker's queue: every page, however deep, is a range of this one index.
+        Index(
+            "ix_concern_queue",
+            "municipality_id",
+            "queue_group",
+            "queue_day",
+            "submitted_at",
+            "id",
+        ),
+        Index("ix_concern_municipality_id_status", "municipality_id", "status"),
         # At most one draft per offer: a second tab or a double tap resumes it.
         Index(
             "uq_concern_offer_id_draft",
@@ -58,6 +70,11 @@ class Concern(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The last day the citizen may comment on the coordinator's advice (partshøring).
     comment_until: Mapped[date | None]
+    # Where the concern stands in the caseworker's queue, kept on the row so that one index
+    # orders every page: 0 while it holds its offer on hold (with the offer's start day, the
+    # soonest first), else 1 (and 1970-01-01); then the oldest first (portal.services.casework).
+    queue_group: Mapped[int] = mapped_column(SmallInteger, default=1)
+    queue_day: Mapped[date] = mapped_column(default=QUEUE_EPOCH)
     version: Mapped[int] = mapped_column(default=1)
 
     citizen: Mapped[Citizen] = relationship()

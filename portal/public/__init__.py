@@ -1,13 +1,11 @@
-"""Pages anyone may read: the start page, contact, how we handle data, accessibility, health."""
+"""Pages anyone may read: the start page, contact, how we handle data, accessibility."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import text
 
 from portal.auth.principal import home_endpoint, public, safe_next
-from portal.db import get_session
 
 bp = Blueprint("public", __name__)
 
@@ -39,11 +37,3 @@ def privacy():
 @public
 def accessibility():
     return render_template("public/accessibility.html")
-
-
-@bp.get("/health")
-@public
-def health():
-    """For the load balancer: the app answers and the database answers."""
-    get_session().execute(text("SELECT 1"))
-    return jsonify(status="ok")

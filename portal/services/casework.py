@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Date, case, func, literal, select, tuple_
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy import Date, func, literal, select, tuple_
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.domain.casework import (
     Attention,
@@ -100,20 +100,17 @@ def service_goals(config: dict) -> ServiceGoals:
 
 
 # Urgency: concerns holding an offer on hold come first, the offer starting soonest
-# first; then the rest, oldest first. The key is (group, day, submitted_at, id), never NULL, so
-# the queue pages by keyset.
-_HELD = Concern.held_offer_status.is_not(None)
-_URGENCY_GROUP = case((_HELD, 0), else_=1)
-_URGENCY_DAY = case((_HELD, Offer.start_date), else_=literal(_EPOCH, Date))
-_URGENCY_KEY = (_URGENCY_GROUP, _URGENCY_DAY, Concern.submitted_at, Concern.id)
+# first; then the rest, oldest first. The key (group, day, submitted_at, id) is kept on the row
+# (portal.models.concern) and is never NULL, so every page of the queue, however deep, is a
+# range of one index (ix_concern_queue).
+_URGENCY_KEY = (Concern.queue_group, Concern.queue_day, Concern.submitted_at, Concern.id)
 
 
 def _encode_cursor(concern: Concern) -> str:
-    held = concern.held_offer_status is not None
     return cursors.encode(
         [
-            0 if held else 1,
-            (concern.offer.start_date if held else _EPOCH).isoformat(),
+            concern.queue_group,
+            concern.queue_day.isoformat(),
             concern.submitted_at.isoformat(),
             concern.id,
         ]
@@ -141,7 +138,13 @@ def _in_scope(principal: Principal, filters: QueueFilter):
         Concern.status != ConcernStatus.DRAFT,
     ]
     if filters.scope == "mine":
-        conditions.append(Forloeb.caseworker_id == principal.caseworker_id)
+        conditions.append(
+            Concern.offer_id.in_(
+                select(Offer.id)
+                .join(Forloeb, Offer.forloeb_id == Forloeb.id)
+                .where(Forloeb.caseworker_id == principal.caseworker_id)
+            )
+        )
     if filters.right != "any":
         conditions.append(Concern.right_applies.is_(filters.right == "yes"))
     return conditions
@@ -169,21 +172,15 @@ def queue(
     scope = _in_scope(principal, filters)
     counts = dict(
         db.execute(
-            select(Concern.status, func.count())
-            .join(Offer, Concern.offer_id == Offer.id)
-            .join(Forloeb, Offer.forloeb_id == Forloeb.id)
-            .where(*scope)
-            .group_by(Concern.status)
+            select(Concern.status, func.count()).where(*scope).group_by(Concern.status)
         ).all()
     )
     statement = (
         select(Concern)
-        .join(Concern.citizen)
-        .join(Concern.offer)
-        .join(Offer.forloeb)
         .options(
-            contains_eager(Concern.citizen),
-            contains_eager(Concern.offer),
+            # What a row shows: the name, the offer's title and start (not its long texts).
+            joinedload(Concern.citizen).load_only(Citizen.id, Citizen.name),
+            joinedload(Concern.offer).load_only(Offer.id, Offer.title, Offer.start_date),
             selectinload(Concern.meetings),
         )
         .where(*scope)

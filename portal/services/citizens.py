@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from portal.domain.concerns import ForloebDates, right_applies
@@ -34,19 +34,21 @@ class Overview:
 
 
 def _next_offer(db: Session, forloeb_id: int, today: date) -> Offer | None:
-    """What comes next: the soonest offer not yet started, else the one going on now."""
-    open_offers = select(Offer).where(
-        Offer.forloeb_id == forloeb_id,
-        Offer.status.in_(OPEN_OFFER_STATUSES),
-    )
-    upcoming = db.scalar(
-        open_offers.where(Offer.start_date > today).order_by(Offer.start_date).limit(1)
-    )
-    if upcoming is not None:
-        return upcoming
+    """What comes next: the soonest offer not yet started, else the latest one going on now
+    (one query: upcoming ones sort first, soonest first; then running ones, latest first)."""
+    upcoming = Offer.start_date > today
     return db.scalar(
-        open_offers.where(or_(Offer.end_date.is_(None), Offer.end_date >= today))
-        .order_by(Offer.start_date.desc())
+        select(Offer)
+        .where(
+            Offer.forloeb_id == forloeb_id,
+            Offer.status.in_(OPEN_OFFER_STATUSES),
+            or_(upcoming, Offer.end_date.is_(None), Offer.end_date >= today),
+        )
+        .order_by(
+            case((upcoming, 0), else_=1),
+            case((upcoming, Offer.start_date)),
+            Offer.start_date.desc(),
+        )
         .limit(1)
     )
 
@@ -65,23 +67,31 @@ def coordinating_caseworker(db: Session, principal: Principal) -> Caseworker | N
 
 
 def overview(db: Session, principal: Principal, today: date) -> Overview:
-    """The citizen's latest forløb, its progress and the next offer, in four queries at most."""
+    """The citizen's latest forløb, its progress and the next offer: two queries (three for a
+    person without a forløb)."""
     if principal.citizen_id is None:
-        return Overview(principal.name, None, None, None, None, False)
-    citizen = db.scalar(
-        select(Citizen)
-        .options(joinedload(Citizen.municipality))
-        .where(Citizen.id == principal.citizen_id)
-    )
-    if citizen is None:
         return Overview(principal.name, None, None, None, None, False)
     forloeb = db.scalar(
         select(Forloeb)
-        .options(joinedload(Forloeb.caseworker))
-        .where(Forloeb.citizen_id == citizen.id)
+        .options(
+            joinedload(Forloeb.caseworker),
+            joinedload(Forloeb.citizen).joinedload(Citizen.municipality),
+        )
+        .where(Forloeb.citizen_id == principal.citizen_id)
         .order_by(Forloeb.start_date.desc())
         .limit(1)
     )
+    citizen = (
+        forloeb.citizen
+        if forloeb is not None
+        else db.scalar(
+            select(Citizen)
+            .options(joinedload(Citizen.municipality))
+            .where(Citizen.id == principal.citizen_id)
+        )
+    )
+    if citizen is None:
+        return Overview(principal.name, None, None, None, None, False)
     if forloeb is None:
         return Overview(
             _shown_name(principal, citizen), citizen.municipality, None, None, None, False

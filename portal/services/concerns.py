@@ -55,6 +55,7 @@ from portal.models import (
     OfferStatus,
 )
 from portal.models.base import utcnow
+from portal.models.concern import QUEUE_EPOCH
 from portal.services import access_log, notices
 from portal.services.offers import offer_lists, own_offer
 from portal.services.transaction import AlreadyExists, ConcurrentChange, NotSaved, saved
@@ -283,6 +284,8 @@ def submit(db: Session, principal: Principal, concern: Concern) -> Concern:
                 offer_started_when_sent=started,
                 reference=reference_number(concern.id, today.year),
                 held_offer_status=str(offer.status) if hold else None,
+                queue_group=0 if hold else 1,
+                queue_day=offer.start_date if hold else QUEUE_EPOCH,
                 version=Concern.version + 1,
             )
             .execution_options(synchronize_session=False)
@@ -403,6 +406,7 @@ def _release_hold(db: Session, concern: Concern, stopped: bool = False) -> None:
         if offer.status is OfferStatus.ON_HOLD:
             offer.status = OfferStatus(concern.held_offer_status)
         concern.held_offer_status = None
+        concern.queue_group, concern.queue_day = 1, QUEUE_EPOCH
     if stopped and offer.status is not OfferStatus.ENDED:
         # The municipality stopped the offer; the case system confirms it at its next import.
         offer.status = OfferStatus.CANCELLED

@@ -1,9 +1,12 @@
 """Delivering the outbox: SMTP in production, the log in development; failures are retried.
 
-``deliver_due`` is run by ``flask outbox send`` (cron, every minute) and by ``make run`` in the
-background. A message that fails is tried again later (1 min, 5 min, 30 min, 2 h, 12 h) and
-given up after that, marked failed for an operator to see. Nothing here ever runs inside a
-citizen's request.
+``deliver_due`` is run by ``flask outbox work`` (a long-running worker), ``flask outbox send``
+(cron, every minute) and by ``make run`` in the background. Any number of them may run at once:
+each message is claimed on its own (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) and stays locked
+until it is marked sent, so two workers never send the same message. (If a worker dies between
+sending and marking, the message is sent again later: at least once, never lost.) A message that
+fails is tried again later (1 min, 5 min, 30 min, 2 h, 12 h) and given up after that, marked
+failed for an operator to see. Nothing here ever runs inside a citizen's request.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models import OutboxMessage
@@ -78,24 +81,52 @@ class Delivery:
     failed: int
 
 
-def deliver_due(
-    db: Session, transport: Transport, now: datetime, portal_url: str, limit: int = 100
-) -> Delivery:
-    due = list(
-        db.scalars(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.sent_at.is_(None),
-                OutboxMessage.failed_at.is_(None),
-                OutboxMessage.next_attempt_at <= now,
-            )
-            .order_by(OutboxMessage.next_attempt_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+def _claim(db: Session, now: datetime) -> OutboxMessage | None:
+    """The next due message, locked for this worker until its transaction ends."""
+    return db.scalar(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def backlog(db: Session, now: datetime) -> int:
+    """How many messages are due and not sent (for /metrics)."""
+    return db.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+            OutboxMessage.next_attempt_at <= now,
         )
     )
+
+
+def deliver_due(
+    db: Session,
+    transport: Transport,
+    now: datetime,
+    portal_url: str,
+    limit: int = 100,
+    keep_going=lambda: True,
+) -> Delivery:
+    """Deliver up to ``limit`` due messages, one at a time, each claimed and marked in its own
+    transaction; stop early when ``keep_going()`` says so (a worker asked to stop)."""
     sent = retried = failed = 0
-    for message in due:
+    for _ in range(limit):
+        if not keep_going():
+            break
+        message = _claim(db, now)
+        if message is None:
+            db.commit()
+            break
         try:
             transport.send(
                 message.to_address, message.subject, message.body.format(portal_url=portal_url)

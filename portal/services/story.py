@@ -2,7 +2,7 @@
 one source, for the front page, the offers list, an offer, "Mine bekymringer" and the calendar.
 
 Per offer, the concern that tells the story is the open one, else a draft, else the latest
-finished one. Three queries for a citizen's whole case, however many offers and concerns.
+finished one. One or two queries for a citizen's whole case, however many offers and concerns.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, load_only
 
 from portal.domain.concerns import FINISHED, OPEN, ConcernStatus
-from portal.models import Concern, ConcernEvent, CoordinatorMeeting
+from portal.models import Concern, ConcernEvent, CoordinatorMeeting, Offer
 
 
 @dataclass(frozen=True)
@@ -51,16 +51,35 @@ def _rank(state: ConcernState) -> tuple:
 
 
 def all_states(db: Session, citizen_id: int | None) -> list[ConcernState]:
-    """The state of every concern of the citizen, newest first (three queries)."""
+    """The state of every concern of the citizen, newest first (one query; a second for the
+    decisions when some concern is finished)."""
     if citizen_id is None:
         return []
     concerns = list(
         db.scalars(
             select(Concern)
             .where(Concern.citizen_id == citizen_id)
-            .options(selectinload(Concern.meetings), joinedload(Concern.offer))
+            .options(
+                # What the story tells, not the answers (health data, and the biggest column).
+                load_only(
+                    Concern.id,
+                    Concern.offer_id,
+                    Concern.status,
+                    Concern.reference,
+                    Concern.submitted_at,
+                    Concern.updated_at,
+                    Concern.created_at,
+                    Concern.right_applies,
+                    Concern.held_offer_status,
+                    Concern.offer_started_when_sent,
+                    Concern.comment_until,
+                    Concern.version,
+                ),
+                joinedload(Concern.meetings),
+                joinedload(Concern.offer).load_only(Offer.id, Offer.title),
+            )
             .order_by(Concern.created_at.desc(), Concern.id.desc())
-        )
+        ).unique()
     )
     finished = [c.id for c in concerns if c.status in FINISHED]
     decisions: dict[int, ConcernEvent] = {}

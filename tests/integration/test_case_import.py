@@ -372,3 +372,17 @@ def test_every_demo_forloeb_started_before_the_stop(example):
         for c in example["citizens"]
         for f in c["forloeb"]
     )
+
+
+def test_tonights_batch_does_not_lift_a_hold_the_law_put_on(db, demo):
+    """The concern put the offer on hold (LAB § 113, stk. 3); the case system still says
+    "planned". The hold stays until the municipality decides."""
+    from portal.models import OfferStatus
+    from portal.services.demo_seed import demo_batch
+    from tests.factories import TODAY, sent
+
+    sent(db, demo)
+    import_batch(db, demo_batch(TODAY), CPR_KEY)
+    db.expire_all()
+    held = db.scalar(select(Offer).where(Offer.external_id == "demo-offer-mette-1"))
+    assert held.status is OfferStatus.ON_HOLD

@@ -14,7 +14,6 @@ PUBLIC_ENDPOINTS = {
     "public.contact",
     "public.privacy",
     "public.accessibility",
-    "public.health",
     "auth.login",
     "auth.callback",
     "auth.logout",
@@ -28,10 +27,12 @@ PUBLIC_ENDPOINTS = {
     "rules.page",
     "rules.glossary",
     "api.openapi",  # the API's contract: no data, for the case systems' developers
+    "ops.health",  # the load balancer's: alive
+    "ops.ready",  # and able to serve (no data in the answer)
 }
 
 
-TOKEN_ENDPOINTS = {"api.case_import", "api.export_concerns"}
+TOKEN_ENDPOINTS = {"api.case_import", "api.export_concerns", "ops.metrics"}
 
 
 def test_every_route_is_public_by_list_or_needs_a_role(app):

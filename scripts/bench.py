@@ -1,0 +1,417 @@
+"""`make bench`: the portal's speed, measured against a bare Flask app in the same run
+(design.md §10).
+
+1. A fresh PostgreSQL database (BENCH_DATABASE_URL, default the local server's `bench`): the
+   demo personas, then 30,000 citizens with 300,000 offers through the case import (timed:
+   citizens per second, first import and the same batch again), then 20,000 concerns in every
+   state through the concern services.
+2. gunicorn with 2 sync workers for the portal (PostgreSQL, Redis for the limits) and, with the
+   same settings, for `scripts/bench_hello.py`; the test IdP beside them.
+3. A citizen and a caseworker log in through the test IdP; wrk (16 connections, 2 threads)
+   drives each page for BENCH_SECONDS (default 15) after a short warm-up.
+4. A table: req/s, p50/p95/p99 and the ratio to hello, and the import rate; the figures also go
+   to build/bench.json. The targets (issue 15) are printed beside them.
+
+BENCH_REUSE=1 measures the pages again on the data of the last run (after a change to the code).
+
+Absolute numbers depend on the machine and on what else runs; the ratio to hello, measured in
+the same minute, is what to compare between runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SERVER = os.environ.get("BENCH_SERVER", "postgresql://postgres@127.0.0.1:5432/postgres")
+DATABASE = os.environ.get(
+    "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
+)
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+CITIZENS = int(os.environ.get("BENCH_CITIZENS", "30000"))
+OFFERS_PER_CITIZEN = 10
+CONCERNS = int(os.environ.get("BENCH_CONCERNS", "20000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+PORTAL_PORT, HELLO_PORT, IDP_PORT = 8600, 8601, 8602
+KEY = "bench-cpr-key-" + "x" * 32
+TODAY = date.today()
+TARGETS = {"front page": 0.15, "offers list": 0.15, "concern page": 0.15}
+ANSWERS = {
+    "offer_started": "no",
+    "worries": ["hours"],
+    "worry_text": "For mange timer.",
+    "health_text": "Ondt i ryggen.",
+    "doctor_knows": "yes",
+    "helps": ["fewer_hours"],
+    "meeting_form": "phone",
+    "phone": "20304050",
+}
+P95_TARGETS = {"front page": 100.0, "queue, first page": 150.0, "queue, page 200": 150.0}
+
+
+@dataclass
+class Result:
+    name: str
+    requests_per_second: float
+    p50: float
+    p95: float
+    p99: float
+    errors: int = 0
+    ratio: float = field(default=0.0)
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+# -- 1. the data ------------------------------------------------------------------------------
+def fresh_database() -> None:
+    name = urlsplit(DATABASE.replace("+psycopg", "")).path.lstrip("/")
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def cpr(i: int) -> str:
+    """A valid fictitious CPR number for citizen i (ten ASCII digits, a real date)."""
+    return f"{1 + i // 4000:02d}0185{i % 4000:04d}"
+
+
+def batch(citizens: int) -> dict:
+    start = date(2025, 6, 2)
+    kinds = ["virksomhedspraktik", "mentor", "vejledning_opkvalificering", "health_effort"]
+    return {
+        "caseworkers": [
+            {"id": f"bench-cw-{k}", "name": f"Sagsbehandler {k}", "municipality": "901"}
+            for k in range(40)
+        ],
+        "citizens": [
+            {
+                "cpr": cpr(i),
+                "name": f"Borger Nummer{i}",
+                "municipality": "901",
+                "fictitious": True,
+                "forloeb": [
+                    {
+                        "id": f"bench-f-{i}",
+                        "start": start.isoformat(),
+                        "planned_end": (start + timedelta(days=3 * 365)).isoformat(),
+                        "legal_basis": "Ressourceforløb efter LAB kapitel 19",
+                        "goals": "At komme tættere på et job, 10 timer om ugen.",
+                        "caseworker": f"bench-cw-{i % 40}",
+                        "offers": [
+                            {
+                                "id": f"bench-o-{i}-{k}",
+                                "kind": kinds[k % len(kinds)],
+                                "title": f"Tilbud {k} for borger {i}",
+                                "place": "Jobcentret",
+                                "start": (TODAY + timedelta(days=20 + 30 * k)).isoformat(),
+                                "end": (TODAY + timedelta(days=40 + 30 * k)).isoformat(),
+                                "weekdays": ["MO", "WE"],
+                                "day_starts_at": "09:00",
+                                "day_ends_at": "12:00",
+                                "hours_per_week": 6,
+                                "purpose": "Du skal prøve, hvad du kan.",
+                            }
+                            for k in range(OFFERS_PER_CITIZEN)
+                        ],
+                    }
+                ],
+            }
+            for i in range(citizens)
+        ],
+    }
+
+
+def load_data() -> dict:
+    from sqlalchemy import create_engine, select, update
+    from sqlalchemy.orm import sessionmaker
+
+    from portal import db as database
+    from portal.domain.concerns import ConcernAction
+    from portal.domain.identity import hash_cpr
+    from portal.domain.principal import Actor, Principal
+    from portal.models import Citizen, CoordinatorMeeting, Offer
+    from portal.services import concerns
+    from portal.services.case_import import import_batch
+    from portal.services.demo_seed import seed_demo
+
+    log("fresh database, migrations, demo personas")
+    fresh_database()
+    database.upgrade(DATABASE)
+    engine = create_engine(DATABASE)
+    db = sessionmaker(bind=engine, expire_on_commit=False)()
+    seed_demo(db, KEY, TODAY)
+
+    log(f"importing {CITIZENS:,} citizens with {CITIZENS * OFFERS_PER_CITIZEN:,} offers")
+    data = batch(CITIZENS)
+    began = time.perf_counter()
+    import_batch(db, data, KEY)
+    first = CITIZENS / (time.perf_counter() - began)
+    began = time.perf_counter()
+    again = import_batch(db, data, KEY).as_dict()
+    repeat = CITIZENS / (time.perf_counter() - began)
+    assert again["offers"]["unchanged"] == CITIZENS * OFFERS_PER_CITIZEN, "idempotent"
+    log(f"import: {first:,.0f} citizens/s; the same batch again: {repeat:,.0f} citizens/s")
+
+    mette = Principal(
+        "citizen",
+        "bench-mette",
+        "Mette Testesen",
+        db.scalar(select(Citizen.id).where(Citizen.cpr_hash == hash_cpr("0101901111", KEY))),
+    )
+    mettes = concerns.start(
+        db,
+        mette,
+        db.scalar(select(Offer.id).where(Offer.external_id == "demo-offer-mette-1")),
+        TODAY,
+    )
+    concerns.save_step(db, mettes, 5, ANSWERS)
+    concerns.submit(db, mette, mettes)
+
+    log(f"{CONCERNS:,} concerns in every state, through the services")
+    caseworker = Actor("caseworker", "caseworker:demo-cw-nordby-1")
+    states = [
+        "draft", "submitted", "acknowledged", "meeting_booked", "meeting_held",
+        "advice_given", "decided", "closed", "withdrawn",
+    ]  # fmt: skip
+    ids = {row.cpr_hash: row.id for row in db.execute(select(Citizen.cpr_hash, Citizen.id))}
+    first_offers = select(Offer.external_id, Offer.id).where(Offer.external_id.like("bench-o-%-0"))
+    offer_ids = {row.external_id: row.id for row in db.execute(first_offers)}
+    began = time.perf_counter()
+    for n in range(min(CONCERNS, CITIZENS)):
+        state = states[n % len(states)]
+        who = Principal("citizen", f"bench-{n}", f"Borger Nummer{n}", ids[hash_cpr(cpr(n), KEY)])
+        concern = concerns.start(db, who, offer_ids[f"bench-o-{n}-0"], TODAY)
+        concerns.save_step(db, concern, 5, ANSWERS)
+        if state == "draft":
+            continue
+        concerns.submit(db, who, concern)
+        if state == "withdrawn":
+            concerns.withdraw(db, who, concern)
+            continue
+        steps = states[2 : states.index(state) + 1]
+        for step in steps:
+            if step == "acknowledged":
+                concerns.transition(db, caseworker, concern, ConcernAction.ACKNOWLEDGE)
+            elif step == "meeting_booked":
+                plan = concerns.MeetingPlan(
+                    datetime.now(UTC) + timedelta(days=7), "phone", "", "", "Dr. Berg", "Nord"
+                )
+                concerns.book_meeting(db, caseworker, concern, plan)
+            elif step == "meeting_held":
+                db.execute(  # time passes: the meeting began an hour ago
+                    update(CoordinatorMeeting)
+                    .where(CoordinatorMeeting.concern_id == concern.id)
+                    .values(starts_at=datetime.now(UTC) - timedelta(hours=1))
+                )
+                db.commit()
+                db.refresh(concern)
+                concerns.record_meeting(
+                    db, caseworker, concern, True, datetime.now(UTC), ["citizen", "coordinator"]
+                )
+            elif step == "advice_given":
+                concerns.record_advice(db, caseworker, concern, "Færre timer.", TODAY, 7)
+            elif step == "decided":
+                concerns.decide(
+                    db, caseworker, concern, "kept", "Det passer.", "", "Ingen kommentar.", TODAY
+                )
+            elif step == "closed":
+                concerns.transition(db, caseworker, concern, ConcernAction.CLOSE)
+        if n and n % 2000 == 0:
+            log(f"  {n:,} concerns ({n / (time.perf_counter() - began):,.0f}/s)")
+    db.close()
+    engine.dispose()
+    # As autovacuum would by the time anyone looks: the planner needs to know the tables' size.
+    with psycopg.connect(DATABASE.replace("+psycopg", ""), autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+    return {"import_citizens_per_second": first, "reimport_citizens_per_second": repeat}
+
+
+# -- 2. the servers ---------------------------------------------------------------------------
+def environment() -> dict:
+    return {
+        **os.environ,
+        "PORTAL_ENV": "development",  # the test IdP is for development only
+        "PORTAL_DATABASE_URL": DATABASE,
+        "PORTAL_REDIS_URL": REDIS,
+        "PORTAL_CPR_HASH_KEY": KEY,
+        "PORTAL_SECRET_KEY": "bench-secret-" + "y" * 32,
+        "PORTAL_BASE_URL": f"http://127.0.0.1:{PORTAL_PORT}",
+        "PORTAL_OIDC_ISSUER": f"http://127.0.0.1:{IDP_PORT}",
+        "PORTAL_CASEWORKER_OIDC_ISSUER": f"http://127.0.0.1:{IDP_PORT}/erhverv",
+        "PORTAL_TESTIDP_PORT": str(IDP_PORT),
+        # A benchmark logs in a few times, then sends thousands of requests from one address.
+        "PORTAL_LIMIT_LOGIN": "1000 per minute",
+        "PORTAL_LIMIT_WRITES": "100000 per minute",
+    }
+
+
+def gunicorn(app: str, port: int) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603 - our own command line
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app,
+        ],
+        cwd=ROOT,
+        env=environment(),
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for(url: str) -> None:
+    for _ in range(100):
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not start")
+
+
+def log_in(path: str, persona: str) -> requests.Session:
+    """The browser's way: the portal sends us to the test IdP, we pick a person, come back."""
+    http = requests.Session()
+    picker = http.get(f"http://127.0.0.1:{PORTAL_PORT}{path}", timeout=10)
+    request_id = re.search(r'name="request_id" value="([^"]+)"', picker.text).group(1)
+    authorize = picker.url.split("?")[0]
+    answer = http.post(authorize, data={"request_id": request_id, "persona": persona}, timeout=10)
+    answer.raise_for_status()
+    return http
+
+
+def cookie_header(http: requests.Session) -> str:
+    return "; ".join(f"{c.name}={c.value}" for c in http.cookies if c.domain in ("127.0.0.1", ""))
+
+
+# -- 3. the load ------------------------------------------------------------------------------
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH %d %d %d %.3f %.3f %.3f\\n",
+    summary.requests, summary.duration,
+    summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.status + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000))
+end
+"""
+
+
+def wrk(name: str, url: str, cookie: str = "") -> Result:
+    script = ROOT / "build" / "bench.lua"
+    script.parent.mkdir(exist_ok=True)
+    script.write_text(WRK_SCRIPT)
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    base = ["wrk", "-t2", "-c16", "-s", str(script), *headers, url]
+    subprocess.run([*base[:1], "-d2s", *base[1:]], capture_output=True, check=True)  # noqa: S603
+    out = subprocess.run(  # noqa: S603
+        [*base[:1], f"-d{SECONDS}s", *base[1:]], capture_output=True, text=True, check=True
+    ).stdout
+    numbers = re.search(r"BENCH (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)", out)
+    total, micros, errors = (int(numbers.group(i)) for i in (1, 2, 3))
+    p50, p95, p99 = (float(numbers.group(i)) for i in (4, 5, 6))
+    result = Result(name, total / (micros / 1e6), p50, p95, p99, errors)
+    log(f"{name:24} {result.requests_per_second:8.0f} req/s  p95 {p95:6.1f} ms")
+    return result
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    if os.environ.get("BENCH_REUSE"):  # measuring again after a change: keep the data
+        figures = json.loads((ROOT / "build" / "bench.json").read_text(encoding="utf-8"))
+        figures.pop("results", None)
+    else:
+        figures = load_data()
+    idp = subprocess.Popen(
+        [sys.executable, "-m", "portal.testidp"], cwd=ROOT, env=environment(),
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    portal = gunicorn("wsgi:app", PORTAL_PORT)
+    hello = gunicorn("scripts.bench_hello:app", HELLO_PORT)
+    try:
+        wait_for(f"http://127.0.0.1:{IDP_PORT}/.well-known/openid-configuration")
+        wait_for(f"http://127.0.0.1:{PORTAL_PORT}/health")
+        wait_for(f"http://127.0.0.1:{HELLO_PORT}/")
+        mette = log_in("/login", "mette")
+        lone = log_in("/sagsbehandler/login", "lone")
+        base = f"http://127.0.0.1:{PORTAL_PORT}"
+        front = mette.get(f"{base}/mit-forloeb", timeout=10).text
+        offer = re.search(r'href="(/tilbud/\d+)"', front).group(1)
+        concern = re.search(r'href="(/bekymringer/\d+)"', mette.get(f"{base}/bekymringer/").text)
+        queue = lone.get(f"{base}/sagsbehandler/bekymringer", timeout=10)
+        deep = queue
+        for _ in range(199):  # page 200: 5,000 concerns in
+            after = re.search(r'href="([^"]*efter=[^"]+)"', deep.text)
+            deep = lone.get(f"{base}{after.group(1).replace('&amp;', '&')}", timeout=10)
+        deep_url = deep.url
+        results = [
+            wrk("hello (bare Flask)", f"http://127.0.0.1:{HELLO_PORT}/"),
+            wrk("front page", f"{base}/mit-forloeb", cookie_header(mette)),
+            wrk("offers list", f"{base}/tilbud", cookie_header(mette)),
+            wrk("an offer", f"{base}{offer}", cookie_header(mette)),
+        ]
+        if concern:
+            results.append(wrk("concern page", f"{base}{concern.group(1)}", cookie_header(mette)))
+        results += [
+            wrk("rules page (anonymous)", f"{base}/dine-rettigheder/"),
+            wrk("queue, first page", f"{base}/sagsbehandler/bekymringer", cookie_header(lone)),
+            wrk("queue, page 200", deep_url, cookie_header(lone)),
+        ]
+    finally:
+        for process in (portal, hello, idp):
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=20)
+    hello_rate = results[0].requests_per_second
+    print()
+    print(f"{'Target':26} {'req/s':>8} {'p50':>7} {'p95':>7} {'p99':>7} {'vs hello':>9}  target")
+    for r in results:
+        r.ratio = r.requests_per_second / hello_rate
+        goal = []
+        if r.name in TARGETS:
+            goal.append(f"≥ {TARGETS[r.name]}")
+        if r.name in P95_TARGETS:
+            goal.append(f"p95 ≤ {P95_TARGETS[r.name]:.0f} ms")
+        errors = f"  ({r.errors} errors)" if r.errors else ""
+        print(
+            f"{r.name:26} {r.requests_per_second:8.0f} {r.p50:6.1f}ms {r.p95:6.1f}ms "
+            f"{r.p99:6.1f}ms {r.ratio:9.3f}  {', '.join(goal)}{errors}"
+        )
+    print(
+        f"\nImport: {figures['import_citizens_per_second']:,.0f} citizens/s "
+        f"(target ≥ 1,000); the same batch again: {figures['reimport_citizens_per_second']:,.0f}/s"
+    )
+    out = ROOT / "build" / "bench.json"
+    out.write_text(
+        json.dumps({"results": [r.__dict__ for r in results], **figures}, indent=2),
+        encoding="utf-8",
+    )
+    print(f"(also in {out.relative_to(ROOT)})")
+
+
+if __name__ == "__main__":
+    main()

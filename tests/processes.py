@@ -1,0 +1,147 @@
+"""Real processes for the tests of production shape: a PostgreSQL database of their own, the
+portal under gunicorn, `flask` commands, and a TCP proxy that can cut the database away."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import psycopg
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def postgres_database(port: int = 5432) -> Iterator[str]:
+    """A fresh PostgreSQL database, migrated; its SQLAlchemy URL (through ``port``)."""
+    from portal import db as database
+
+    name = f"portal_proc_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    direct = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    try:
+        database.upgrade(direct)
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wait_for(url: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.1)
+    raise TimeoutError(url)
+
+
+def gunicorn(env: dict, port: int, log: Path) -> subprocess.Popen:
+    """The portal as production runs it (gunicorn.conf.py), one worker, logging to ``log``."""
+    process = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "--config",
+            "gunicorn.conf.py",
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    wait_for(f"http://127.0.0.1:{port}/health")
+    return process
+
+
+def flask(env: dict, *args: str, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(BIN / "flask"), "--app", "wsgi", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def stop(process: subprocess.Popen) -> int:
+    process.terminate()
+    return process.wait(timeout=30)
+
+
+class TcpProxy:
+    """127.0.0.1:<port> → the database; ``cut()`` drops every connection and refuses new ones
+    (the database has gone away), ``mend()`` lets them through again."""
+
+    def __init__(self, target_port: int = 5432):
+        self.target = ("127.0.0.1", target_port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.open = True
+        self.pairs: list[tuple[socket.socket, socket.socket]] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.open:
+                client.close()
+                continue
+            server = socket.create_connection(self.target)
+            self.pairs.append((client, server))
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        self.open = False
+        for client, server in self.pairs:
+            for end in (client, server):
+                with suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+        self.pairs.clear()
+
+    def mend(self) -> None:
+        self.open = True
+
+    def close(self) -> None:
+        self.cut()
+        self.listener.close()
