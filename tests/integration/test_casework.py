@@ -605,6 +605,7 @@ def test_the_export_is_incremental_and_logged(client, nordby, db, demo):
         {"limit": "5000"},
         {"limit": "1e3"},
         {"limit": "١٠"},
+        {"changedsince": "2026-01-01T00:00:00Z"},  # misspelt: would otherwise export everything
     ],
 )
 def test_bad_export_parameters_get_a_clear_400(client, nordby, db, demo, params):
