@@ -45,6 +45,14 @@ def postgres_database(port: int = 5432) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _environment(env: dict) -> dict:
+    """The test run's environment with ``env`` on top; one worker per instance here, so the
+    metrics need no shared folder (prometheus_client writes one whenever the variable is set)."""
+    merged = {**os.environ, **env}
+    merged.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    return merged
+
+
 def wait_for(url: str, seconds: float = 20) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -70,7 +78,7 @@ def gunicorn(env: dict, port: int, log: Path) -> subprocess.Popen:
             "wsgi:app",
         ],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env=_environment(env),
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
     )
@@ -82,7 +90,7 @@ def flask(env: dict, *args: str, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [str(BIN / "flask"), "--app", "wsgi", *args],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env=_environment(env),
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
     )

@@ -55,7 +55,6 @@ def environment(database_url: str, base: str, idp, work_idp) -> dict:
         "PORTAL_TESTIDP_ENABLED": "0",
         "PORTAL_LIMIT_LOGIN": "1000 per minute",
         "PORTAL_LIMIT_API_FAILURES": "3 per minute",
-        "PROMETHEUS_MULTIPROC_DIR": "",
     }
 
 
