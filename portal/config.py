@@ -84,6 +84,13 @@ SETTINGS: tuple[Setting, ...] = (
         "7",
         "days the citizen has to comment on the advice before the decision (partshøring)",
     ),
+    Setting(
+        "PORTAL_TIMES_ANSWER_DAYS",
+        "3",
+        "days the citizen has to pick an offered meeting time before the caseworker is told",
+    ),
+    Setting("PORTAL_DOCUMENT_MAX_FILES", "5", "files a citizen may attach to one concern"),
+    Setting("PORTAL_DOCUMENT_MAX_MB", "10", "the largest file a citizen may attach (MB)"),
     Setting("PORTAL_DELEGATION_DEFAULT_DAYS", "365", "a fuldmagt given in the portal: default"),
     Setting("PORTAL_DELEGATION_MAX_DAYS", "1095", "... and the longest it may run (days)"),
     Setting("PORTAL_TESTIDP_ENABLED", None, "1 = run the test IdP (not in production)"),
@@ -261,6 +268,11 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
             "max": _number(raw, "PORTAL_DELEGATION_MAX_DAYS"),
         },
         "COMMENT_PERIOD_DAYS": _number(raw, "PORTAL_COMMENT_PERIOD_DAYS"),
+        "TIMES_ANSWER_DAYS": _number(raw, "PORTAL_TIMES_ANSWER_DAYS"),
+        "DOCUMENTS": {
+            "max_files": _number(raw, "PORTAL_DOCUMENT_MAX_FILES"),
+            "max_bytes": _number(raw, "PORTAL_DOCUMENT_MAX_MB") * 1024 * 1024,
+        },
         "SERVICE_GOALS": {
             "acknowledge_days": _number(raw, "PORTAL_SERVICE_GOAL_ACKNOWLEDGE_DAYS"),
             "meeting_days": _number(raw, "PORTAL_SERVICE_GOAL_MEETING_DAYS"),

@@ -173,6 +173,13 @@ def number(value) -> str:
     return format_decimal(value, format="#,##0.#")
 
 
+def file_size(size: int) -> str:
+    """340 → '1 kB', 1_250_000 → '1,2 MB' (what a phone's file list shows)."""
+    if size < 1024 * 1024:
+        return f"{format_decimal(max(1, round(size / 1024)), format='#,##0')} kB"
+    return f"{format_decimal(size / (1024 * 1024), format='#,##0.#')} MB"
+
+
 def relative_days(days: int) -> str:
     """'om 3 dage' / 'in 3 days', 'for 2 uger siden' / '2 weeks ago'."""
     return format_timedelta(

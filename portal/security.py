@@ -52,8 +52,10 @@ def init_app(app: Flask, form_targets: Callable[[], list[str]] | None = None) ->
     @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers
-        headers["Content-Security-Policy"] = content_security_policy(
-            csp_nonce(), form_targets() if form_targets else []
+        # A stored file sets its own, stricter policy (portal.downloads): keep it.
+        headers.setdefault(
+            "Content-Security-Policy",
+            content_security_policy(csp_nonce(), form_targets() if form_targets else []),
         )
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"

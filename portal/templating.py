@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import quote, urlencode
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_babel import gettext
 from flask_login import current_user
 from jinja2 import StrictUndefined
@@ -45,6 +45,7 @@ def init_common(app: Flask) -> None:
         relative_days=i18n.relative_days,
         duration_days=i18n.duration_days,
         number=i18n.number,
+        file_size=i18n.file_size,
         meeting_time=i18n.meeting_time,
     )
     app.jinja_env.globals.update(
@@ -75,6 +76,7 @@ def init_portal(app: Flask) -> None:
         acting_for=acting_for,
         this_page=this_page,
         may_act=may_act,
+        document_limits=document_limits,
         helps_others=helps_others,
         header_municipality=header_municipality,
         session_seconds_left=session_seconds_left,
@@ -130,6 +132,16 @@ def acting_for():
     if user.is_authenticated and user.is_delegate:
         return user
     return None
+
+
+def document_limits() -> dict:
+    """How many files a concern may have and how large each may be (settings), in MB."""
+    limits = current_app.config["DOCUMENTS"]
+    return {
+        "files": limits["max_files"],
+        "bytes": limits["max_bytes"],
+        "mb": limits["max_bytes"] // (1024 * 1024),
+    }
 
 
 def may_act() -> bool:

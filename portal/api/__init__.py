@@ -15,13 +15,14 @@ import logging
 import re
 from functools import cache
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 
 from portal import metrics
 from portal.auth.principal import public, token_protected
 from portal.config import PROJECT_ROOT
 from portal.db import get_session, utcnow
 from portal.domain.case_import import BatchUnreadable, parse_batch
+from portal.downloads import download
 from portal.models import ApiClient
 from portal.services import api_clients, concern_export, cursors
 from portal.services.case_import import ImportRejected, import_batch
@@ -134,11 +135,33 @@ def export_concerns():
         if not 1 <= limit <= concern_export.MAX_PAGE:
             most = concern_export.MAX_PAGE
             return problem(400, f"limit must be a whole number from 1 to {most}.")
-    records, cursor, more = concern_export.changed(get_session(), client, since, after, limit)
+    records, cursor, more = concern_export.changed(
+        get_session(),
+        client,
+        since,
+        after,
+        limit,
+        lambda document_id: url_for("api.document", document_id=document_id, _external=True),
+    )
     log.info("concern export", extra={"api_client": client.id, "concerns": len(records)})
     response = jsonify(concerns=records, next_after=cursor or request.args.get("after"), more=more)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/documents/<int:document_id>")
+@token_protected
+def document(document_id: int):
+    """A file the citizen attached to a concern (listed with its URL in the export), to file
+    with the concern: the bytes as checked and stored, as a download."""
+    client = _client("export")
+    if isinstance(client, Response):
+        return client
+    found = concern_export.document_for(get_session(), client, document_id)
+    if found is None:
+        return problem(404, "No such document for this client.")
+    log.info("document export", extra={"api_client": client.id, "document": found.id})
+    return download(found)
 
 
 @cache

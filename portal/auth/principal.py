@@ -58,6 +58,13 @@ def own_pages_only(view: F) -> F:
     return view
 
 
+def logs_its_looks(view: F) -> F:
+    """A page that writes a relative's look in the access log itself, with more than the page's
+    name (the file opened); ``portal.delegations`` then does not write a second entry."""
+    view.logs_itself = True  # type: ignore[attr-defined]
+    return view
+
+
 def home_endpoint(principal: Principal) -> str:
     """Where a logged-in person starts: the caseworker's queue or the citizen's front page."""
     return "casework.queue" if principal.audience == "caseworker" else "citizen.overview"

@@ -30,10 +30,12 @@ from portal.casework.forms import (
     AdviceForm,
     CloseForm,
     DecisionForm,
+    MeetingDetailsForm,
     MeetingForm,
     MeetingHeldForm,
     MeetingNotHeldForm,
     MessageForm,
+    ProposalForm,
 )
 from portal.db import get_session
 from portal.domain.concerns import (
@@ -48,6 +50,7 @@ from portal.domain.danish import DANISH_TIME, today_in_denmark
 from portal.domain.principal import Actor
 from portal.domain.regions import clinical_unit
 from portal.domain.vocabulary import CONCERN_STATUS_NAMES
+from portal.downloads import download
 from portal.i18n import long_date
 from portal.services import casework, concerns
 
@@ -65,10 +68,11 @@ def _acknowledge(db, actor, concern, form, version):
     )
 
 
-def _book(db, actor, concern, form, version):
+def _plan(form, starts_at: datetime) -> concerns.MeetingPlan:
+    """How, where and with whom, from the booking or the offered-times form."""
     place, video_url = form.place_and_link()
-    plan = concerns.MeetingPlan(
-        starts_at=form.meeting_at(),
+    return concerns.MeetingPlan(
+        starts_at=starts_at,
         form=form.form.data,
         place=place,
         video_url=video_url,
@@ -76,7 +80,15 @@ def _book(db, actor, concern, form, version):
         clinical_unit=_text(form.clinical_unit),
         message=_text(form.message),
     )
-    concerns.book_meeting(db, actor, concern, plan, version)
+
+
+def _book(db, actor, concern, form, version):
+    concerns.book_meeting(db, actor, concern, _plan(form, form.meeting_at()), version)
+
+
+def _propose(db, actor, concern, form, version):
+    times = form.times()
+    concerns.propose_times(db, actor, concern, times, _plan(form, min(times)), version)
 
 
 def _held(db, actor, concern, form, version):
@@ -152,6 +164,12 @@ ACTIONS = {
     "kvitter": Action(
         ConcernAction.ACKNOWLEDGE, AcknowledgeForm, _acknowledge, _l("Bekymringen er kvitteret.")
     ),
+    "tider": Action(
+        ConcernAction.PROPOSE_TIMES,
+        ProposalForm,
+        _propose,
+        _l("Tiderne er sendt. Borgeren vælger en af dem, eller siger, at ingen passer."),
+    ),
     "moede": Action(ConcernAction.BOOK_MEETING, MeetingForm, _book, _l("Mødet er gemt.")),
     "moede-holdt": Action(
         ConcernAction.RECORD_MEETING_HELD, MeetingHeldForm, _held, _l("Mødet er registreret.")
@@ -196,6 +214,7 @@ def queue():
         request.args.get("efter"),
         today_in_denmark(),
         _goals(),
+        current_app.config["TIMES_ANSWER_DAYS"],
     )
     return render_template(
         "casework/queue.html",
@@ -226,7 +245,7 @@ def _concern_or_404(concern_id: int, purpose: str = "read"):
 
 def _fresh_form(slug: str, concern):
     form = ACTIONS[slug].form(formdata=None, prefix=slug)
-    if isinstance(form, MeetingForm):
+    if isinstance(form, MeetingDetailsForm):
         booked = concerns.current_meeting(concern)
         meeting = booked or (concern.meetings[-1] if concern.meetings else None)
         if meeting is not None:  # moving, or booking again: start from the last booking
@@ -234,7 +253,8 @@ def _fresh_form(slug: str, concern):
             form.place.data = meeting.video_url or meeting.place
             form.coordinator.data = meeting.coordinator
             form.clinical_unit.data = meeting.clinical_unit
-            if booked is not None:  # moving: one field to change, not seven to type again
+            if booked is not None and isinstance(form, MeetingForm):
+                # Moving: one field to change, not seven to type again.
                 local = booked.starts_at.astimezone(DANISH_TIME)
                 form.day.data = local.date().isoformat()
                 form.starts_at.data = local.strftime("%H:%M")
@@ -276,7 +296,9 @@ def _page(concern, status: int = 200, bound_slug=None, bound_form=None, problem=
         finished=concern.status in FINISHED,
         problem=problem,
         meeting=concerns.current_meeting(concern),
-        attention=casework.attention(concern, datetime.now(UTC)),
+        attention=casework.attention(
+            concern, datetime.now(UTC), answer_days=current_app.config["TIMES_ANSWER_DAYS"]
+        ),
         commented=concerns.has_comment(concern),
         consent_since=concerns.consent_since(concern),
         comment_period_running=concern.comment_until is not None and today <= concern.comment_until,
@@ -314,6 +336,16 @@ def _refusal_text(concern, action: ConcernAction) -> str:
         "Det kan ikke gøres nu. Bekymringen har status »%(status)s«.",
         status=_l(CONCERN_STATUS_NAMES[concern.status]),
     )
+
+
+@bp.get("/bekymringer/<int:concern_id>/filer/<int:document_id>")
+@requires("caseworker")
+def document(concern_id: int, document_id: int):
+    """A file the citizen attached, as a download (logged with the file, for the citizen)."""
+    found = casework.open_document(get_session(), current_user, concern_id, document_id)
+    if found is None:
+        abort(404)
+    return download(found)
 
 
 @bp.post("/bekymringer/<int:concern_id>/<slug>")

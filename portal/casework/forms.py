@@ -10,7 +10,14 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
-from portal.domain.casework import MeetingTimeProblem, danish_holidays, meeting_time_problem
+from portal.domain.casework import (
+    MAX_PROPOSED_TIMES,
+    MeetingTimeProblem,
+    ProposalProblem,
+    danish_holidays,
+    meeting_time_problem,
+    proposal_problem,
+)
 from portal.domain.danish import DANISH_TIME
 from portal.domain.vocabulary import (
     DECISIONS,
@@ -64,9 +71,36 @@ class AcknowledgeForm(ActionForm):
     message = _optional_text()
 
 
-class MeetingForm(ActionForm):
-    day = TextField(validators=[required(_l("Skriv datoen for mødet."))])
-    starts_at = TextField(validators=[required(_l("Skriv klokkeslættet for mødet."))])
+def _local_time(day_text: str | None, clock_text: str | None) -> datetime | None:
+    """A date and a clock time as the caseworker typed them, as an aware Danish time."""
+    try:
+        day = date.fromisoformat((day_text or "").strip())
+        clock = time.fromisoformat((clock_text or "").strip().replace(".", ":"))
+    except ValueError:
+        return None
+    return datetime.combine(day, clock.replace(second=0, microsecond=0), DANISH_TIME)
+
+
+def _time_problem(day_text: str, clock_text: str) -> tuple[str, object] | None:
+    """Which field ("day" or "time") and the message, for a date and time that cannot be a
+    meeting; None when it can."""
+    try:
+        date.fromisoformat(day_text.strip())
+    except ValueError:
+        return "day", _l("Skriv datoen sådan: 2026-12-07.")
+    try:
+        time.fromisoformat(clock_text.strip().replace(".", ":"))
+    except ValueError:
+        return "time", _l("Skriv klokkeslættet sådan: 10:00.")
+    problem = meeting_time_problem(
+        _local_time(day_text, clock_text), datetime.now(DANISH_TIME), danish_holidays()
+    )
+    return ("time", MEETING_PROBLEMS[problem]) if problem is not None else None
+
+
+class MeetingDetailsForm(ActionForm):
+    """How, where and with whom the meeting is: the same for a booking and for offered times."""
+
     form = Radios(MEETING_FORMS, validators=[required(_l("Vælg, hvordan mødet holdes."))])
     place = TextField(validators=[at_most(300)])
     coordinator = TextField(
@@ -76,32 +110,6 @@ class MeetingForm(ActionForm):
         validators=[required(_l("Skriv regionens kliniske funktion.")), at_most(200)]
     )
     message = _optional_text()
-
-    def meeting_at(self) -> datetime | None:
-        """The meeting as an aware Danish time, or None when the fields do not make one."""
-        try:
-            day = date.fromisoformat((self.day.data or "").strip())
-            clock = time.fromisoformat((self.starts_at.data or "").strip().replace(".", ":"))
-        except ValueError:
-            return None
-        return datetime.combine(day, clock.replace(second=0, microsecond=0), DANISH_TIME)
-
-    def validate_day(self, field):
-        try:
-            date.fromisoformat(field.data.strip())
-        except ValueError:
-            raise ValidationError(_l("Skriv datoen sådan: 2026-12-07.")) from None
-
-    def validate_starts_at(self, field):
-        try:
-            time.fromisoformat(field.data.strip().replace(".", ":"))
-        except ValueError:
-            raise ValidationError(_l("Skriv klokkeslættet sådan: 10:00.")) from None
-        moment = self.meeting_at()
-        if moment is not None:
-            problem = meeting_time_problem(moment, datetime.now(DANISH_TIME), danish_holidays())
-            if problem is not None:
-                raise ValidationError(MEETING_PROBLEMS[problem])
 
     def validate_place(self, field):
         text = (field.data or "").strip()
@@ -114,6 +122,65 @@ class MeetingForm(ActionForm):
         """Where the meeting is (an address, or who calls), and the video link if it is one."""
         text = (self.place.data or "").strip()
         return ("", text) if self.form.data == "video" else (text, "")
+
+
+class MeetingForm(MeetingDetailsForm):
+    day = TextField(validators=[required(_l("Skriv datoen for mødet."))])
+    starts_at = TextField(validators=[required(_l("Skriv klokkeslættet for mødet."))])
+
+    def meeting_at(self) -> datetime | None:
+        """The meeting as an aware Danish time, or None when the fields do not make one."""
+        return _local_time(self.day.data, self.starts_at.data)
+
+    def validate_day(self, field):
+        try:
+            date.fromisoformat(field.data.strip())
+        except ValueError:
+            raise ValidationError(_l("Skriv datoen sådan: 2026-12-07.")) from None
+
+    def validate_starts_at(self, field):
+        problem = _time_problem(self.day.data or "", field.data or "")
+        if problem is not None and problem[0] == "time":
+            raise ValidationError(problem[1])
+
+
+class ProposalForm(MeetingDetailsForm):
+    """2-5 times the citizen may pick from, each a time a meeting could be booked at."""
+
+    day_1, time_1 = TextField(), TextField()
+    day_2, time_2 = TextField(), TextField()
+    day_3, time_3 = TextField(), TextField()
+    day_4, time_4 = TextField(), TextField()
+    day_5, time_5 = TextField(), TextField()
+    SLOTS = range(1, MAX_PROPOSED_TIMES + 1)
+
+    def filled(self) -> list[int]:
+        return [
+            n
+            for n in self.SLOTS
+            if (self[f"day_{n}"].data or "").strip() or (self[f"time_{n}"].data or "").strip()
+        ]
+
+    def times(self) -> list[datetime]:
+        return [_local_time(self[f"day_{n}"].data, self[f"time_{n}"].data) for n in self.filled()]
+
+    def validate(self, extra_validators=None) -> bool:
+        fine = super().validate(extra_validators)
+        filled = self.filled()
+        for n in filled:
+            problem = _time_problem(self[f"day_{n}"].data or "", self[f"time_{n}"].data or "")
+            if problem is not None:
+                self[f"{problem[0]}_{n}"].errors.append(problem[1])
+                fine = False
+        if fine:
+            problem = proposal_problem(self.times())
+            if problem is ProposalProblem.TOO_FEW:
+                self.day_2.errors.append(_l("Foreslå mindst to tider, så borgeren kan vælge."))
+                fine = False
+            elif problem is ProposalProblem.TWICE:
+                self.day_1.errors.append(_l("Den samme tid står to gange."))
+                fine = False
+        return fine
 
 
 class MeetingHeldForm(ActionForm):

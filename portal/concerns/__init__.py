@@ -20,13 +20,21 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth.principal import requires
-from portal.concerns.forms import STEPS, CommentForm, ConsentForm, InformationForm
+from portal.concerns.forms import (
+    STEPS,
+    ChooseTimeForm,
+    CommentForm,
+    ConsentForm,
+    DeclineTimesForm,
+    InformationForm,
+    chosen_files,
+)
 from portal.db import get_session
 from portal.domain.concerns import OPEN, ConcernStatus, TransitionRefused
 from portal.domain.danish import today_in_denmark
 from portal.links import calendar_host, concern_link, offer_link
 from portal.routing import parse_id
-from portal.services import calendar, casework, concerns, notices, story
+from portal.services import calendar, casework, concerns, documents, notices, story
 from portal.services.offers import own_offer
 
 log = logging.getLogger(__name__)
@@ -96,7 +104,7 @@ def step(concern_id: int, number: int):
                 number=min(concern.steps_done + 1, len(STEPS)),
             )
         )
-    key, form_class, heading = STEPS[number - 1]
+    form_class = STEPS[number - 1][1]
     form = (
         form_class.for_concern(concern, data=concern.answers)
         if request.method == "GET"
@@ -105,30 +113,59 @@ def step(concern_id: int, number: int):
     not_saved = False
     later = request.form.get("later") == "1"
     complete = request.method == "POST" and form.validate()
+    has_files = "files" in form._fields
     # "Gem og fortsæt senere" keeps what was typed even when an answer is still missing; a
     # real problem (too long, a character we cannot store) is shown instead, nothing lost.
     if complete or (request.method == "POST" and later and _only_missing(form)):
+        # Files ticked "Fjern" go, and new ones come, with the answers: one save.
+        remove = _ticked_for_removal(concern) if has_files else set()
+        already = len(concern.documents) - len(remove)
+        files = attachments.read_files(form.files, already) if has_files else []
         answers = {
             name: field.data
             for name, field in form._fields.items()
-            if name != "csrf_token" and not field.errors
+            if name not in ("csrf_token", "files") and not field.errors
         }
         try:
-            concerns.save_step(
-                get_session(), concern, number if complete else 0, answers, by=current_user
-            )
+            if files is not None:
+                concerns.save_step(
+                    get_session(),
+                    concern,
+                    number if complete else 0,
+                    answers,
+                    by=current_user,
+                    files=files,
+                    remove=remove,
+                    max_files=attachments.limits()["max_files"],
+                )
+        except documents.DocumentRefused as refused:  # a file was added in another tab
+            form.files.errors = [attachments.problem_text(refused.problem)]
         except (concerns.NotSaved, concerns.ConcurrentChange):
             # Nothing of this step was saved; the earlier steps are untouched, and what was
             # typed is shown again.
             log.warning("saving step %s of a concern failed", number)
             not_saved = True
         else:
-            if later:
-                return redirect(url_for("concerns.index", later=1))
-            if request.form.get("return_to") == "summary" or number == len(STEPS):
-                return redirect(url_for("concerns.summary", concern_id=concern.id))
-            return redirect(url_for("concerns.step", concern_id=concern.id, number=number + 1))
+            if files is not None:
+                if later:
+                    return redirect(url_for("concerns.index", later=1))
+                if request.form.get("return_to") == "summary" or number == len(STEPS):
+                    return redirect(url_for("concerns.summary", concern_id=concern.id))
+                return redirect(url_for("concerns.step", concern_id=concern.id, number=number + 1))
+    elif has_files and request.method == "POST" and chosen_files(form.files):
+        # A browser cannot fill in a file field again: say so, rather than lose it quietly.
+        form.files.errors = [_l("Filen er ikke gemt endnu. Vælg den igen, når resten er rettet.")]
     status = 503 if not_saved else (400 if form.errors else 200)
+    return _step_page(concern, form, number, status, not_saved=not_saved)
+
+
+def _ticked_for_removal(concern) -> set[int]:
+    ids = {parse_id(value) for value in request.form.getlist("remove_file")}
+    return {document.id for document in concern.documents if document.id in ids}
+
+
+def _step_page(concern, form, number: int, status: int = 200, **extra):
+    key, _form_class, heading = STEPS[number - 1]
     return render_template(
         f"concerns/step_{key}.html",
         concern=concern,
@@ -137,8 +174,8 @@ def step(concern_id: int, number: int):
         total=TOTAL_STEPS,
         heading=heading,
         return_to=request.values.get("return_to"),
-        not_saved=not_saved,
         today=today_in_denmark(),
+        **extra,
     ), status
 
 
@@ -216,49 +253,64 @@ def detail(concern_id: int):
     return _detail(concern)
 
 
-def _detail(
-    concern,
-    status: int = 200,
-    problem=None,
-    form: InformationForm | None = None,
-    comment_form: CommentForm | None = None,
-):
-    """The concern's page, with the forms that may be used now (one of them as it was sent)."""
-    form = form or InformationForm(formdata=None)
-    comment_form = comment_form or CommentForm(formdata=None)
-    for each in (form, comment_form):
-        each.version.data = str(concern.version)
+def _detail(concern, status: int = 200, problem=None, **forms):
+    """The concern's page, with the forms that may be used now; a form passed in (as it was
+    sent, with its problems) replaces the empty one."""
+    blank = {
+        "form": InformationForm,
+        "comment_form": CommentForm,
+        "choose_form": ChooseTimeForm,
+        "decline_form": DeclineTimesForm,
+    }
+    for name, form_class in blank.items():
+        forms.setdefault(name, form_class(formdata=None))
+    for name in ("form", "comment_form"):
+        forms[name].version.data = str(concern.version)
     today = today_in_denmark()
     return render_template(
         "concerns/detail.html",
         concern=concern,
-        form=form,
-        comment_form=comment_form,
         is_open=concern.status in OPEN,
         problem=problem,
         meeting=concerns.current_meeting(concern),
+        proposal=concerns.open_proposal(concern),
         may_comment=concern.status is ConcernStatus.ADVICE_GIVEN
         and concern.comment_until is not None
         and today <= concern.comment_until,
         consent_since=concerns.consent_since(concern),
+        **forms,
     ), status
 
 
 @bp.post("/<int:concern_id>/tilfoej")
 @requires("citizen")
 def add_information(concern_id: int):
+    """'Tilføj noget': words, files or both. A file that cannot be kept keeps all of it back,
+    with the reason, and what was typed stays in the field."""
     concern = _concern_or_404(concern_id)
     form = InformationForm()
     if not form.validate():
         return _detail(concern, 400, form=form)
+    files = attachments.read_files(form.files, already=len(concern.documents))
+    if files is None:
+        return _detail(concern, 400, form=form)
     db = get_session()
     try:
         concerns.add_information(
-            db, current_user, concern, form.information.data.strip(), form.seen_version()
+            db,
+            current_user,
+            concern,
+            (form.information.data or "").strip(),
+            form.seen_version(),
+            files=files,
+            max_files=attachments.limits()["max_files"],
         )
     except TransitionRefused:
         form.information.errors.append(_l("Bekymringen er afsluttet. Du kan ikke tilføje mere."))
         return _detail(concern, 400, form=form)
+    except documents.DocumentRefused as refused:  # another file was added a moment ago
+        form.files.errors = [attachments.problem_text(refused.problem)]
+        return _detail(_concern_or_404(concern_id), 400, form=form)
     except concerns.ConcurrentChange:
         # What was typed stays in the field; the page shows what changed meanwhile.
         return _detail(_concern_or_404(concern_id), 409, "changed", form=form)
@@ -420,3 +472,7 @@ def delete(concern_id: int):
             log.warning("deleting a draft failed: not saved")
             return _summary(_concern_or_404(concern_id), "not_saved"), 503
     return redirect(url_for("concerns.index", deleted=1))
+
+
+# The views for files and for the offered meeting times use this blueprint and the helpers above.
+from portal.concerns import attachments, meeting_times  # noqa: E402, F401

@@ -11,7 +11,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField
+from wtforms import BooleanField, MultipleFileField
 from wtforms.validators import ValidationError
 
 from portal.domain.danish import C_, N_
@@ -75,6 +75,8 @@ class HealthForm(StepForm):
 
     health_text = TextAreaField(validators=[at_most(HEALTH_TEXT_LIMIT)])
     tell_later = BooleanField()
+    # A doctor's note or a photo of a letter; read and checked by portal.concerns.attachments.
+    files = MultipleFileField()
     doctor_knows = Radios(
         ANSWER_CHOICES["doctor_knows"],
         validators=[required(_lc("Vælg, om din egen læge kender til det."))],
@@ -119,12 +121,20 @@ class MeetingForm(StepForm):
             raise ValidationError(_l("Skriv en e-mailadresse som navn@eksempel.dk."))
 
 
+def chosen_files(field) -> list:
+    """The files a person actually chose (a browser sends an empty part for none)."""
+    return [f for f in (field.data or []) if getattr(f, "filename", "")]
+
+
 class InformationForm(VersionedForm):
     """'Tilføj noget': more information for a sent concern (the answers stay as they were)."""
 
-    information = TextAreaField(
-        validators=[required(_l("Skriv det, du vil tilføje.")), at_most(OTHER_TEXT_LIMIT)]
-    )
+    information = TextAreaField(validators=[at_most(OTHER_TEXT_LIMIT)])
+    files = MultipleFileField()
+
+    def validate_information(self, field):
+        if not (field.data or "").strip() and not chosen_files(self.files):
+            raise ValidationError(_l("Skriv det, du vil tilføje, eller vælg en fil."))
 
 
 class CommentForm(VersionedForm):
@@ -134,6 +144,23 @@ class CommentForm(VersionedForm):
         validators=[
             required(_l("Skriv, hvad du mener om rådgivningen.")),
             at_most(WORRY_TEXT_LIMIT),
+        ]
+    )
+
+
+class ChooseTimeForm(FlaskForm):
+    """One of the times the caseworker offered; the view checks it is one of them."""
+
+    time = TextField(validators=[required(_lc("Vælg den tid, der passer dig."))])
+
+
+class DeclineTimesForm(FlaskForm):
+    """None of the offered times fit: why, so the next times can fit better."""
+
+    reason = TextAreaField(
+        validators=[
+            required(_lc("Skriv, hvorfor ingen af tiderne passer, fx hvornår du kan.")),
+            at_most(OTHER_TEXT_LIMIT),
         ]
     )
 

@@ -81,7 +81,8 @@ def check_delegation():
     if not allows(delegation.scope, needed):
         delegations.note_look(db, delegation, endpoint, refused=True)
         return render_template("delegations/see_only.html"), 403
-    if needed is Scope.SEE and session.pop(JUST_WROTE, None) != request.path:
+    logs_itself = getattr(current_app.view_functions.get(endpoint), "logs_itself", False)
+    if needed is Scope.SEE and session.pop(JUST_WROTE, None) != request.path and not logs_itself:
         delegations.note_look(db, delegation, endpoint)
     return None
 

@@ -111,6 +111,8 @@ class Attention(enum.StrEnum):
     COMMENT_GIVEN = "comment_given"  # the citizen commented on the advice: read it first
     COMMENT_PERIOD_RUNS = "comment_period_runs"
     COMMENT_PERIOD_PASSED = "comment_period_passed"
+    TIMES_DECLINED = "times_declined"  # none of the offered times fit: offer new ones
+    TIMES_UNANSWERED = "times_unanswered"  # the offered times have waited too long
 
 
 def attention_points(
@@ -139,3 +141,43 @@ def attention_points(
         else:
             points.append(Attention.COMMENT_PERIOD_PASSED)
     return points
+
+
+# The caseworker's queue (kept on each concern row, portal.models.concern): first the concerns
+# whose citizen said none of the offered times fit, then those holding an offer on hold (the
+# offer starting soonest first), then the rest; within a group, the oldest first.
+QUEUE_EPOCH = date(1970, 1, 1)
+
+
+def queue_position(held: bool, times_declined: bool, offer_start: date) -> tuple[int, date]:
+    """(group, day) of a concern in the queue."""
+    if times_declined:
+        return 0, offer_start if held else QUEUE_EPOCH
+    if held:
+        return 1, offer_start
+    return 2, QUEUE_EPOCH
+
+
+# Meeting times offered to the citizen (issue 16): the same rules as booking, for each.
+MIN_PROPOSED_TIMES, MAX_PROPOSED_TIMES = 2, 5
+
+
+class ProposalProblem(enum.StrEnum):
+    TOO_FEW = "too_few"
+    TOO_MANY = "too_many"
+    TWICE = "twice"
+
+
+def proposal_problem(times: list[datetime]) -> ProposalProblem | None:
+    if len(times) < MIN_PROPOSED_TIMES:
+        return ProposalProblem.TOO_FEW
+    if len(times) > MAX_PROPOSED_TIMES:
+        return ProposalProblem.TOO_MANY
+    if len(set(times)) != len(times):
+        return ProposalProblem.TWICE
+    return None
+
+
+def times_unanswered(proposed_at: datetime, now: datetime, answer_days: int) -> bool:
+    """Offered times the citizen has not answered within the municipality's period."""
+    return now - proposed_at > timedelta(days=answer_days)

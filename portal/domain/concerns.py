@@ -55,6 +55,10 @@ class ConcernAction(enum.StrEnum):
     COMMENT = "comment"  # the citizen answers the advice before the decision (partshøring)
     GIVE_CONSENT = "give_consent"  # the citizen lets the coordinator contact their doctor
     WITHDRAW_CONSENT = "withdraw_consent"
+    PROPOSE_TIMES = "propose_times"  # the caseworker offers 2-5 times for the meeting
+    DECLINE_TIMES = "decline_times"  # the citizen: none of the times fit, and why
+    # The citizen picks one of the proposed times: the meeting is booked (or moved) at it.
+    CHOOSE_TIME = "choose_time"
 
 
 class Decision(enum.StrEnum):
@@ -75,6 +79,8 @@ _TRANSITIONS: dict[tuple[ConcernStatus, ConcernAction], ConcernStatus] = {
     (S.SUBMITTED, A.ACKNOWLEDGE): S.ACKNOWLEDGED,
     (S.ACKNOWLEDGED, A.BOOK_MEETING): S.MEETING_BOOKED,
     (S.MEETING_BOOKED, A.BOOK_MEETING): S.MEETING_BOOKED,  # moving the meeting
+    (S.ACKNOWLEDGED, A.CHOOSE_TIME): S.MEETING_BOOKED,
+    (S.MEETING_BOOKED, A.CHOOSE_TIME): S.MEETING_BOOKED,  # moving it to a proposed time
     (S.MEETING_BOOKED, A.RECORD_MEETING_HELD): S.MEETING_HELD,
     (S.MEETING_BOOKED, A.RECORD_MEETING_NOT_HELD): S.ACKNOWLEDGED,  # to be booked again
     (S.MEETING_HELD, A.RECORD_ADVICE): S.ADVICE_GIVEN,
@@ -94,6 +100,9 @@ _MEETING_ACTIONS = frozenset(
         A.COMMENT,
         A.GIVE_CONSENT,
         A.WITHDRAW_CONSENT,
+        A.PROPOSE_TIMES,
+        A.DECLINE_TIMES,
+        A.CHOOSE_TIME,
     }
 )
 _MEETING_STATES = frozenset({S.MEETING_BOOKED, S.MEETING_HELD, S.ADVICE_GIVEN, S.DECIDED})
@@ -107,6 +116,9 @@ _KEEPING = {
     # The coordinator may contact the doctor while the case is open (domain.md §3).
     A.GIVE_CONSENT: OPEN,
     A.WITHDRAW_CONSENT: OPEN | FINISHED,
+    # Times are offered for a meeting to come: before it is booked, or to move it.
+    A.PROPOSE_TIMES: frozenset({S.ACKNOWLEDGED, S.MEETING_BOOKED}),
+    A.DECLINE_TIMES: frozenset({S.ACKNOWLEDGED, S.MEETING_BOOKED}),
 }
 # The timeline's event for each action: a past-tense name, also in the export (design.md §4).
 _EVENT_KINDS = {
@@ -124,6 +136,9 @@ _EVENT_KINDS = {
     A.COMMENT: "advice_commented",
     A.GIVE_CONSENT: "consent_given",
     A.WITHDRAW_CONSENT: "consent_withdrawn",
+    A.PROPOSE_TIMES: "times_proposed",
+    A.DECLINE_TIMES: "times_declined",
+    A.CHOOSE_TIME: "meeting_booked",
 }
 # What the citizen side may do; everything else is the municipality's.
 CITIZEN_ACTIONS = frozenset(
@@ -136,6 +151,8 @@ CITIZEN_ACTIONS = frozenset(
         A.COMMENT,
         A.GIVE_CONSENT,
         A.WITHDRAW_CONSENT,
+        A.DECLINE_TIMES,
+        A.CHOOSE_TIME,
     }
 )
 
@@ -178,7 +195,10 @@ def next_status(status: ConcernStatus, action: ConcernAction, right_applies: boo
 
 def event_kind(status_before: ConcernStatus, action: ConcernAction) -> str:
     """The timeline event an action writes; booking again is moving the meeting."""
-    if action is A.BOOK_MEETING and ConcernStatus(status_before) is S.MEETING_BOOKED:
+    if (
+        action in (A.BOOK_MEETING, A.CHOOSE_TIME)
+        and ConcernStatus(status_before) is S.MEETING_BOOKED
+    ):
         return "meeting_moved"
     return _EVENT_KINDS[ConcernAction(action)]
 

@@ -2,7 +2,13 @@
 
 from portal.models.api_client import ApiClient
 from portal.models.audit import AuditEvent
-from portal.models.concern import Concern, ConcernEvent, CoordinatorMeeting
+from portal.models.concern import (
+    Concern,
+    ConcernDocument,
+    ConcernEvent,
+    CoordinatorMeeting,
+    MeetingProposal,
+)
 from portal.models.delegation import Delegation
 from portal.models.forloeb import (
     OPEN_OFFER_STATUSES,
@@ -23,12 +29,14 @@ __all__ = [
     "Caseworker",
     "Citizen",
     "Concern",
+    "ConcernDocument",
     "ConcernEvent",
     "CoordinatorMeeting",
     "Delegation",
     "Forloeb",
     "ForloebStatus",
     "LoginSession",
+    "MeetingProposal",
     "Municipality",
     "Notice",
     "Offer",

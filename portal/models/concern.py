@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.domain.casework import QUEUE_EPOCH
 from portal.domain.concerns import ConcernStatus
 from portal.models.base import Base, UTCDateTime, utcnow
 from portal.models.forloeb import Offer, _enum
 from portal.models.people import Citizen, Municipality
-
-QUEUE_EPOCH = date(1970, 1, 1)
 
 
 class Concern(Base):
@@ -71,9 +70,10 @@ class Concern(Base):
     # The last day the citizen may comment on the coordinator's advice (partshøring).
     comment_until: Mapped[date | None]
     # Where the concern stands in the caseworker's queue, kept on the row so that one index
-    # orders every page: 0 while it holds its offer on hold (with the offer's start day, the
-    # soonest first), else 1 (and 1970-01-01); then the oldest first (portal.services.casework).
-    queue_group: Mapped[int] = mapped_column(SmallInteger, default=1)
+    # orders every page (portal.domain.casework.queue_position): 0 when the citizen said none
+    # of the offered times fit, 1 while it holds its offer on hold (with the offer's start day,
+    # the soonest first), else 2 (and 1970-01-01); then the oldest first.
+    queue_group: Mapped[int] = mapped_column(SmallInteger, default=2)
     queue_day: Mapped[date] = mapped_column(default=QUEUE_EPOCH)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -85,6 +85,13 @@ class Concern(Base):
     )
     meetings: Mapped[list[CoordinatorMeeting]] = relationship(
         back_populates="concern", order_by="CoordinatorMeeting.id"
+    )
+    proposals: Mapped[list[MeetingProposal]] = relationship(
+        back_populates="concern", order_by="MeetingProposal.id", cascade="all, delete-orphan"
+    )
+    # A draft deleted, or a file taken off it, takes the file's row (and bytes) with it.
+    documents: Mapped[list[ConcernDocument]] = relationship(
+        back_populates="concern", order_by="ConcernDocument.id", cascade="all, delete-orphan"
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -134,3 +141,53 @@ class CoordinatorMeeting(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     concern: Mapped[Concern] = relationship(back_populates="meetings")
+
+
+class MeetingProposal(Base):
+    """Times the caseworker offers for the meeting; the citizen picks one (then the meeting is
+    booked at it) or says none fit, and why. ``status``: open, chosen, declined, or replaced
+    (new times, or the caseworker booked directly)."""
+
+    __tablename__ = "meeting_proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id"), index=True)
+    times: Mapped[list] = mapped_column(JSON)  # aware times as ISO 8601 in UTC, soonest first
+    form: Mapped[str] = mapped_column(String(20))
+    place: Mapped[str] = mapped_column(String(300), default="")
+    video_url: Mapped[str] = mapped_column(String(500), default="")
+    coordinator: Mapped[str] = mapped_column(String(200))
+    clinical_unit: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    chosen_time: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+
+    concern: Mapped[Concern] = relationship(back_populates="proposals")
+
+    @property
+    def starts(self) -> list[datetime]:
+        return [datetime.fromisoformat(moment) for moment in self.times]
+
+
+class ConcernDocument(Base):
+    """A file the citizen (or a relative who may act) attached: a doctor's note, a photo of a
+    letter. The content is kept in the database, in the same transaction as the step that adds
+    it, and loaded only when someone downloads it."""
+
+    __tablename__ = "concern_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    added_by_role: Mapped[str] = mapped_column(String(20))
+    added_by_ref: Mapped[str] = mapped_column(String(100))
+    added_by_name: Mapped[str] = mapped_column(String(200), default="")
+
+    concern: Mapped[Concern] = relationship(back_populates="documents")

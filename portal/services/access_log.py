@@ -17,7 +17,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from portal.domain.danish import C_, DANISH_TIME, N_
-from portal.models import AuditEvent, Delegation
+from portal.models import AuditEvent, ConcernDocument, Delegation
 from portal.models.base import utcnow
 from portal.services.transaction import saved
 
@@ -47,6 +47,19 @@ ROLE_TEXTS = {
     "system": N_("Kommunens sagssystem"),
     "relative": N_("En pårørende med fuldmagt"),
 }
+
+
+# A download names the file opened (by id), so the citizen sees which of their files was looked at.
+_DOWNLOAD = "document.download"
+
+
+def download_action(document_id: int) -> str:
+    return f"{_DOWNLOAD}:{document_id}"
+
+
+def _downloaded(action: str) -> int | None:
+    prefix, _, rest = action.partition(":")
+    return int(rest) if prefix == _DOWNLOAD and rest.isdigit() else None
 
 
 def record(
@@ -91,10 +104,20 @@ class Lookup:
     # A relative's name: the citizen gave them the fuldmagt and should see who used it. An
     # employee's name is never shown.
     who: str = ""
+    # The file opened, when the look was a download ("" if it has since been deleted).
+    document: str | None = None
+
+
+def _by_id(db: Session, key, value, ids: set[int]) -> dict[int, str]:
+    """One column by id, for the ids given (no query for none)."""
+    if not ids:
+        return {}
+    return dict(db.execute(select(key, value).where(key.in_(ids))).all())
 
 
 def lookups(db: Session, citizen_id: int) -> list[Lookup]:
-    """The citizen's view of the log: newest day first, one line per role and purpose a day."""
+    """The citizen's view of the log: newest day first, one line per role, purpose and file
+    opened a day."""
     since = utcnow() - SHOWN_FOR
     events = db.execute(
         select(
@@ -102,6 +125,7 @@ def lookups(db: Session, citizen_id: int) -> list[Lookup]:
             AuditEvent.actor_role,
             AuditEvent.actor_ref,
             AuditEvent.purpose,
+            AuditEvent.action,
         )
         .where(
             AuditEvent.subject_citizen_id == citizen_id,
@@ -114,24 +138,17 @@ def lookups(db: Session, citizen_id: int) -> list[Lookup]:
     ).all()
     delegation_ids = {
         int(ref.split(":", 1)[1])
-        for _at, role, ref, _purpose in events
+        for _at, role, ref, _purpose, _action in events
         if role == "relative" and ref.split(":", 1)[1].isdigit()
     }
-    names = (
-        dict(
-            db.execute(
-                select(Delegation.id, Delegation.holder_name).where(
-                    Delegation.id.in_(delegation_ids)
-                )
-            ).all()
-        )
-        if delegation_ids
-        else {}
-    )
-    grouped: dict[tuple[date, str, str, str], int] = {}
-    for occurred_at, role, ref, purpose in events:
+    names = _by_id(db, Delegation.id, Delegation.holder_name, delegation_ids)
+    document_ids = {d for *_rest, action in events if (d := _downloaded(action)) is not None}
+    files = _by_id(db, ConcernDocument.id, ConcernDocument.filename, document_ids)
+    grouped: dict[tuple[date, str, str, str, int | None], int] = {}
+    for occurred_at, role, ref, purpose, action in events:
         who = names.get(int(ref.split(":", 1)[1]), "") if role == "relative" else ""
-        key = (occurred_at.astimezone(DANISH_TIME).date(), role, who, purpose)
+        document = _downloaded(action)
+        key = (occurred_at.astimezone(DANISH_TIME).date(), role, who, purpose, document)
         grouped[key] = grouped.get(key, 0) + 1
     return [
         Lookup(
@@ -140,6 +157,7 @@ def lookups(db: Session, citizen_id: int) -> list[Lookup]:
             purpose_text=PURPOSE_TEXTS.get(purpose, PURPOSE_TEXTS[Purpose.CONCERN_HANDLING]),
             times=times,
             who=who,
+            document=None if document is None else files.get(document, ""),
         )
-        for (day, role, who, purpose), times in grouped.items()
+        for (day, role, who, purpose, document), times in grouped.items()
     ]

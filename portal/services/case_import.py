@@ -343,7 +343,10 @@ def _write(db: Session, payload: dict, cpr_hashes: list[str], stored: _Stored) -
     for i in range(0, len(moved), CHUNK):
         db.execute(
             update(Concern)
-            .where(Concern.offer_id.in_(moved[i : i + CHUNK]), Concern.queue_group == 0)
+            .where(
+                Concern.offer_id.in_(moved[i : i + CHUNK]),
+                Concern.held_offer_status.is_not(None),
+            )
             .values(
                 queue_day=select(Offer.start_date)
                 .where(Offer.id == Concern.offer_id)

@@ -24,19 +24,19 @@ from portal.domain.casework import (
     attention_points,
     danish_holidays,
     open_goals,
+    times_unanswered,
 )
 from portal.domain.concerns import FINISHED, OPEN, ConcernStatus, answer_disagrees
 from portal.domain.danish import DANISH_TIME, danish_date
 from portal.domain.principal import Actor, Principal
-from portal.models import Citizen, Concern, Forloeb, Offer
+from portal.models import Citizen, Concern, ConcernDocument, Forloeb, Offer
 from portal.models.base import UTCDateTime
-from portal.services import access_log, cursors
+from portal.services import access_log, cursors, documents
 
 PAGE_SIZE = 25
 STATUS_FILTERS = ("open", "finished", "all", *(str(s) for s in ConcernStatus if s != "draft"))
 SCOPES = ("all", "mine")
 RIGHT_FILTERS = ("any", "yes", "no")
-_EPOCH = date(1970, 1, 1)
 _REFERENCE = re.compile(r"^(?:B-?)?(\d{4})-?(\d{1,6})$", re.IGNORECASE)
 
 
@@ -123,7 +123,7 @@ def _decode_cursor(cursor: str | None):
     if key is None or len(key) != 4:
         return None
     decoded = (
-        cursors.small_number(key[0], range(2)),
+        cursors.small_number(key[0], range(3)),
         cursors.day(key[1]),
         cursors.moment(key[2]),
         cursors.identifier(key[3]),
@@ -167,6 +167,7 @@ def queue(
     cursor: str | None,
     today: date,
     goals: ServiceGoals,
+    answer_days: int = 3,
 ) -> Queue:
     """One page of the queue and the counts per status (three queries, however long it is)."""
     scope = _in_scope(principal, filters)
@@ -182,6 +183,7 @@ def queue(
             joinedload(Concern.citizen).load_only(Citizen.id, Citizen.name),
             joinedload(Concern.offer).load_only(Offer.id, Offer.title, Offer.start_date),
             selectinload(Concern.meetings),
+            selectinload(Concern.proposals),
         )
         .where(*scope)
         .order_by(*_URGENCY_KEY)
@@ -217,7 +219,7 @@ def queue(
             concern=c,
             received_on=received_on(c),
             goals=open_goals(c.status, c.right_applies, received_on(c), today, goals, holidays),
-            attention=attention(c, now, with_timeline=False),
+            attention=attention(c, now, with_timeline=False, answer_days=answer_days),
         )
         for c in page
     ]
@@ -258,6 +260,8 @@ def open_concern(
             joinedload(Concern.offer).joinedload(Offer.forloeb).joinedload(Forloeb.caseworker),
             selectinload(Concern.events),
             selectinload(Concern.meetings),
+            selectinload(Concern.proposals),
+            selectinload(Concern.documents),
         )
     )
     if concern is None:
@@ -278,6 +282,38 @@ def open_concern(
     return concern
 
 
+def open_document(
+    db: Session, principal: Principal, concern_id: int, document_id: int
+) -> ConcernDocument | None:
+    """A file on a sent concern of the caseworker's own municipality, to download; the download
+    is logged with the file. Another municipality's file is None, and the attempt is logged."""
+    found = db.execute(
+        select(ConcernDocument, Concern.municipality_id, Concern.citizen_id)
+        .join(Concern, Concern.id == ConcernDocument.concern_id)
+        .where(
+            ConcernDocument.id == document_id,
+            ConcernDocument.concern_id == concern_id,
+            Concern.status != ConcernStatus.DRAFT,
+        )
+    ).first()
+    if found is None:
+        return None
+    document, municipality_id, citizen_id = found
+    actor = Actor.caseworker(principal)
+    if municipality_id != principal.municipality_id:
+        access_log.note(
+            db,
+            actor.role,
+            actor.ref,
+            [citizen_id],
+            "document.download_refused",
+            access_log.Purpose.REFUSED,
+        )
+        return None
+    documents.note_download(db, actor, citizen_id, document.id, access_log.Purpose.CONCERN_HANDLING)
+    return document
+
+
 def record_look(db: Session, principal: Principal, concern: Concern) -> None:
     """The caseworker saw the concern without acting on it (an action logs itself)."""
     actor = Actor.caseworker(principal)
@@ -291,9 +327,12 @@ def record_look(db: Session, principal: Principal, concern: Concern) -> None:
     )
 
 
-def attention(concern: Concern, now: datetime, with_timeline: bool = True) -> list[Attention]:
-    """What is unusual about this concern (its meetings loaded; its events too, unless
-    ``with_timeline`` is False, as in the queue, which then leaves out the comment points)."""
+def attention(
+    concern: Concern, now: datetime, with_timeline: bool = True, answer_days: int = 3
+) -> list[Attention]:
+    """What is unusual about this concern (its meetings and offered times loaded; its events
+    too, unless ``with_timeline`` is False, as in the queue, which then leaves out the comment
+    points)."""
     meeting = concern.meetings[-1] if concern.meetings else None
     points = attention_points(
         concern.status,
@@ -305,9 +344,24 @@ def attention(concern: Concern, now: datetime, with_timeline: bool = True) -> li
         concern.comment_until,
         danish_date(now),
     )
+    latest = concern.proposals[-1] if concern.proposals else None
+    if latest is not None and latest.status == "declined":
+        points.insert(0, Attention.TIMES_DECLINED)
+    elif (
+        latest is not None
+        and latest.status == "open"
+        and times_unanswered(latest.proposed_at, now, answer_days)
+    ):
+        points.insert(0, Attention.TIMES_UNANSWERED)
     if with_timeline:
         return points
-    return [p for p in points if p in (Attention.ANSWER_DISAGREES, Attention.MEETING_UNRECORDED)]
+    shown_in_queue = (
+        Attention.TIMES_DECLINED,
+        Attention.TIMES_UNANSWERED,
+        Attention.ANSWER_DISAGREES,
+        Attention.MEETING_UNRECORDED,
+    )
+    return [p for p in points if p in shown_in_queue]
 
 
 def reply_due(concern: Concern, goals: ServiceGoals) -> date:

@@ -9,6 +9,7 @@ so it is written to the access log as the case system's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from babel.dates import format_date
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.domain.concerns import ConcernStatus, complaint_deadline, complaint_guidance
 from portal.domain.danish import danish_date
-from portal.models import ApiClient, Concern, Offer
+from portal.models import ApiClient, Concern, ConcernDocument, Offer
 from portal.models.base import UTCDateTime
 from portal.services import access_log, cursors
 
@@ -75,7 +76,7 @@ def _decision(concern: Concern) -> dict | None:
     }
 
 
-def _as_record(concern: Concern) -> dict:
+def _as_record(concern: Concern, document_url: Callable[[int], str]) -> dict:
     offer = concern.offer
     return {
         "reference": concern.reference,
@@ -103,6 +104,30 @@ def _as_record(concern: Concern) -> dict:
             }
             for meeting in concern.meetings
         ],
+        "meeting_proposals": [
+            {
+                "times": proposal.times,
+                "form": proposal.form,
+                "status": proposal.status,
+                "proposed_at": proposal.proposed_at.isoformat(),
+                "answered_at": proposal.answered_at.isoformat() if proposal.answered_at else None,
+                "decline_reason": proposal.decline_reason,
+            }
+            for proposal in concern.proposals
+        ],
+        "documents": [
+            {
+                "id": document.id,
+                "filename": document.filename,
+                "content_type": document.content_type,
+                "size": document.size,
+                "sha256": document.sha256,
+                "added_at": document.added_at.isoformat(),
+                "added_by_role": document.added_by_role,
+                "url": document_url(document.id),
+            }
+            for document in concern.documents
+        ],
         "comment_until": concern.comment_until.isoformat() if concern.comment_until else None,
         "decision": _decision(concern),
         "timeline": [
@@ -125,6 +150,7 @@ def changed(
     since: datetime | None,
     after: tuple[datetime, int] | None,
     limit: int,
+    document_url: Callable[[int], str],
 ) -> tuple[list[dict], str | None, bool]:
     """The client's municipality's concerns changed after ``after`` (or since ``since``), oldest
     change first (one index: municipality, updated_at, id).
@@ -143,6 +169,8 @@ def changed(
             joinedload(Concern.offer).joinedload(Offer.forloeb),
             selectinload(Concern.events),
             selectinload(Concern.meetings),
+            selectinload(Concern.proposals),
+            selectinload(Concern.documents),  # their content is loaded only when downloaded
         )
         .order_by(Concern.updated_at, Concern.id)
         .limit(limit + 1)
@@ -166,4 +194,30 @@ def changed(
     )
     last = page[-1] if page else None
     cursor = encode_cursor(last.updated_at, last.id) if last else None
-    return [_as_record(c) for c in page], cursor, more
+    return [_as_record(c, document_url) for c in page], cursor, more
+
+
+def document_for(db: Session, client: ApiClient, document_id: int) -> ConcernDocument | None:
+    """A file on a sent concern of the client's municipality, for the case system to file with
+    the concern; the download is logged as the case system's look. Another municipality's file
+    is None, and the attempt is logged as refused."""
+    found = db.execute(
+        select(ConcernDocument, Concern.municipality_id, Concern.citizen_id)
+        .join(Concern, Concern.id == ConcernDocument.concern_id)
+        .where(ConcernDocument.id == document_id, Concern.status != ConcernStatus.DRAFT)
+    ).first()
+    if found is None:
+        return None
+    document, municipality_id, citizen_id = found
+    actor_ref = f"api-client:{client.id}"
+    if municipality_id != client.municipality_id:
+        access_log.note(
+            db, "system", actor_ref, [citizen_id], "document.download_refused",
+            access_log.Purpose.REFUSED,
+        )  # fmt: skip
+        return None
+    access_log.note(
+        db, "system", actor_ref, [citizen_id], access_log.download_action(document.id),
+        access_log.Purpose.JOURNALISING,
+    )  # fmt: skip
+    return document

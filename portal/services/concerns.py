@@ -13,12 +13,14 @@ forløb's end, the meeting's time — never an answer the citizen gave (domain.m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from portal.domain.casework import queue_position
 from portal.domain.concerns import (
     FINISHED,
     OPEN,
@@ -43,20 +45,22 @@ from portal.domain.concerns import (
     started_when_sent,
 )
 from portal.domain.danish import DANISH_TIME, danish_date
+from portal.domain.documents import DocumentProblem
 from portal.domain.principal import Actor, Principal
 from portal.models import (
     Citizen,
     Concern,
+    ConcernDocument,
     ConcernEvent,
     CoordinatorMeeting,
     Forloeb,
     ForloebStatus,
+    MeetingProposal,
     Offer,
     OfferStatus,
 )
 from portal.models.base import utcnow
-from portal.models.concern import QUEUE_EPOCH
-from portal.services import access_log, notices
+from portal.services import access_log, documents, notices
 from portal.services.offers import offer_lists, own_offer
 from portal.services.transaction import AlreadyExists, ConcurrentChange, NotSaved, saved
 
@@ -176,7 +180,7 @@ def _event(
         data=data,
     )
     db.add(event)
-    if visible:
+    if visible and actor.role != "citizen":  # the citizen knows what they did themself
         notices.notify(db, concern, kind)
     return event
 
@@ -228,15 +232,31 @@ def start(db: Session, principal: Principal, offer_id: int, today: date) -> Conc
 
 
 def save_step(
-    db: Session, concern: Concern, step: int, answers: dict, by: Principal | None = None
+    db: Session,
+    concern: Concern,
+    step: int,
+    answers: dict,
+    by: Principal | None = None,
+    files: Sequence[documents.Prepared] = (),
+    remove: set[int] = frozenset(),
+    max_files: int = 5,
 ) -> None:
-    """Keep a step's answers on the draft (server-side, so a closed browser loses nothing).
-    ``by``: who typed them; a relative's writing goes in the citizen's access log."""
+    """Keep a step's answers on the draft (server-side, so a closed browser loses nothing),
+    with the files chosen on it and without those ticked to go, in one transaction. ``by``: who
+    typed them; a relative's writing goes in the citizen's access log."""
     next_status(concern.status, ConcernAction.EDIT, concern.right_applies)
+    going = [document for document in concern.documents if document.id in remove]
+    if len(concern.documents) - len(going) + len(files) > max_files:
+        raise documents.DocumentRefused(DocumentProblem.TOO_MANY)
     with saved(db):
+        for document in going:
+            concern.documents.remove(document)
+            db.delete(document)
         concern.answers = {**concern.answers, **answers}
         concern.steps_done = max(concern.steps_done, step)
         concern.updated_at = utcnow()
+        if files:  # only ever chosen by someone logged in, so ``by`` is known
+            documents.attach(db, Actor.citizen(by), concern, list(files))
         if by is not None:
             _log_if_someone_else(db, Actor.citizen(by), concern, "concern.save_step")
 
@@ -284,8 +304,8 @@ def submit(db: Session, principal: Principal, concern: Concern) -> Concern:
                 offer_started_when_sent=started,
                 reference=reference_number(concern.id, today.year),
                 held_offer_status=str(offer.status) if hold else None,
-                queue_group=0 if hold else 1,
-                queue_day=offer.start_date if hold else QUEUE_EPOCH,
+                queue_group=queue_position(hold, False, offer.start_date)[0],
+                queue_day=queue_position(hold, False, offer.start_date)[1],
                 version=Concern.version + 1,
             )
             .execution_options(synchronize_session=False)
@@ -308,17 +328,42 @@ def submit(db: Session, principal: Principal, concern: Concern) -> Concern:
 
 
 def add_information(
-    db: Session, principal: Principal, concern: Concern, text: str, expected_version: int | None
+    db: Session,
+    principal: Principal,
+    concern: Concern,
+    text: str,
+    expected_version: int | None,
+    files: Sequence[documents.Prepared] = (),
+    max_files: int = 5,
 ) -> None:
-    """'Tilføj noget': more for an open concern, on the version the person saw."""
-    _act_without_transition(
-        db,
-        Actor.citizen(principal),
-        concern,
-        ConcernAction.ADD_INFORMATION,
-        expected_version,
-        text=text,
-    )
+    """'Tilføj noget': more for an open concern — words, files or both — on the version the
+    person saw. The files are stored in the same transaction as the event that tells of them."""
+    _still_as_seen(concern, expected_version)
+    next_status(concern.status, ConcernAction.ADD_INFORMATION, concern.right_applies)
+    _room_for(concern, files, max_files)
+    actor = Actor.citizen(principal)
+    with saved(db):
+        added = documents.attach(db, actor, concern, list(files))
+        db.flush()
+        concern.updated_at = utcnow()  # bumps the version: two tabs cannot both add
+        _event(
+            db,
+            concern,
+            event_kind(concern.status, ConcernAction.ADD_INFORMATION),
+            actor,
+            text=text,
+            documents=[{"id": d.id, "name": d.filename} for d in added],
+        )
+        _log_if_someone_else(db, actor, concern, "concern.add_information")
+
+
+def _room_for(concern: Concern, files: Sequence, max_files: int) -> None:
+    if len(concern.documents) + len(files) > max_files:
+        raise documents.DocumentRefused(DocumentProblem.TOO_MANY)
+
+
+def document_of(concern: Concern, document_id: int) -> ConcernDocument | None:
+    return next((d for d in concern.documents if d.id == document_id), None)
 
 
 def comment_on_advice(
@@ -406,7 +451,7 @@ def _release_hold(db: Session, concern: Concern, stopped: bool = False) -> None:
         if offer.status is OfferStatus.ON_HOLD:
             offer.status = OfferStatus(concern.held_offer_status)
         concern.held_offer_status = None
-        concern.queue_group, concern.queue_day = 1, QUEUE_EPOCH
+        concern.queue_group, concern.queue_day = queue_position(False, False, offer.start_date)
     if stopped and offer.status is not OfferStatus.ENDED:
         # The municipality stopped the offer; the case system confirms it at its next import.
         offer.status = OfferStatus.CANCELLED
@@ -472,10 +517,23 @@ def book_meeting(
     expected_version: int | None = None,
 ) -> CoordinatorMeeting:
     """Book the meeting with the sundhedskoordinator (BEK nr. 2409 § 3), or move the booked one:
-    the same meeting at a new time, one "meeting_moved" event with the old and the new time."""
+    the same meeting at a new time, one "meeting_moved" event with the old and the new time.
+    Times offered to the citizen and not answered are replaced by this booking."""
     _still_as_seen(concern, expected_version)
+    next_status(concern.status, ConcernAction.BOOK_MEETING, concern.right_applies)
+    with saved(db):
+        meeting = _book(db, actor, concern, plan, ConcernAction.BOOK_MEETING)
+        _close_proposals(concern, "replaced")
+        _log_if_someone_else(db, actor, concern, "concern.book_meeting")
+    return meeting
+
+
+def _book(
+    db: Session, actor: Actor, concern: Concern, plan: MeetingPlan, action: ConcernAction
+) -> CoordinatorMeeting:
+    """The booking itself, inside the caller's transaction."""
     before = concern.status
-    after = next_status(before, ConcernAction.BOOK_MEETING, concern.right_applies)
+    after = next_status(before, action, concern.right_applies)
     meeting = current_meeting(concern)
     now = utcnow()
     details = {
@@ -487,26 +545,154 @@ def book_meeting(
         "clinical_unit": plan.clinical_unit,
         "message": plan.message,
     }
-    with saved(db):
-        if meeting is None:
-            meeting = CoordinatorMeeting(concern_id=concern.id, moves=0, created_at=now)
-            db.add(meeting)
-            concern.meetings.append(meeting)
-        else:
-            details["moved_from"] = _local(meeting.starts_at)
-            meeting.moves += 1
-        meeting.starts_at = plan.starts_at
-        meeting.form = plan.form
-        meeting.place = plan.place
-        meeting.video_url = plan.video_url
-        meeting.coordinator = plan.coordinator
-        meeting.clinical_unit = plan.clinical_unit
-        meeting.updated_at = now
-        concern.status = after
-        concern.updated_at = now
-        _event(db, concern, event_kind(before, ConcernAction.BOOK_MEETING), actor, **details)
-        _log_if_someone_else(db, actor, concern, "concern.book_meeting")
+    if action is ConcernAction.CHOOSE_TIME:
+        details["chosen"] = True  # the citizen's side picked it among the offered times
+    if meeting is None:
+        meeting = CoordinatorMeeting(concern_id=concern.id, moves=0, created_at=now)
+        db.add(meeting)
+        concern.meetings.append(meeting)
+    else:
+        details["moved_from"] = _local(meeting.starts_at)
+        meeting.moves += 1
+    meeting.starts_at = plan.starts_at
+    meeting.form = plan.form
+    meeting.place = plan.place
+    meeting.video_url = plan.video_url
+    meeting.coordinator = plan.coordinator
+    meeting.clinical_unit = plan.clinical_unit
+    meeting.updated_at = now
+    concern.status = after
+    concern.updated_at = now
+    _event(db, concern, event_kind(before, action), actor, **details)
     return meeting
+
+
+# -- meeting times offered to the citizen ------------------------------------------------------
+class TimesAlreadyAnswered(Exception):
+    """The times were answered (by someone else, a moment ago) or replaced; nothing was done."""
+
+
+def open_proposal(concern: Concern) -> MeetingProposal | None:
+    return next((p for p in reversed(concern.proposals) if p.status == "open"), None)
+
+
+def _close_proposals(concern: Concern, status: str) -> None:
+    for proposal in concern.proposals:
+        if proposal.status == "open":
+            proposal.status = status
+
+
+def _reposition(concern: Concern, times_declined: bool) -> None:
+    offer_start = concern.offer.start_date
+    concern.queue_group, concern.queue_day = queue_position(
+        concern.held_offer_status is not None, times_declined, offer_start
+    )
+
+
+def propose_times(
+    db: Session,
+    actor: Actor,
+    concern: Concern,
+    times: list[datetime],
+    plan: MeetingPlan,
+    expected_version: int | None = None,
+) -> MeetingProposal:
+    """Offer the citizen 2-5 times for the meeting (each valid as a booking; the form checks
+    them); earlier times not answered are replaced."""
+    _still_as_seen(concern, expected_version)
+    next_status(concern.status, ConcernAction.PROPOSE_TIMES, concern.right_applies)
+    soonest_first = sorted(times)
+    with saved(db):
+        _close_proposals(concern, "replaced")
+        proposal = MeetingProposal(
+            concern_id=concern.id,
+            times=[moment.astimezone(UTC).isoformat() for moment in soonest_first],
+            form=plan.form,
+            place=plan.place,
+            video_url=plan.video_url,
+            coordinator=plan.coordinator,
+            clinical_unit=plan.clinical_unit,
+            status="open",
+            proposed_at=utcnow(),
+        )
+        db.add(proposal)
+        concern.proposals.append(proposal)
+        _reposition(concern, times_declined=False)
+        concern.updated_at = utcnow()
+        _event(
+            db,
+            concern,
+            event_kind(concern.status, ConcernAction.PROPOSE_TIMES),
+            actor,
+            times=[_local(moment) for moment in soonest_first],
+            form=plan.form,
+            message=plan.message,
+        )
+        _log_if_someone_else(db, actor, concern, "concern.propose_times")
+    return proposal
+
+
+def _answer(db: Session, proposal: MeetingProposal, status: str, **values) -> None:
+    """Only one answer wins: the row moves from open in one statement, or nothing happens."""
+    moved = db.execute(
+        update(MeetingProposal)
+        .where(MeetingProposal.id == proposal.id, MeetingProposal.status == "open")
+        .values(status=status, answered_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise TimesAlreadyAnswered
+
+
+def choose_time(
+    db: Session, principal: Principal, concern: Concern, proposal_id: int, chosen: datetime
+) -> CoordinatorMeeting:
+    """The citizen (or a relative who may act) picks one of the offered times: the meeting is
+    booked (or moved) at it at once."""
+    proposal = open_proposal(concern)
+    if proposal is None or proposal.id != proposal_id or chosen not in proposal.starts:
+        raise TimesAlreadyAnswered
+    next_status(concern.status, ConcernAction.CHOOSE_TIME, concern.right_applies)
+    actor = Actor.citizen(principal)
+    plan = MeetingPlan(
+        chosen, proposal.form, proposal.place, proposal.video_url, proposal.coordinator,
+        proposal.clinical_unit,
+    )  # fmt: skip
+    try:
+        with saved(db):
+            _answer(db, proposal, "chosen", chosen_time=chosen)
+            meeting = _book(db, actor, concern, plan, ConcernAction.CHOOSE_TIME)
+            _reposition(concern, times_declined=False)
+            _log_if_someone_else(db, actor, concern, "concern.choose_time")
+    except TimesAlreadyAnswered:
+        db.refresh(concern)
+        raise
+    db.refresh(proposal)
+    return meeting
+
+
+def decline_times(
+    db: Session, principal: Principal, concern: Concern, proposal_id: int, reason: str
+) -> None:
+    """None of the times fit, and why: the caseworker sees it at the top of the queue."""
+    proposal = open_proposal(concern)
+    if proposal is None or proposal.id != proposal_id:
+        raise TimesAlreadyAnswered
+    next_status(concern.status, ConcernAction.DECLINE_TIMES, concern.right_applies)
+    actor = Actor.citizen(principal)
+    with saved(db):
+        _answer(db, proposal, "declined", decline_reason=reason)
+        _reposition(concern, times_declined=True)
+        concern.updated_at = utcnow()
+        _event(
+            db,
+            concern,
+            event_kind(concern.status, ConcernAction.DECLINE_TIMES),
+            actor,
+            reason=reason,
+        )
+        _log_if_someone_else(db, actor, concern, "concern.decline_times")
+    db.refresh(proposal)
 
 
 def record_meeting(

@@ -15,10 +15,12 @@ from portal.models import Concern, Notice, OutboxMessage
 from portal.models.base import utcnow
 from portal.services.transaction import saved
 
-# The municipality's steps (timeline event kinds); the citizen's own steps need no notice.
+# The municipality's steps (timeline event kinds), and a meeting a relative chose for the citizen;
+# the citizen's own steps need no notice.
 NOTIFY_KINDS = frozenset(
     {
         "acknowledged",
+        "times_proposed",
         "meeting_booked",
         "meeting_moved",
         "advice_recorded",

@@ -1,9 +1,10 @@
 """Keeping personal data no longer than it is needed (GDPR art. 5(1)(e)), run by
 ``flask retention run`` (cron, e.g. nightly).
 
-- A concern — with its timeline, meetings and notices — goes a set time after its forløb ended
-  (``PORTAL_RETENTION_CONCERN_DAYS`` after the planned end; the municipality's case system keeps
-  the journalised copy from the export). An open concern stays until it is finished.
+- A concern — with its timeline, meetings, offered times, files and notices — goes a set time
+  after its forløb ended (``PORTAL_RETENTION_CONCERN_DAYS`` after the planned end; the
+  municipality's case system keeps the journalised copy from the export). An open concern stays
+  until it is finished.
 - Access-log entries go after ``PORTAL_RETENTION_ACCESS_LOG_DAYS`` (six months: established
   practice for such logs, domain.md); "Hvem har set mine oplysninger" shows the same period.
 - E-mails in the outbox, once sent or given up, go after ``PORTAL_RETENTION_OUTBOX_DAYS``.
@@ -25,9 +26,11 @@ from portal.domain.concerns import FINISHED, ConcernStatus
 from portal.models import (
     AuditEvent,
     Concern,
+    ConcernDocument,
     ConcernEvent,
     CoordinatorMeeting,
     Forloeb,
+    MeetingProposal,
     Notice,
     Offer,
     OutboxMessage,
@@ -80,7 +83,7 @@ def run(db: Session, policy: Policy, today: date, now: datetime) -> Removed:
     )
 
     def remove_concerns(ids: list[int]) -> None:
-        for child in (ConcernEvent, CoordinatorMeeting, Notice):
+        for child in (ConcernEvent, CoordinatorMeeting, MeetingProposal, ConcernDocument, Notice):
             db.execute(delete(child).where(child.concern_id.in_(ids)))
         db.execute(delete(Concern).where(Concern.id.in_(ids)))
 

@@ -2,7 +2,7 @@
 one source, for the front page, the offers list, an offer, "Mine bekymringer" and the calendar.
 
 Per offer, the concern that tells the story is the open one, else a draft, else the latest
-finished one. One or two queries for a citizen's whole case, however many offers and concerns.
+finished one. A few queries for a citizen's whole case, however many offers and concerns.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, load_only
 
 from portal.domain.concerns import FINISHED, OPEN, ConcernStatus
-from portal.models import Concern, ConcernEvent, CoordinatorMeeting, Offer
+from portal.models import Concern, ConcernEvent, CoordinatorMeeting, MeetingProposal, Offer
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class ConcernState:
     decision: str | None  # adapted, kept or stopped, once decided
     changes: str
     decided_at: datetime | None
+    # The caseworker offered meeting times and no one has answered yet.
+    times_to_choose: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -52,7 +54,8 @@ def _rank(state: ConcernState) -> tuple:
 
 def all_states(db: Session, citizen_id: int | None) -> list[ConcernState]:
     """The state of every concern of the citizen, newest first (one query; a second for the
-    decisions when some concern is finished)."""
+    decisions when some concern is finished, a third for offered times when one waits for a
+    meeting)."""
     if citizen_id is None:
         return []
     concerns = list(
@@ -90,10 +93,30 @@ def all_states(db: Session, citizen_id: int | None) -> list[ConcernState]:
             .order_by(ConcernEvent.occurred_at)
         ):
             decisions[event.concern_id] = event
-    return [_state(concern, decisions.get(concern.id)) for concern in concerns]
+    waiting = [c.id for c in concerns if c.status in _TIMES_OFFERED_IN]
+    with_times = (
+        set(
+            db.scalars(
+                select(MeetingProposal.concern_id).where(
+                    MeetingProposal.concern_id.in_(waiting), MeetingProposal.status == "open"
+                )
+            )
+        )
+        if waiting
+        else set()
+    )
+    return [
+        _state(concern, decisions.get(concern.id), concern.id in with_times) for concern in concerns
+    ]
 
 
-def _state(concern: Concern, decided: ConcernEvent | None) -> ConcernState:
+# Where times can be waiting for an answer (portal.domain.concerns: PROPOSE_TIMES).
+_TIMES_OFFERED_IN = frozenset({ConcernStatus.ACKNOWLEDGED, ConcernStatus.MEETING_BOOKED})
+
+
+def _state(
+    concern: Concern, decided: ConcernEvent | None, times_to_choose: bool = False
+) -> ConcernState:
     meeting = concern.meetings[-1] if concern.meetings else None
     return ConcernState(
         concern_id=concern.id,
@@ -111,6 +134,7 @@ def _state(concern: Concern, decided: ConcernEvent | None) -> ConcernState:
         decision=decided.data.get("decision") if decided else None,
         changes=decided.data.get("changes", "") if decided else "",
         decided_at=decided.occurred_at if decided else None,
+        times_to_choose=times_to_choose,
     )
 
 

@@ -134,3 +134,121 @@
     update();
   }
 })();
+
+/*
+ * Files on a concern (issue 16): the limits are checked as soon as files are chosen, so a phone
+ * does not send 30 MB to hear "too large"; then the form is sent with a progress bar. The server
+ * is still the judge, and without JavaScript the form is sent as it is.
+ */
+(function () {
+  "use strict";
+
+  if (!window.FormData || !window.XMLHttpRequest) {
+    return;
+  }
+  var forms = document.querySelectorAll("form[data-upload]");
+  for (var i = 0; i < forms.length; i += 1) {
+    attach(forms[i]);
+  }
+
+  function showProblem(input, message) {
+    var group = input.parentNode;
+    var error = group.querySelector(".js-file-error");
+    if (!message) {
+      if (error) {
+        group.removeChild(error);
+        group.classList.remove("form-error");
+        input.removeAttribute("aria-invalid");
+      }
+      return;
+    }
+    if (!error) {
+      error = document.createElement("span");
+      error.className = "form-error-message js-file-error";
+      error.id = input.id + "-client-error";
+      group.insertBefore(error, input);
+      input.setAttribute("aria-describedby", input.getAttribute("aria-describedby") + " " + error.id);
+    }
+    error.textContent = message;
+    group.classList.add("form-error");
+    input.setAttribute("aria-invalid", "true");
+  }
+
+  function problem(input) {
+    var maxBytes = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var maxFiles = parseInt(input.getAttribute("data-max-files"), 10);
+    if (input.files.length > maxFiles) {
+      return input.getAttribute("data-too-many");
+    }
+    for (var k = 0; k < input.files.length; k += 1) {
+      if (input.files[k].size > maxBytes) {
+        return input.getAttribute("data-too-large").replace("{name}", input.files[k].name);
+      }
+    }
+    return null;
+  }
+
+  function attach(form) {
+    var input = form.querySelector("input[type=file]");
+    if (!input) {
+      return;
+    }
+    var progress = document.getElementById(input.id + "-progress");
+    var bar = progress.querySelector("progress");
+    var said = progress.querySelector("[aria-live]");
+    input.addEventListener("change", function () {
+      showProblem(input, problem(input));
+    });
+    form.addEventListener("submit", function (event) {
+      var found = problem(input);
+      if (found) {
+        event.preventDefault();
+        showProblem(input, found);
+        input.focus();
+        return;
+      }
+      if (input.files.length === 0) {
+        return; // nothing heavy to send: the browser sends it as usual
+      }
+      event.preventDefault();
+      var data = new FormData(form);
+      if (event.submitter && event.submitter.name) {
+        data.append(event.submitter.name, event.submitter.value);
+      }
+      var buttons = form.querySelectorAll("button[type=submit]");
+      for (var b = 0; b < buttons.length; b += 1) {
+        buttons[b].disabled = true;
+      }
+      progress.hidden = false;
+      var lastSaid = -1;
+      var request = new XMLHttpRequest();
+      request.open("POST", form.action);
+      request.upload.addEventListener("progress", function (step) {
+        if (!step.lengthComputable) {
+          return;
+        }
+        var percent = Math.floor((step.loaded / step.total) * 100);
+        bar.value = percent;
+        // Say it at every quarter, not at every byte.
+        if (Math.floor(percent / 25) !== lastSaid) {
+          lastSaid = Math.floor(percent / 25);
+          said.textContent = progress.getAttribute("data-sending").replace("{percent}", percent);
+        }
+      });
+      request.addEventListener("load", function () {
+        if (request.responseURL && request.responseURL !== form.action && request.status < 400) {
+          window.location.assign(request.responseURL); // saved: the page it led to
+          return;
+        }
+        // The server's answer (a problem with the form, with everything typed) as the page.
+        document.open();
+        document.write(request.responseText);
+        document.close();
+      });
+      request.addEventListener("error", function () {
+        form.submit(); // the connection broke: let the browser send it and show what happens
+      });
+      request.send(data);
+    });
+  }
+})();

@@ -95,11 +95,18 @@ def meeting_has_passed(app, reference: str) -> None:
         session.commit()
 
 
+def meeting_form(desk: Page):
+    """The caseworker's form that books (or moves) the meeting; the page also has the form that
+    offers the citizen times, with the same labels."""
+    return desk.locator("form[action$='/moede']")
+
+
 def fill_meeting(desk: Page, day: str, form: str, place: str) -> None:
     """The caseworker's meeting form, filled in as a caseworker would (not yet saved)."""
-    desk.get_by_label("Dato").fill(day)
-    desk.get_by_label("Klokkeslæt").fill("10:00")
-    desk.get_by_label(form).check()
-    desk.get_by_label("Sted eller link (frivilligt)").fill(place)
-    desk.get_by_label("Sundhedskoordinatorens navn").fill("Dr. Anne Berg")
-    desk.get_by_label("Regionens kliniske funktion").fill("Klinisk Funktion, Region Nord")
+    booking = meeting_form(desk)
+    booking.get_by_label("Dato").fill(day)
+    booking.get_by_label("Klokkeslæt").fill("10:00")
+    booking.get_by_label(form).check()
+    booking.get_by_label("Sted eller link (frivilligt)").fill(place)
+    booking.get_by_label("Sundhedskoordinatorens navn").fill("Dr. Anne Berg")
+    booking.get_by_label("Regionens kliniske funktion").fill("Klinisk Funktion, Region Nord")

@@ -16,6 +16,7 @@ from tests.browser.helpers import (
     PHONE,
     assert_accessible,
     fill_meeting,
+    meeting_form,
     meeting_has_passed,
     send_concern,
 )
@@ -68,10 +69,12 @@ def test_from_concern_to_decision_with_the_citizen_following_along(
     fill_meeting(desk, last_year, "Fremmøde", "Jobcentret, Torvet 1")
     desk.get_by_role("button", name="Gem mødet").click()
     expect(desk.get_by_role("heading", name="Der er problemer")).to_be_visible()
-    expect(desk.get_by_label("Sundhedskoordinatorens navn")).to_have_value("Dr. Anne Berg")
+    expect(meeting_form(desk).get_by_label("Sundhedskoordinatorens navn")).to_have_value(
+        "Dr. Anne Berg"
+    )
     assert_accessible(desk)
     meeting_day = add_working_days(TODAY, 5, danish_holidays())
-    desk.get_by_label("Dato").fill(meeting_day.isoformat())
+    meeting_form(desk).get_by_label("Dato").fill(meeting_day.isoformat())
     desk.get_by_role("button", name="Gem mødet").click()
     expect(desk.get_by_text("Mødet er gemt.")).to_be_visible()
 

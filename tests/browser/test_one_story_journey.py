@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from portal.domain.casework import add_working_days, danish_holidays
-from tests.browser.helpers import assert_accessible, fill_meeting, send_concern
+from tests.browser.helpers import assert_accessible, fill_meeting, meeting_form, send_concern
 from tests.factories import TODAY
 
 pytestmark = pytest.mark.browser
@@ -154,10 +154,12 @@ def test_on_hold_and_the_moved_meeting_tell_one_story(mobile: Page, desk: Page, 
     fill_meeting(desk, day.isoformat(), "Video", "video.example/rum-7")
     desk.get_by_role("button", name="Gem mødet").click()
     expect(desk.get_by_text("Det skal starte med https://.").first).to_be_visible()
-    desk.get_by_label("Sted eller link (frivilligt)").fill("https://video.example/rum-7")
+    meeting_form(desk).get_by_label("Sted eller link (frivilligt)").fill(
+        "https://video.example/rum-7"
+    )
     desk.get_by_role("button", name="Gem mødet").click()
     expect(desk.get_by_text("Mødet er gemt.")).to_be_visible()
-    desk.get_by_label("Klokkeslæt").fill("13:30")
+    meeting_form(desk).get_by_label("Klokkeslæt").fill("13:30")
     desk.get_by_role("button", name="Gem mødet").click()
     expect(desk.get_by_text("Mødet er gemt.")).to_be_visible()
 

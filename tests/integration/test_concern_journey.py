@@ -148,7 +148,8 @@ def test_adding_information_and_withdrawing(client, db, demo):
         f"/bekymringer/{concern_id}/tilfoej",
         data={"csrf_token": csrf_token(detail), "information": "  "},
     )
-    assert empty.status_code == 400 and "Skriv det, du vil tilføje." in text_of(empty)
+    assert empty.status_code == 400
+    assert "Skriv det, du vil tilføje, eller vælg en fil." in text_of(empty)
     added = client.post(
         f"/bekymringer/{concern_id}/tilfoej",
         data={"csrf_token": csrf_token(detail), "information": "Også knæet."},

@@ -218,7 +218,7 @@ def test_the_decision_reaches_the_export_with_reasons_and_klagevejledning(db, de
     db.expire_all()  # as a new request would see it
     api_token(db, "901", "export")
     nordby = db.scalars(select(ApiClient)).one()
-    records, _cursor, _more = concern_export.changed(db, nordby, None, None, 10)
+    records, _cursor, _more = concern_export.changed(db, nordby, None, None, 10, str)
     record = next(r for r in records if r["reference"] == concern.reference)
     decision = record["decision"]
     assert decision["outcome"] == "kept"

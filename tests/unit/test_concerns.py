@@ -40,6 +40,8 @@ WITH_RIGHT = {
     (S.SUBMITTED, A.ACKNOWLEDGE): S.ACKNOWLEDGED,
     (S.ACKNOWLEDGED, A.BOOK_MEETING): S.MEETING_BOOKED,
     (S.MEETING_BOOKED, A.BOOK_MEETING): S.MEETING_BOOKED,
+    (S.ACKNOWLEDGED, A.CHOOSE_TIME): S.MEETING_BOOKED,
+    (S.MEETING_BOOKED, A.CHOOSE_TIME): S.MEETING_BOOKED,
     (S.MEETING_BOOKED, A.RECORD_MEETING_HELD): S.MEETING_HELD,
     (S.MEETING_BOOKED, A.RECORD_MEETING_NOT_HELD): S.ACKNOWLEDGED,
     (S.MEETING_HELD, A.RECORD_ADVICE): S.ADVICE_GIVEN,
@@ -68,6 +70,12 @@ KEEPING = {
     (S.ADVICE_GIVEN, A.COMMENT): S.ADVICE_GIVEN,
     **{(status, A.GIVE_CONSENT): status for status in OPEN},
     **{(status, A.WITHDRAW_CONSENT): status for status in (*OPEN, *FINISHED)},
+    # Times are offered (and declined) for a meeting to come: before it is booked, or to move it.
+    **{
+        (status, action): status
+        for status in (S.ACKNOWLEDGED, S.MEETING_BOOKED)
+        for action in (A.PROPOSE_TIMES, A.DECLINE_TIMES)
+    },
 }
 WITH_RIGHT |= KEEPING
 WITHOUT_RIGHT |= {
@@ -108,6 +116,7 @@ def test_refusals_say_why():
 def test_a_moved_meeting_is_one_moved_event_and_every_kind_is_past_tense():
     assert event_kind(S.ACKNOWLEDGED, A.BOOK_MEETING) == "meeting_booked"
     assert event_kind(S.MEETING_BOOKED, A.BOOK_MEETING) == "meeting_moved"
+    assert event_kind(S.MEETING_BOOKED, A.CHOOSE_TIME) == "meeting_moved", "picked a new time"
     kinds = {event_kind(S.SUBMITTED, a) for a in A if a not in (A.EDIT, A.DELETE)}
     assert kinds == {
         "submitted",
@@ -124,6 +133,8 @@ def test_a_moved_meeting_is_one_moved_event_and_every_kind_is_past_tense():
         "message_sent",
         "consent_given",
         "consent_withdrawn",
+        "times_proposed",
+        "times_declined",
     }
 
 
@@ -134,6 +145,7 @@ def test_allowed_actions_follow_the_table():
         A.RECORD_MEETING_HELD,
         A.RECORD_MEETING_NOT_HELD,
         A.WITHDRAW,
+        A.CHOOSE_TIME,
     ]
     assert allowed_actions(S.CLOSED, True) == []
 
