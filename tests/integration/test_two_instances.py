@@ -26,6 +26,8 @@ from portal.services.demo_seed import seed_demo
 from tests.factories import CLIENT_SECRET, COMPLETE, CPR_KEY, TODAY, WORK_CLIENT_SECRET
 from tests.processes import flask, free_port, gunicorn, postgres_database, stop
 
+pytestmark = pytest.mark.processes
+
 REDIS_URL = "redis://127.0.0.1:6379/11"
 
 
