@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -169,6 +170,12 @@ def test_a_concern_sent_on_both_at_once_is_one_concern(shared):
 
 
 def test_two_outbox_workers_deliver_each_email_once(shared):
+    logs = [shared.logs / f"outbox-{n}.log" for n in (1, 2)]
+    workers = [flask(shared.env, "outbox", "work", "--interval", "0.2", log=log) for log in logs]
+    # A worker stopped while Python is still importing dies of the signal; one that has said it
+    # started has its handler in place. Both must be ready before there is work to share.
+    for log in logs:
+        _wait_for_event(log, "outbox worker started")
     now = datetime.now(UTC)
     with shared.db() as db:
         db.add_all(
@@ -181,8 +188,6 @@ def test_two_outbox_workers_deliver_each_email_once(shared):
             for n in range(40)
         )
         db.commit()
-    logs = [shared.logs / f"outbox-{n}.log" for n in (1, 2)]
-    workers = [flask(shared.env, "outbox", "work", "--interval", "0.2", log=log) for log in logs]
     try:
         with shared.db() as db:
             for _ in range(200):
@@ -205,3 +210,12 @@ def test_two_outbox_workers_deliver_each_email_once(shared):
         delivered += [e["args"][1] for e in events if e["event"].startswith("e-mail to")]
     assert sorted(delivered) == sorted(f"Besked nummer {n}" for n in range(40))
     assert all(log.stat().st_size for log in logs), "both workers took part"
+
+
+def _wait_for_event(log, event: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if log.exists() and f'"event": "{event}"' in log.read_text():
+            return
+        threading.Event().wait(0.1)
+    raise AssertionError(f"{log.name} never said {event!r}")
