@@ -74,20 +74,27 @@ def init_app(app: Flask) -> None:
 
     @app.cli.group("api-client")
     def api_client_group():
-        """The municipal case systems that may use the import and export API."""
+        """The municipal case systems that may use the import and export API, and national
+        clients that read the figures."""
 
     @api_client_group.command("add")
-    @click.option("--municipality", required=True, help="the municipality's code, e.g. 901")
-    @click.option("--scopes", required=True, help="import, export or import,export")
+    @click.option("--municipality", help="the municipality's code, e.g. 901")
+    @click.option(
+        "--national", is_flag=True, help="the ministry: the figures of every municipality only"
+    )
+    @click.option("--scopes", required=True, help="a comma-separated choice: import,export,figures")
     @click.option("--name", required=True, help='e.g. "KMD Momentum Nordby"')
-    def api_client_add(municipality: str, scopes: str, name: str):
+    def api_client_add(municipality: str | None, national: bool, scopes: str, name: str):
         """Add a client; its token is printed once and only its hash is kept."""
+        if bool(municipality) == national:
+            raise click.ClickException("give either --municipality or --national")
         with database.new_session() as db:
             try:
                 client, token = api_clients.add(db, municipality, name, scopes, database.utcnow())
             except api_clients.ClientProblem as problem:
                 raise click.ClickException(str(problem)) from None
-        click.echo(f"API client {client.id} ({client.name}) for {municipality}: {client.scopes}")
+        whose = municipality or "every municipality"
+        click.echo(f"API client {client.id} ({client.name}) for {whose}: {client.scopes}")
         click.echo(f"Token (shown only now): {token}")
 
     @api_client_group.command("list")
@@ -99,7 +106,8 @@ def init_app(app: Flask) -> None:
                 used = c.last_used_at.isoformat(timespec="minutes") if c.last_used_at else "never"
                 state = f"revoked {c.revoked_at:%Y-%m-%d}" if c.revoked_at else "active"
                 click.echo(
-                    f"{c.id:>4}  {c.municipality.code}  {c.scopes:<14} last used {used:<22} "
+                    f"{c.id:>4}  {c.municipality.code if c.municipality else 'all':<3}  "
+                    f"{c.scopes:<21} last used {used:<22} "
                     f"{state:<18} {c.name}"
                 )
         if not clients:

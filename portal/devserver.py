@@ -78,7 +78,10 @@ def main() -> None:
             print(f"Test IdP: {issuer} (a test login, not MitID)\nTest persons:")
             for persona in personas(today_in_denmark()):
                 print(f"  - {persona.name}: {persona.description}")
-            print(f"Caseworkers: {base}/sagsbehandler/ (test MitID Erhverv)")
+            print(
+                f"Caseworkers and managers: {base}/sagsbehandler/ (test MitID Erhverv; "
+                f"managers land on {base}/kommune/tal-om-retten)"
+            )
             for worker in work_personas():
                 print(f"  - {worker.name}: {worker.description}")
         else:

@@ -1,9 +1,11 @@
-"""The machine API for the municipal case systems: the import of case data and the export of
-concerns for journalising, described by ``schemas/openapi.json`` (served at
-``/api/v1/openapi.json``).
+"""The machine API for the municipal case systems: the import of case data, the export of
+concerns for journalising, and the figures on the use of the right, described by
+``schemas/openapi.json`` (served at ``/api/v1/openapi.json``).
 
 Each case system is an API client of one municipality (``flask api-client add``) with scopes; it
 imports only its own municipality's records and exports only its own municipality's concerns.
+A national client (the ministry, ``--national``) has the figures scope only: the same suppressed
+counts for every municipality, and no personal data.
 Both answer in JSON, errors too. No cookies, so no CSRF; an unknown token is answered 401 and
 counted against the caller's address (``portal.limits``), and no token is ever logged.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from datetime import date
 from functools import cache
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
@@ -22,9 +25,12 @@ from portal.auth.principal import public, token_protected
 from portal.config import PROJECT_ROOT
 from portal.db import get_session, utcnow
 from portal.domain.case_import import BatchUnreadable, parse_batch
+from portal.domain.danish import today_in_denmark
+from portal.domain.figures import Period, last_twelve_months, period_problem
+from portal.domain.vocabulary import OFFER_KIND_NAMES
 from portal.downloads import download
 from portal.models import ApiClient
-from portal.services import api_clients, concern_export, cursors
+from portal.services import api_clients, casework, concern_export, cursors, figures
 from portal.services.case_import import ImportRejected, import_batch
 
 log = logging.getLogger(__name__)
@@ -34,6 +40,8 @@ IMPORT_MAX_BYTES = 16 * 1024 * 1024
 OPENAPI_PATH = PROJECT_ROOT / "schemas" / "openapi.json"
 _LIMIT = re.compile(r"[0-9]{1,4}", re.ASCII)
 EXPORT_PARAMETERS = {"changed_since", "after", "limit"}
+FIGURES_PARAMETERS = {"from", "to", "offer_kind"}
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 def problem(status: int, message: str, **extra) -> Response:
@@ -162,6 +170,59 @@ def document(document_id: int):
         return problem(404, "No such document for this client.")
     log.info("document export", extra={"api_client": client.id, "document": found.id})
     return download(found)
+
+
+@bp.get("/figures")
+@token_protected
+def figures_of_the_right():
+    """How the right is used, per municipality, for a period (``from``/``to``, days inclusive;
+    the last 365 days by default) and perhaps one ``offer_kind``: the counts of "Tal om retten",
+    suppressed as on the page. A municipality's client gets its own; a national client all."""
+    client = _client("figures")
+    if isinstance(client, Response):
+        return client
+    unknown = set(request.args) - FIGURES_PARAMETERS
+    if unknown:
+        return problem(400, "Unknown query parameter(s); use from, to and offer_kind.")
+    today = today_in_denmark()
+    usual = last_twelve_months(today)
+    days = {}
+    for name, default in (("from", usual.first), ("to", usual.last)):
+        raw = request.args.get(name)
+        if raw is None:
+            days[name] = default
+            continue
+        try:
+            days[name] = date.fromisoformat(raw) if _DAY.fullmatch(raw) else None
+        except ValueError:
+            days[name] = None
+        if days[name] is None:
+            return problem(400, f"{name} must be a day written as YYYY-MM-DD, e.g. 2026-01-01.")
+    problem_found = period_problem(days["from"], days["to"], today)
+    if problem_found is not None:
+        return problem(400, PERIOD_MESSAGES[problem_found], reason=str(problem_found))
+    offer_kind = request.args.get("offer_kind")
+    if offer_kind is not None and offer_kind not in OFFER_KIND_NAMES:
+        return problem(400, f"offer_kind must be one of {', '.join(OFFER_KIND_NAMES)}.")
+    found = figures.figures(
+        get_session(),
+        Period(days["from"], days["to"]),
+        casework.service_goals(current_app.config["SERVICE_GOALS"]),
+        municipality_id=client.municipality_id,
+        offer_kind=offer_kind,
+    )
+    log.info("figures", extra={"api_client": client.id})
+    response = jsonify(figures.as_record(found))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+PERIOD_MESSAGES = {
+    "reversed": "to must not be before from.",
+    "too_long": "The period must be shorter than 5 years.",
+    "future": "The period has not begun.",
+    "missing": "Give both from and to.",
+}
 
 
 @cache

@@ -66,8 +66,11 @@ def logs_its_looks(view: F) -> F:
 
 
 def home_endpoint(principal: Principal) -> str:
-    """Where a logged-in person starts: the caseworker's queue or the citizen's front page."""
-    return "casework.queue" if principal.audience == "caseworker" else "citizen.overview"
+    """Where a logged-in person starts: the caseworker's queue, a manager's figures, or the
+    citizen's front page."""
+    if principal.audience != "caseworker":
+        return "citizen.overview"
+    return "casework.queue" if "caseworker" in principal.roles else "figures.index"
 
 
 def sign_in(principal: Principal, id_token: str | None) -> None:

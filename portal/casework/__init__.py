@@ -23,7 +23,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.auth.principal import public, requires, safe_next
+from portal.auth.principal import home_endpoint, public, requires, safe_next
 from portal.casework.forms import (
     AcknowledgeForm,
     ActionForm,
@@ -199,7 +199,7 @@ def _goals():
 @public
 def start():
     if current_user.is_authenticated and current_user.audience == "caseworker":
-        return redirect(url_for("casework.queue"))
+        return redirect(url_for(home_endpoint(current_user)))
     return render_template("casework/start.html", next=safe_next(request.args.get("next")))
 
 

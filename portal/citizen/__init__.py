@@ -18,7 +18,8 @@ from portal.auth.principal import own_pages_only, public, requires
 from portal.db import get_session
 from portal.domain.danish import today_in_denmark
 from portal.links import absolute, calendar_host, concern_link, offer_link
-from portal.services import access_log, calendar, citizens, notices, offers, story
+from portal.services import access_log, calendar, citizens, figures, notices, offers, story
+from portal.services.concerns import right_for
 from portal.templating import remember_municipality
 
 bp = Blueprint("citizen", __name__)
@@ -77,7 +78,14 @@ def _offer_page(template: str, offer_id: int):
 @bp.get("/tilbud/<int:offer_id>")
 @requires("citizen")
 def offer(offer_id: int):
-    return _offer_page("citizen/offer.html", offer_id)
+    found = _own_offer_or_404(offer_id)
+    today = today_in_denmark()
+    if right_for(found, today):
+        # The page shows the box about the right: "saw the guidance" becomes a fact for the
+        # municipality's figures (issue 17), written the first time only.
+        figures.record_guidance(get_session(), current_user, found)
+    state = story.concern_states(get_session(), current_user.citizen_id).get(found.id)
+    return render_template("citizen/offer.html", offer=found, state=state, today=today)
 
 
 @bp.get("/tilbud/<int:offer_id>/bekymret")

@@ -34,6 +34,9 @@ class ConcernStatus(enum.StrEnum):
     DECIDED = "decided"
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
+    # A draft the citizen deleted: the answers and files are gone; the row stays, empty, so that
+    # "started, not sent" can be counted (issue 17) until the retention rules remove it.
+    DISCARDED = "discarded"
 
 
 class ConcernAction(enum.StrEnum):
@@ -73,9 +76,12 @@ S, A = ConcernStatus, ConcernAction
 
 OPEN = frozenset({S.SUBMITTED, S.ACKNOWLEDGED, S.MEETING_BOOKED, S.MEETING_HELD, S.ADVICE_GIVEN})
 FINISHED = frozenset({S.DECIDED, S.CLOSED, S.WITHDRAWN})
+# Never sent: no one but the citizen side ever sees these.
+UNSENT = frozenset({S.DRAFT, S.DISCARDED})
 
 _TRANSITIONS: dict[tuple[ConcernStatus, ConcernAction], ConcernStatus] = {
     (S.DRAFT, A.SUBMIT): S.SUBMITTED,
+    (S.DRAFT, A.DELETE): S.DISCARDED,
     (S.SUBMITTED, A.ACKNOWLEDGE): S.ACKNOWLEDGED,
     (S.ACKNOWLEDGED, A.BOOK_MEETING): S.MEETING_BOOKED,
     (S.MEETING_BOOKED, A.BOOK_MEETING): S.MEETING_BOOKED,  # moving the meeting
@@ -109,7 +115,6 @@ _MEETING_STATES = frozenset({S.MEETING_BOOKED, S.MEETING_HELD, S.ADVICE_GIVEN, S
 # Where the actions that keep the status are allowed.
 _KEEPING = {
     A.EDIT: frozenset({S.DRAFT}),
-    A.DELETE: frozenset({S.DRAFT}),
     A.ADD_INFORMATION: OPEN,
     A.MESSAGE: OPEN | {S.DECIDED},
     A.COMMENT: frozenset({S.ADVICE_GIVEN}),
@@ -176,7 +181,7 @@ def next_status(status: ConcernStatus, action: ConcernAction, right_applies: boo
             return status
         if status is S.DRAFT:
             raise TransitionRefused(status, action, "the concern has not been sent")
-        if action in (A.EDIT, A.DELETE):
+        if action is A.EDIT:
             raise TransitionRefused(status, action, "a sent concern's answers never change")
         if action is A.COMMENT:
             raise TransitionRefused(status, action, "comment only on recorded advice")

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 @dataclass
 class Principal:
     """A logged-in person: a citizen (``citizen_id`` is None for a person the portal has no case
-    data on) or a caseworker of ``municipality_id`` (``caseworker_id`` when the case system
-    knows them as a koordinerende sagsbehandler). A caseworker principal exists only with the
-    role: a person without it is never logged in."""
+    data on) or an employee of ``municipality_id`` — ``audience`` "caseworker" is the MitID
+    Erhverv side — with the roles in ``work_roles`` (``caseworker_id`` when the case system
+    knows them as a koordinerende sagsbehandler). An employee principal exists only with a
+    role: a person without one is never logged in."""
 
     audience: str
     subject: str
@@ -34,6 +35,9 @@ class Principal:
     # Whether the person holds a fuldmagt they may switch to (found at login, so no page needs
     # a query to offer "Handl for en anden"; the choice itself checks the fuldmagt again).
     helps_others: bool = False
+    # An employee's roles in the portal, from their MitID Erhverv privileges for the
+    # municipality: "caseworker" (the concerns) and/or "manager" ("Tal om retten").
+    work_roles: tuple[str, ...] = ()
 
     @property
     def is_delegate(self) -> bool:
@@ -41,7 +45,11 @@ class Principal:
 
     @property
     def roles(self) -> frozenset[str]:
-        return frozenset({self.audience})
+        """What the person may do. A citizen is a citizen; an employee has the roles their
+        privileges give (a session from before roles were kept is a caseworker's)."""
+        if self.audience != "caseworker":
+            return frozenset({self.audience})
+        return frozenset(self.work_roles or ("caseworker",))
 
 
 @dataclass(frozen=True)

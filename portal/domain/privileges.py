@@ -28,7 +28,13 @@ MAX_CLAIM_LENGTH = 64 * 1024
 # The municipality grants these in MitID Erhverv; each gives one internal role (design.md §3).
 # Privileges for other systems give nothing here.
 CASEWORKER_PRIVILEGE = "urn:dk:kommune:ressourceforloeb-portal:privilege:sagsbehandler"
-CASEWORKER_ROLE_PRIVILEGES: dict[str, str] = {CASEWORKER_PRIVILEGE: "caseworker"}
+# The manager of the municipality's employment services: "Tal om retten" (issue 17), the figures
+# on how the right is used; no citizen's data.
+MANAGER_PRIVILEGE = "urn:dk:kommune:ressourceforloeb-portal:privilege:leder"
+CASEWORKER_ROLE_PRIVILEGES: dict[str, str] = {
+    CASEWORKER_PRIVILEGE: "caseworker",
+    MANAGER_PRIVILEGE: "manager",
+}
 
 
 class PrivilegesUnreadable(ValueError):

@@ -7,6 +7,7 @@ from portal.models.concern import (
     ConcernDocument,
     ConcernEvent,
     CoordinatorMeeting,
+    GuidanceShown,
     MeetingProposal,
 )
 from portal.models.delegation import Delegation
@@ -35,6 +36,7 @@ __all__ = [
     "Delegation",
     "Forloeb",
     "ForloebStatus",
+    "GuidanceShown",
     "LoginSession",
     "MeetingProposal",
     "Municipality",

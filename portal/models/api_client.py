@@ -20,7 +20,9 @@ class ApiClient(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    # None: a national client (the ministry), which may read only the suppressed figures of
+    # every municipality (scope "figures"), never a record.
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
     scopes: Mapped[str] = mapped_column(String(100))  # "import,export"
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -28,7 +30,7 @@ class ApiClient(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    municipality: Mapped[Municipality] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
 
     @property
     def scope_set(self) -> frozenset[str]:

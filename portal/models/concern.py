@@ -38,6 +38,8 @@ class Concern(Base):
             "id",
         ),
         Index("ix_concern_municipality_id_status", "municipality_id", "status"),
+        # "Tal om retten" counts the concerns started in a period (issue 17).
+        Index("ix_concern_municipality_id_created_at", "municipality_id", "created_at"),
         # At most one draft per offer: a second tab or a double tap resumes it.
         Index(
             "uq_concern_offer_id_draft",
@@ -103,6 +105,8 @@ class ConcernEvent(Base):
     __tablename__ = "concern_event"
     __table_args__ = (
         Index("ix_concern_event_concern_id_occurred_at", "concern_id", "occurred_at"),
+        # "Tal om retten" counts the events of a kind in a period (issue 17).
+        Index("ix_concern_event_kind_occurred_at", "kind", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -191,3 +195,21 @@ class ConcernDocument(Base):
     added_by_name: Mapped[str] = mapped_column(String(200), default="")
 
     concern: Mapped[Concern] = relationship(back_populates="documents")
+
+
+class GuidanceShown(Base):
+    """The first time the written guidance about the right (BEK nr. 2409 § 2) was shown with an
+    employment-oriented offer, to the citizen or a relative acting for them: so "saw the
+    guidance" is a fact in "Tal om retten" (issue 17), not a guess. One row per offer."""
+
+    __tablename__ = "guidance_shown"
+    __table_args__ = (
+        Index("ix_guidance_shown_municipality_id_shown_at", "municipality_id", "shown_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), unique=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    shown_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    shown_to_role: Mapped[str] = mapped_column(String(20))  # citizen or relative

@@ -34,6 +34,8 @@ class Purpose(enum.StrEnum):
     # An attempt that was refused: kept for the municipality's control of access, not shown to
     # the citizen as a look (nothing was seen).
     REFUSED = "refused"
+    # A manager looked at "Tal om retten": counts, about no citizen (issue 17).
+    STATISTICS = "statistics"
 
 
 PURPOSE_TEXTS = {

@@ -1,6 +1,8 @@
 """The municipal case systems that may use the machine API (``flask api-client …``).
 
-A client belongs to one municipality and has scopes (``import``, ``export``). Its token is made
+A client belongs to one municipality and has scopes (``import``, ``export``, ``figures``). A
+national client (the ministry, ``--national``) belongs to none and may only read the suppressed
+figures of every municipality (``figures``): no record of any person. Its token is made
 here, shown once, and stored only as a hash; rotating makes a new one and the old stops working
 at once; revoking ends the client. ``authenticate`` finds the client of a presented token.
 """
@@ -17,7 +19,8 @@ from sqlalchemy.orm import Session, joinedload
 from portal.models import ApiClient, Municipality
 from portal.services.transaction import saved
 
-SCOPES = ("import", "export")
+SCOPES = ("import", "export", "figures")
+NATIONAL_SCOPES = ("figures",)
 TOKEN_PREFIX = "rfp_"  # noqa: S105 - a visible prefix, so a leaked token is recognised
 # Recording every use would turn each export page into a write; once a minute is enough to see
 # whether a client is alive.
@@ -45,18 +48,24 @@ def parse_scopes(text: str) -> str:
 
 
 def add(
-    db: Session, municipality_code: str, name: str, scopes: str, now: datetime
+    db: Session, municipality_code: str | None, name: str, scopes: str, now: datetime
 ) -> tuple[ApiClient, str]:
-    municipality = db.scalar(select(Municipality).where(Municipality.code == municipality_code))
-    if municipality is None:
-        raise ClientProblem(f"no municipality with code {municipality_code}; import it first")
+    """A client of the municipality with this code, or a national one (``None``)."""
+    municipality = None
+    if municipality_code is not None:
+        municipality = db.scalar(select(Municipality).where(Municipality.code == municipality_code))
+        if municipality is None:
+            raise ClientProblem(f"no municipality with code {municipality_code}; import it first")
+    chosen = parse_scopes(scopes)
+    if municipality is None and set(chosen.split(",")) - set(NATIONAL_SCOPES):
+        raise ClientProblem("a national client may only have the scope figures")
     if not name.strip() or len(name) > 200:
         raise ClientProblem("give the client a name of at most 200 characters")
     token = _new_token()
     client = ApiClient(
         name=name.strip(),
-        municipality_id=municipality.id,
-        scopes=parse_scopes(scopes),
+        municipality_id=municipality.id if municipality else None,
+        scopes=chosen,
         token_hash=token_hash(token),
         created_at=now,
     )

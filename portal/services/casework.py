@@ -26,7 +26,7 @@ from portal.domain.casework import (
     open_goals,
     times_unanswered,
 )
-from portal.domain.concerns import FINISHED, OPEN, ConcernStatus, answer_disagrees
+from portal.domain.concerns import FINISHED, OPEN, UNSENT, ConcernStatus, answer_disagrees
 from portal.domain.danish import DANISH_TIME, danish_date
 from portal.domain.principal import Actor, Principal
 from portal.models import Citizen, Concern, ConcernDocument, Forloeb, Offer
@@ -34,7 +34,7 @@ from portal.models.base import UTCDateTime
 from portal.services import access_log, cursors, documents
 
 PAGE_SIZE = 25
-STATUS_FILTERS = ("open", "finished", "all", *(str(s) for s in ConcernStatus if s != "draft"))
+STATUS_FILTERS = ("open", "finished", "all", *(str(s) for s in ConcernStatus if s not in UNSENT))
 SCOPES = ("all", "mine")
 RIGHT_FILTERS = ("any", "yes", "no")
 _REFERENCE = re.compile(r"^(?:B-?)?(\d{4})-?(\d{1,6})$", re.IGNORECASE)
@@ -135,7 +135,7 @@ def _in_scope(principal: Principal, filters: QueueFilter):
     """Conditions every query of the queue shares: own municipality, sent, scope, right."""
     conditions = [
         Concern.municipality_id == principal.municipality_id,
-        Concern.status != ConcernStatus.DRAFT,
+        Concern.status.not_in(UNSENT),
     ]
     if filters.scope == "mine":
         conditions.append(
@@ -254,7 +254,7 @@ def open_concern(
     """
     concern = db.scalar(
         select(Concern)
-        .where(Concern.id == concern_id, Concern.status != ConcernStatus.DRAFT)
+        .where(Concern.id == concern_id, Concern.status.not_in(UNSENT))
         .options(
             joinedload(Concern.citizen).joinedload(Citizen.municipality),
             joinedload(Concern.offer).joinedload(Offer.forloeb).joinedload(Forloeb.caseworker),
@@ -293,7 +293,7 @@ def open_document(
         .where(
             ConcernDocument.id == document_id,
             ConcernDocument.concern_id == concern_id,
-            Concern.status != ConcernStatus.DRAFT,
+            Concern.status.not_in(UNSENT),
         )
     ).first()
     if found is None:

@@ -16,7 +16,7 @@ from babel.dates import format_date
 from sqlalchemy import literal, select, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from portal.domain.concerns import ConcernStatus, complaint_deadline, complaint_guidance
+from portal.domain.concerns import UNSENT, complaint_deadline, complaint_guidance
 from portal.domain.danish import danish_date
 from portal.models import ApiClient, Concern, ConcernDocument, Offer
 from portal.models.base import UTCDateTime
@@ -162,7 +162,7 @@ def changed(
         select(Concern)
         .where(
             Concern.municipality_id == client.municipality_id,
-            Concern.status != ConcernStatus.DRAFT,
+            Concern.status.not_in(UNSENT),
         )
         .options(
             joinedload(Concern.municipality),
@@ -204,7 +204,7 @@ def document_for(db: Session, client: ApiClient, document_id: int) -> ConcernDoc
     found = db.execute(
         select(ConcernDocument, Concern.municipality_id, Concern.citizen_id)
         .join(Concern, Concern.id == ConcernDocument.concern_id)
-        .where(ConcernDocument.id == document_id, Concern.status != ConcernStatus.DRAFT)
+        .where(ConcernDocument.id == document_id, Concern.status.not_in(UNSENT))
     ).first()
     if found is None:
         return None

@@ -122,7 +122,10 @@ def refusal_for(offer: Offer, today: date) -> ConcernRefusal | None:
 
 
 def _own(principal: Principal):
-    return select(Concern).where(Concern.citizen_id == principal.citizen_id)
+    """The citizen's concerns; a deleted draft is gone for them (only counted, issue 17)."""
+    return select(Concern).where(
+        Concern.citizen_id == principal.citizen_id, Concern.status != ConcernStatus.DISCARDED
+    )
 
 
 def own_concern(db: Session, principal: Principal, concern_id: int) -> Concern | None:
@@ -262,11 +265,20 @@ def save_step(
 
 
 def delete_draft(db: Session, concern: Concern, by: Principal | None = None) -> None:
-    next_status(concern.status, ConcernAction.DELETE, concern.right_applies)
+    """ "Slet kladde": the answers and files are deleted; what stays is that a concern about
+    this offer was started and not sent, for the municipality's figures (issue 17), until the
+    retention rules remove it."""
+    after = next_status(concern.status, ConcernAction.DELETE, concern.right_applies)
     with saved(db):
+        for document in list(concern.documents):
+            concern.documents.remove(document)
+            db.delete(document)
+        concern.answers = {}
+        concern.steps_done = 0
+        concern.status = after
+        concern.updated_at = utcnow()
         if by is not None:
             _log_if_someone_else(db, Actor.citizen(by), concern, "concern.delete_draft")
-        db.delete(concern)
 
 
 def submit(db: Session, principal: Principal, concern: Concern) -> Concern:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from portal.domain.danish import N_
 from portal.domain.delegations import FULDMAGT_ACT, FULDMAGT_SEE
-from portal.domain.privileges import CASEWORKER_PRIVILEGE, CPR_SCOPE, CVR_SCOPE
+from portal.domain.privileges import CASEWORKER_PRIVILEGE, CPR_SCOPE, CVR_SCOPE, MANAGER_PRIVILEGE
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,8 @@ class WorkPersona:
 
 def work_personas() -> tuple[WorkPersona, ...]:
     """Caseworkers of two municipalities, one without the portal role, one whose role is
-    scoped to another municipality's CVR number (which gives nothing)."""
+    scoped to another municipality's CVR number (which gives nothing); a manager who sees only
+    the figures, and a caseworker who is also a manager."""
     return (
         WorkPersona(
             key="lone",
@@ -166,10 +167,19 @@ def work_personas() -> tuple[WorkPersona, ...]:
             key="karim",
             subject="5b0e1c3a-0000-4000-8000-0000000000c2",
             name="Karim Olsen",
-            description=N_("Sagsbehandler i Sydhavn Kommune"),
+            description=N_("Sagsbehandler og leder i Sydhavn Kommune"),
             professional_id="demo-cw-sydhavn-1",
             cvr="22222222",
-            privileges={f"{CVR_SCOPE}22222222": [CASEWORKER_PRIVILEGE]},
+            privileges={f"{CVR_SCOPE}22222222": [CASEWORKER_PRIVILEGE, MANAGER_PRIVILEGE]},
+        ),
+        WorkPersona(
+            key="hanne",
+            subject="5b0e1c3a-0000-4000-8000-0000000000c5",
+            name="Hanne Kristensen",
+            description=N_("Leder af beskæftigelsesindsatsen i Nordby Kommune (Tal om retten)"),
+            professional_id="demo-leder-nordby",
+            cvr="11111111",
+            privileges={f"{CVR_SCOPE}11111111": [MANAGER_PRIVILEGE]},
         ),
         WorkPersona(
             key="per",

@@ -38,11 +38,11 @@ def citizen_principal(db: Session, identity: Identity, cpr_hash_key: str) -> Pri
 
 
 def caseworker_principal(db: Session, identity: WorkIdentity) -> Principal | None:
-    """The caseworker principal for a MitID Erhverv login, or None: no access.
+    """The employee principal for a MitID Erhverv login, or None: no access.
 
-    Access needs the caseworker privilege in a group scoped to the CVR number the person logged
-    in for, and that CVR must be a municipality the portal serves. A privilege scoped to another
-    CVR gives nothing (design.md §3).
+    Access needs the caseworker or the manager privilege in a group scoped to the CVR number the
+    person logged in for, and that CVR must be a municipality the portal serves. A privilege
+    scoped to another CVR gives nothing (design.md §3).
     """
     municipality = db.scalar(select(Municipality).where(Municipality.cvr == identity.cvr))
     if municipality is None:
@@ -53,7 +53,8 @@ def caseworker_principal(db: Session, identity: WorkIdentity) -> Principal | Non
     except PrivilegesUnreadable as unreadable:
         log.warning("caseworker login: privileges ignored (%s)", unreadable.reason)
         groups = []
-    if "caseworker" not in caseworker_roles(groups, municipality.cvr):
+    roles = caseworker_roles(groups, municipality.cvr)
+    if not roles:
         log.info("caseworker login without access: no portal role for this municipality")
         return None
     caseworker = db.execute(
@@ -68,4 +69,5 @@ def caseworker_principal(db: Session, identity: WorkIdentity) -> Principal | Non
         name=identity.name or (caseworker.name if caseworker else ""),
         municipality_id=municipality.id,
         caseworker_id=caseworker.id if caseworker else None,
+        work_roles=tuple(sorted(roles)),
     )

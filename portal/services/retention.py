@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from portal.domain.concerns import FINISHED, ConcernStatus
+from portal.domain.concerns import FINISHED, UNSENT
 from portal.models import (
     AuditEvent,
     Concern,
@@ -77,7 +77,7 @@ def run(db: Session, policy: Policy, today: date, now: datetime) -> Removed:
         .join(Forloeb, Offer.forloeb_id == Forloeb.id)
         .where(
             Forloeb.planned_end_date < ended_before,
-            Concern.status.in_([*FINISHED, ConcernStatus.DRAFT]),
+            Concern.status.in_([*FINISHED, *UNSENT]),
         )
         .order_by(Concern.id)
     )

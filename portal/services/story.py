@@ -61,7 +61,7 @@ def all_states(db: Session, citizen_id: int | None) -> list[ConcernState]:
     concerns = list(
         db.scalars(
             select(Concern)
-            .where(Concern.citizen_id == citizen_id)
+            .where(Concern.citizen_id == citizen_id, Concern.status != ConcernStatus.DISCARDED)
             .options(
                 # What the story tells, not the answers (health data, and the biggest column).
                 load_only(

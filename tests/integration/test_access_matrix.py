@@ -22,6 +22,7 @@ MATRIX = {
     "caseworker, same municipality": (200, 200, 302),
     "caseworker, other municipality": (200, 404, 404),
     "caseworker without the role": (302, 302, 400),
+    "manager only, same municipality": (403, 403, 403),  # the figures, never a concern
 }
 
 
@@ -34,11 +35,12 @@ def _visitor(app, who: str):
     if who == "relative":
         login(client, "sofie")
         return client, client.get("/mit-forloeb")
-    if who.startswith("caseworker"):
+    if who.startswith(("caseworker", "manager")):
         persona = {
             "caseworker, same municipality": "lone",
             "caseworker, other municipality": "karim",
             "caseworker without the role": "per",
+            "manager only, same municipality": "hanne",
         }[who]
         caseworker_login(client, persona)
         return client, client.get("/sagsbehandler/bekymringer")

@@ -8,7 +8,7 @@ import urllib.parse
 import pytest
 from sqlalchemy import func, select
 
-from portal.models import Concern, Offer, OfferStatus
+from portal.models import Concern, ConcernEvent, Offer, OfferStatus
 from tests.factories import (
     STEPS,
     callback_path,
@@ -216,7 +216,15 @@ def test_deleting_a_draft(client, db, demo):
         f"/bekymringer/{concern_id}/slet", data={"csrf_token": csrf_token(summary)}
     )
     assert response.headers["Location"] == "/bekymringer/?deleted=1"
-    assert db.scalar(select(func.count()).select_from(Concern)) == 0
+    kept = db.get(Concern, concern_id)
+    assert kept.status == "discarded", "only the fact that one was started stays, to be counted"
+    assert kept.answers == {} and kept.steps_done == 0, "what was written is gone"
+    assert db.scalar(select(func.count()).select_from(ConcernEvent)) == 0
+    assert client.get(f"/bekymringer/{concern_id}").status_code == 404
+    assert f"/bekymringer/{concern_id}" not in client.get("/bekymringer/").get_data(as_text=True)
+    assert client.get(f"/tilbud/{offer_id(db)}").status_code == 200
+    again = start(client, db)
+    assert f"/bekymringer/{concern_id}/" not in again, "a new draft, not the deleted one"
 
 
 def test_a_refused_write_keeps_the_typed_text_and_the_draft(client, db, demo, monkeypatch):

@@ -1,6 +1,6 @@
 """No 5xx for anything a person or a broker can send (ground rule 5): every route of the URL map,
 with hostile values for each path parameter and a set of hostile query parameters, as anonymous,
-citizen, relative and caseworker; and every form that writes, with hostile fields."""
+citizen, relative, caseworker and manager; and every form that writes, with hostile fields."""
 
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ QUERIES = [
     {"efter": DEEP, "udfoert": "kvitter", "later": "1", "deleted": "1", "renewed": "1"},
     {"after": DEEP, "changed_since": "0001-01-01T00:00+01:00", "limit": "1e3", "v": "\x00"},
     {"code": "x", "state": "y", "iss": "https://evil.example", "error": "x\r\nFAKE LINE"},
+    {"fra": "\x00", "til": "9" * 3000, "slags": "<script>", "from": "1e400", "to": "٢٠٢٦-01-01"},
+    {"fra": "0001-01-01", "til": "9999-12-31", "offer_kind": "\x00", "slags": ["mentor", "x"]},
 ]
 FORM = {
     "offer_id": "99999999999999999999",
@@ -65,6 +67,8 @@ def clients(app, who: str):
         return as_citizen(app, "mette")
     if who == "relative":
         return as_relative_for(app, "Jens Testhansen")
+    if who == "manager":
+        return as_caseworker(app, "karim")  # a caseworker and a manager
     return as_caseworker(app, "lone")
 
 
@@ -83,7 +87,7 @@ def urls(app):
             yield rule.endpoint, path, {}
 
 
-@pytest.mark.parametrize("who", ["anonymous", "citizen", "relative", "caseworker"])
+@pytest.mark.parametrize("who", ["anonymous", "citizen", "relative", "caseworker", "manager"])
 def test_no_get_route_answers_5xx_to_hostile_values(app, db, demo, who):
     client = clients(app, who)
     failures = []

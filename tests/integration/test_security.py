@@ -32,7 +32,13 @@ PUBLIC_ENDPOINTS = {
 }
 
 
-TOKEN_ENDPOINTS = {"api.case_import", "api.export_concerns", "api.document", "ops.metrics"}
+TOKEN_ENDPOINTS = {
+    "api.case_import",
+    "api.export_concerns",
+    "api.document",
+    "api.figures_of_the_right",
+    "ops.metrics",
+}
 
 
 def test_every_route_is_public_by_list_or_needs_a_role(app):

@@ -37,6 +37,7 @@ DK = ZoneInfo("Europe/Copenhagen")
 
 WITH_RIGHT = {
     (S.DRAFT, A.SUBMIT): S.SUBMITTED,
+    (S.DRAFT, A.DELETE): S.DISCARDED,
     (S.SUBMITTED, A.ACKNOWLEDGE): S.ACKNOWLEDGED,
     (S.ACKNOWLEDGED, A.BOOK_MEETING): S.MEETING_BOOKED,
     (S.MEETING_BOOKED, A.BOOK_MEETING): S.MEETING_BOOKED,
@@ -55,6 +56,7 @@ WITH_RIGHT = {
 }
 WITHOUT_RIGHT = {
     (S.DRAFT, A.SUBMIT): S.SUBMITTED,
+    (S.DRAFT, A.DELETE): S.DISCARDED,  # the row stays, empty, to be counted (issue 17)
     (S.SUBMITTED, A.ACKNOWLEDGE): S.ACKNOWLEDGED,
     (S.SUBMITTED, A.WITHDRAW): S.WITHDRAWN,
     (S.ACKNOWLEDGED, A.CLOSE): S.CLOSED,
@@ -64,7 +66,7 @@ OPEN = (S.SUBMITTED, S.ACKNOWLEDGED, S.MEETING_BOOKED, S.MEETING_HELD, S.ADVICE_
 FINISHED = (S.DECIDED, S.CLOSED, S.WITHDRAWN)
 # Actions that keep the status: allowed where listed, refused everywhere else.
 KEEPING = {
-    **{(S.DRAFT, action): S.DRAFT for action in (A.EDIT, A.DELETE)},
+    (S.DRAFT, A.EDIT): S.DRAFT,
     **{(status, A.ADD_INFORMATION): status for status in OPEN},
     **{(status, A.MESSAGE): status for status in (*OPEN, S.DECIDED)},
     (S.ADVICE_GIVEN, A.COMMENT): S.ADVICE_GIVEN,
@@ -81,7 +83,7 @@ WITH_RIGHT |= KEEPING
 WITHOUT_RIGHT |= {
     (status, action): after
     for (status, action), after in KEEPING.items()
-    if action in (A.EDIT, A.DELETE, A.ADD_INFORMATION, A.MESSAGE)
+    if action in (A.EDIT, A.ADD_INFORMATION, A.MESSAGE)
     and status in (S.DRAFT, S.SUBMITTED, S.ACKNOWLEDGED, S.CLOSED, S.WITHDRAWN)
 }
 ALL_PAIRS = [(status, action) for status in S for action in A]

@@ -1,0 +1,152 @@
+""" "Tal om retten" (issue 17): how the § 113, stk. 3 right is used in the manager's own
+municipality, for a period and perhaps one kind of offer — charts that need no JavaScript, the
+same numbers as tables, and a CSV file. Only the manager role (MitID Erhverv, scoped to the
+municipality's CVR number) opens it; every view is logged, about no citizen.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.auth.principal import requires
+from portal.db import get_session
+from portal.domain.danish import today_in_denmark
+from portal.domain.figures import Shown
+from portal.domain.vocabulary import DECISIONS, OFFER_KIND_NAMES
+from portal.figures.forms import PeriodForm
+from portal.services import casework, figures
+
+bp = Blueprint("figures", __name__, url_prefix="/kommune")
+
+STAGE_NAMES = {
+    "acknowledged": _l("Kvitteret"),
+    "meeting_booked": _l("Møde aftalt"),
+    "meeting_held": _l("Møde holdt"),
+    "decided": _l("Afgørelse"),
+}
+# The decision's own words (one term per thing): "Tilbuddet bliver ændret", …
+OUTCOME_NAMES = {outcome: _l(text) for outcome, text in DECISIONS.items()}
+COUNT_NAMES = {
+    "offer_citizens": _l("Borgere med et beskæftigelsesrettet tilbud"),
+    "saw_guidance": _l("… som har set vejledningen om retten"),
+    "started": _l("Bekymringer startet"),
+    "started_not_sent": _l("… som ikke er sendt"),
+    "sent": _l("Bekymringer sendt"),
+    "sent_by_relative": _l("… sendt af en pårørende"),
+    "withdrawn": _l("Bekymringer trukket tilbage"),
+    "meeting_held": _l("Møder holdt"),
+    "decided": _l("Afgørelser"),
+}
+
+
+def _found(form: PeriodForm):
+    return figures.figures(
+        get_session(),
+        form.period(),
+        casework.service_goals(current_app.config["SERVICE_GOALS"]),
+        municipality_id=current_user.municipality_id,
+        offer_kind=form.offer_kind,
+    ).municipalities[0]
+
+
+def _page(form: PeriodForm, found, status: int = 200):
+    return render_template(
+        "figures/index.html",
+        form=form,
+        found=found,
+        stage_names=STAGE_NAMES,
+        outcome_names=OUTCOME_NAMES,
+        count_names=COUNT_NAMES,
+        kind_names=OFFER_KIND_NAMES,
+        suppressed=_suppressed(found) if found else None,
+    ), status
+
+
+def _counted(what: str):
+    """The form as asked, and the figures for it — the look logged as ``what`` — or None when
+    the choice is not a period that can be counted (the form then says why)."""
+    today = today_in_denmark()
+    form = PeriodForm.for_today(request.args, today)
+    if not form.check(today):
+        return form, None
+    found = _found(form)
+    figures.note_view(get_session(), current_user, what)
+    return form, found
+
+
+@bp.get("/tal-om-retten")
+@requires("manager")
+def index():
+    form, found = _counted("figures.view")
+    return _page(form, found, 200 if found else 400)
+
+
+@bp.get("/tal-om-retten.csv")
+@requires("manager")
+def csv_file():
+    form, found = _counted("figures.csv")
+    if found is None:
+        return _page(form, None, 400)
+    out = io.StringIO()
+    # Semicolons and a byte-order mark: what a Danish spreadsheet opens without asking.
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([gettext("Tal"), gettext("Værdi"), gettext("Fra"), gettext("Til")])
+    for label, value in rows(found):
+        writer.writerow([label, value, form.first.data, form.last.data])
+    filename = f"tal-om-retten-{found.code}-{form.period().first}-{form.period().last}.csv"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _suppressed(found) -> dict[str, int]:
+    """How many of the counts on the page are "< 5" and how many are hidden, for the note."""
+    shown = [found.cell(name).shown for name, _label in labels_of(found)]
+    return {
+        "below_5": sum(1 for s in shown if s is Shown.BELOW_FIVE),
+        "hidden": sum(1 for s in shown if s is Shown.HIDDEN),
+    }
+
+
+def shown(cell) -> str:
+    """A count as the CSV shows it: the number, "< 5" or "skjult"."""
+    if cell.shown is Shown.BELOW_FIVE:
+        return "< 5"
+    if cell.shown is Shown.HIDDEN:
+        return gettext("skjult")
+    return str(cell.value)
+
+
+def labels_of(found) -> list[tuple[str, str]]:
+    """Every count on the page with its label, in the page's order."""
+    names = {
+        **COUNT_NAMES,
+        **{f"outcome_{o}": text for o, text in OUTCOME_NAMES.items()},
+        **{f"kind_{k}": gettext(OFFER_KIND_NAMES[k]) for k in found.kinds},
+    }
+    return [(name, names[name]) for name in figures.published_counts(found.kinds)]
+
+
+def rows(found) -> list[tuple[str, str]]:
+    """Every figure on the page, labelled as there, for the CSV."""
+    out = [(str(text), shown(found.cell(name))) for name, text in labels_of(found)]
+    for stage in figures.STAGES:
+        spread = found.durations[stage]
+        name = str(STAGE_NAMES[stage])
+        out.append((gettext("%(step)s: antal", step=name), shown(found.cell(f"time_{stage}_n"))))
+        out.append((gettext("%(step)s: median, arbejdsdage", step=name), _days(spread.median)))
+        out.append((gettext("%(step)s: 9 af 10, arbejdsdage", step=name), _days(spread.p90)))
+    return out
+
+
+def _days(value) -> str:
+    return gettext("for få") if value is None else f"{value:g}".replace(".", ",")

@@ -1,0 +1,98 @@
+"""The choice on "Tal om retten": a period of days and, if wanted, one kind of offer. A GET form
+(it changes nothing, and the address can be bookmarked or shared), so it carries no CSRF token."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField
+from wtforms.validators import StopValidation
+
+from portal.domain.figures import Period, PeriodProblem, last_twelve_months, period_problem
+from portal.domain.vocabulary import OFFER_KIND_NAMES
+from portal.forms import TextField, required
+
+PERIOD_PROBLEMS = {
+    PeriodProblem.REVERSED: _l("Den sidste dag skal ligge efter den første dag."),
+    PeriodProblem.TOO_LONG: _l("Vælg en periode på højst 5 år."),
+    PeriodProblem.FUTURE: _l("Perioden er ikke begyndt endnu. Vælg en periode, der er begyndt."),
+}
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(value):
+    """What a person can type: control characters (a NUL from a crafted link) are dropped, so
+    the day is shown again as typed without them, and then refused as not a day."""
+    return _CONTROL.sub("", value)[:40] if isinstance(value, str) else value
+
+
+class _Day(TextField):
+    """A day written as 2026-01-01 (what a date field sends, and what a person can type)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("filters", [_printable])
+        super().__init__(label, validators, **kwargs)
+
+    def pre_validate(self, form) -> None:
+        super().pre_validate(form)
+        if (self.data or "").strip() and _day(self.data) is None:
+            raise StopValidation(_l("Skriv datoen sådan: 2026-01-01."))
+
+
+def _kinds() -> list[SelectChoice]:
+    return [
+        SelectChoice("", _l("Alle slags")),
+        *(SelectChoice(k, _l(text)) for k, text in OFFER_KIND_NAMES.items()),
+    ]
+
+
+class PeriodForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    first = _Day(name="fra", validators=[required(_l("Skriv den første dag."))])
+    last = _Day(name="til", validators=[required(_l("Skriv den sidste dag."))])
+    kind = SelectField(name="slags", choices=_kinds(), validate_choice=False, default="")
+
+    @classmethod
+    def for_today(cls, args, today: date) -> PeriodForm:
+        """The form from the query string, with the last twelve months where nothing is asked."""
+        default = last_twelve_months(today)
+        return cls(
+            formdata=args or None,
+            data={"first": default.first.isoformat(), "last": default.last.isoformat(), "kind": ""},
+        )
+
+    def validate_kind(self, field) -> None:
+        if field.data not in OFFER_KIND_NAMES and field.data not in ("", None):
+            raise StopValidation(_l("Vælg fra listen."))
+
+    def check(self, today: date) -> bool:
+        """Valid, and a period the rules allow (``portal.domain.figures.period_problem``)."""
+        if not self.validate():
+            return False
+        problem = period_problem(_day(self.first.data), _day(self.last.data), today)
+        if problem is None:
+            return True
+        field = self.first if problem is PeriodProblem.FUTURE else self.last
+        field.errors = [*field.errors, PERIOD_PROBLEMS[problem]]
+        return False
+
+    def period(self) -> Period:
+        return Period(_day(self.first.data), _day(self.last.data))
+
+    @property
+    def offer_kind(self) -> str | None:
+        return self.kind.data or None

@@ -1,0 +1,442 @@
+"""Figures on the use of the right (issue 17): "Tal om retten" for a municipality's manager, and
+the same suppressed figures per municipality for the ministry through the API.
+
+Every figure is counted by SQL from what the portal holds anyway — the concerns' timeline events
+and the first showing of the guidance — for a period of Danish days and, if asked, one kind of
+offer; no second copy of the data. Five queries — the guidance, the concerns started, the
+timeline's steps and outcomes, the kinds of offer, and the times — each grouped by municipality,
+so one municipality and all of them cost the same number; the times are grouped by Danish day
+in the database (``danish_day``), so a year comes back as a few hundred rows. Nothing here names
+a person; the counts go through ``portal.domain.figures.suppress`` before anyone sees them.
+
+``record_guidance`` writes the first showing of an offer's guidance; ``note_view`` logs a look
+at the page (not a look at any citizen's data).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from portal.domain.casework import ServiceGoals, danish_holidays
+from portal.domain.danish import DANISH_TIME, danish_date
+from portal.domain.figures import (
+    SMALLEST_SHOWN,
+    Cell,
+    Period,
+    Spread,
+    Sum,
+    WorkingDays,
+    spread,
+    suppress,
+)
+from portal.domain.offers import EMPLOYMENT_ORIENTED_KINDS
+from portal.domain.principal import Principal
+from portal.models import (
+    AuditEvent,
+    Concern,
+    ConcernEvent,
+    Forloeb,
+    GuidanceShown,
+    Municipality,
+    Offer,
+    OfferKind,
+)
+from portal.models.base import danish_day, utcnow
+from portal.services import access_log
+from portal.services.transaction import AlreadyExists, saved
+
+OUTCOMES = ("adapted", "kept", "stopped")
+# The steps timed from the day a concern was sent, with the municipality's goal where it has one.
+STAGES = ("acknowledged", "meeting_booked", "meeting_held", "decided")
+_COUNTED = (
+    "submitted",
+    "withdrawn",
+    "meeting_held",
+    "decided",
+)
+
+
+@dataclass
+class MunicipalityFigures:
+    code: str
+    name: str
+    cells: dict[str, Cell]
+    durations: dict[str, Spread]
+    goals: dict[str, int | None]
+    kinds: tuple[str, ...]  # the offer kinds counted in "sent by kind", in a fixed order
+
+    def cell(self, name: str) -> Cell:
+        return self.cells[name]
+
+
+@dataclass
+class Figures:
+    period: Period
+    offer_kind: str | None
+    municipalities: list[MunicipalityFigures] = field(default_factory=list)
+
+
+def _bounds(period: Period) -> tuple[datetime, datetime]:
+    """The period's first and last Danish day as UTC instants (the end is exclusive)."""
+    start = datetime.combine(period.first, time(0), DANISH_TIME).astimezone(UTC)
+    end = datetime.combine(period.last + timedelta(days=1), time(0), DANISH_TIME).astimezone(UTC)
+    return start, end
+
+
+def figures(
+    db: Session,
+    period: Period,
+    goals: ServiceGoals,
+    municipality_id: int | None = None,
+    offer_kind: str | None = None,
+) -> Figures:
+    """The figures for one municipality, or for every one (``None``: the national client)."""
+    start, end = _bounds(period)
+    which = select(Municipality.id, Municipality.code, Municipality.name)
+    if municipality_id is not None:
+        which = which.where(Municipality.id == municipality_id)
+    places = list(db.execute(which.order_by(Municipality.code)).all())
+    ids = [row.id for row in places]
+    guidance = _guidance(db, ids, period, end, offer_kind)
+    started = _started(db, ids, start, end, offer_kind)
+    counted = _events(db, ids, start, end, offer_kind)
+    by_kind = _sent_by_kind(db, ids, start, end, offer_kind)
+    timed = _durations(db, ids, start, end, offer_kind)
+    # From the period's first day to today: a step may be reached after the period ended.
+    working = WorkingDays(period.first, danish_date(utcnow()), danish_holidays())
+    goal_days = {
+        "acknowledged": goals.acknowledge_days,
+        "meeting_booked": goals.meeting_days,
+        "meeting_held": None,
+        "decided": None,
+    }
+    kinds = tuple(str(k) for k in OfferKind) if offer_kind is None else (offer_kind,)
+    result = Figures(period, offer_kind)
+    for place in places:
+        counts = _counts(place.id, guidance, started, counted, by_kind, kinds)
+        durations: dict[str, Spread] = {}
+        for stage in STAGES:
+            values = [
+                days
+                for sent, reached, many in timed[place.id][stage]
+                for days in [working.between(sent, reached)] * many
+            ]
+            durations[stage] = spread(values, goal_days[stage])
+            counts[f"time_{stage}_n"] = durations[stage].count
+            if goal_days[stage] is not None:
+                within = sum(1 for v in values if v <= goal_days[stage])
+                counts[f"time_{stage}_within"] = within
+                counts[f"time_{stage}_over"] = len(values) - within
+        cells = suppress(counts, _sums(kinds))
+        result.municipalities.append(
+            MunicipalityFigures(place.code, place.name, cells, durations, goal_days, kinds)
+        )
+    return result
+
+
+def _sums(kinds: tuple[str, ...]) -> list[Sum]:
+    """How the counts add up, so that a small one cannot be worked out from the others."""
+    sums = [
+        Sum(
+            "offer_citizens",
+            ("saw_guidance", "not_saw_guidance"),
+            frozenset({"not_saw_guidance"}),
+        ),
+        Sum("started", ("started_not_sent", "started_sent"), frozenset({"started_sent"})),
+        Sum("sent", ("sent_by_relative", "sent_by_citizen"), frozenset({"sent_by_citizen"})),
+        Sum("decided", tuple(f"outcome_{o}" for o in OUTCOMES)),
+        Sum("sent", tuple(f"kind_{k}" for k in kinds)),
+    ]
+    for stage in ("acknowledged", "meeting_booked"):
+        sums.append(
+            Sum(
+                f"time_{stage}_n",
+                (f"time_{stage}_within", f"time_{stage}_over"),
+                frozenset({f"time_{stage}_over"}),
+            )
+        )
+    return sums
+
+
+def _counts(
+    place: int,
+    guidance: dict,
+    started: dict,
+    counted: dict,
+    by_kind: dict,
+    kinds: tuple[str, ...],
+) -> dict[str, int]:
+    had, saw = guidance.get(place, (0, 0))
+    begun, unsent = started.get(place, (0, 0))
+    events = counted.get(place, {})
+    counts = {
+        "offer_citizens": had,
+        "saw_guidance": saw,
+        "not_saw_guidance": had - saw,
+        "started": begun,
+        "started_not_sent": unsent,
+        "started_sent": begun - unsent,
+        "sent": events.get("submitted", 0),
+        "sent_by_relative": events.get("submitted_by_relative", 0),
+        "sent_by_citizen": events.get("submitted", 0) - events.get("submitted_by_relative", 0),
+        "withdrawn": events.get("withdrawn", 0),
+        "meeting_held": events.get("meeting_held", 0),
+        "decided": events.get("decided", 0),
+    }
+    for outcome in OUTCOMES:
+        counts[f"outcome_{outcome}"] = events.get(f"outcome_{outcome}", 0)
+    for kind in kinds:
+        counts[f"kind_{kind}"] = by_kind.get(place, {}).get(kind, 0)
+    return counts
+
+
+def _concern_scope(statement, ids: list[int], offer_kind: str | None):
+    statement = statement.where(Concern.municipality_id.in_(ids))
+    if offer_kind is not None:
+        statement = statement.join(Offer, Offer.id == Concern.offer_id).where(
+            Offer.kind == offer_kind
+        )
+    return statement
+
+
+def _guidance(
+    db: Session, ids: list[int], period: Period, end: datetime, offer_kind: str | None
+) -> dict[int, tuple[int, int]]:
+    """Per municipality: citizens with an employment-oriented offer running in the period, and
+    how many of them were shown the guidance with such an offer by the period's end."""
+    kinds = EMPLOYMENT_ORIENTED_KINDS & ({offer_kind} if offer_kind else EMPLOYMENT_ORIENTED_KINDS)
+    if not kinds:
+        return {}
+    rows = db.execute(
+        select(
+            Forloeb.municipality_id,
+            func.count(func.distinct(Forloeb.citizen_id)),
+            func.count(func.distinct(case((GuidanceShown.id.is_not(None), Forloeb.citizen_id)))),
+        )
+        .select_from(Offer)
+        .join(Forloeb, Forloeb.id == Offer.forloeb_id)
+        .outerjoin(
+            GuidanceShown,
+            and_(GuidanceShown.offer_id == Offer.id, GuidanceShown.shown_at < end),
+        )
+        .where(
+            Forloeb.municipality_id.in_(ids),
+            Offer.kind.in_(sorted(kinds)),
+            Offer.start_date <= period.last,
+            or_(Offer.end_date.is_(None), Offer.end_date >= period.first),
+        )
+        .group_by(Forloeb.municipality_id)
+    ).all()
+    return {place: (had, saw) for place, had, saw in rows}
+
+
+def _started(
+    db: Session, ids: list[int], start: datetime, end: datetime, offer_kind: str | None
+) -> dict[int, tuple[int, int]]:
+    """Per municipality: concerns started in the period (a deleted draft too: its row stays),
+    and how many of them have not been sent."""
+    statement = (
+        select(
+            Concern.municipality_id,
+            func.count(),
+            func.count().filter(Concern.submitted_at.is_(None)),
+        )
+        .where(Concern.created_at >= start, Concern.created_at < end)
+        .group_by(Concern.municipality_id)
+    )
+    rows = db.execute(_concern_scope(statement, ids, offer_kind)).all()
+    return {place: (started, unsent) for place, started, unsent in rows}
+
+
+def _events(
+    db: Session, ids: list[int], start: datetime, end: datetime, offer_kind: str | None
+) -> dict[int, dict[str, int]]:
+    """Per municipality: the steps taken in the period, by the timeline's events, and the
+    decisions by outcome."""
+    columns = [func.count().filter(ConcernEvent.kind == kind).label(kind) for kind in _COUNTED]
+    decision = ConcernEvent.data["decision"].as_string()
+    columns += [
+        func.count()
+        .filter(ConcernEvent.kind == "decided", decision == outcome)
+        .label(f"outcome_{outcome}")
+        for outcome in OUTCOMES
+    ]
+    statement = (
+        select(
+            Concern.municipality_id,
+            *columns,
+            func.count()
+            .filter(ConcernEvent.kind == "submitted", ConcernEvent.actor_role == "relative")
+            .label("submitted_by_relative"),
+        )
+        .select_from(ConcernEvent)
+        .join(Concern, Concern.id == ConcernEvent.concern_id)
+        .where(
+            ConcernEvent.kind.in_(_COUNTED),
+            ConcernEvent.occurred_at >= start,
+            ConcernEvent.occurred_at < end,
+        )
+        .group_by(Concern.municipality_id)
+    )
+    rows = db.execute(_concern_scope(statement, ids, offer_kind)).mappings().all()
+    return {row["municipality_id"]: dict(row) for row in rows}
+
+
+def _sent_by_kind(
+    db: Session, ids: list[int], start: datetime, end: datetime, offer_kind: str | None
+) -> dict[int, dict[str, int]]:
+    """Per municipality: the concerns sent in the period, by the kind of their offer."""
+    statement = (
+        select(Concern.municipality_id, Offer.kind, func.count())
+        .join(Offer, Offer.id == Concern.offer_id)
+        .where(
+            Concern.municipality_id.in_(ids),
+            Concern.submitted_at >= start,
+            Concern.submitted_at < end,
+        )
+        .group_by(Concern.municipality_id, Offer.kind)
+    )
+    if offer_kind is not None:
+        statement = statement.where(Offer.kind == offer_kind)
+    found: dict[int, dict[str, int]] = defaultdict(dict)
+    for place, kind, count in db.execute(statement):
+        found[place][str(kind)] = count
+    return found
+
+
+Reached = tuple[date, date, int]  # (sent on, reached on, how many concerns)
+
+
+def _durations(
+    db: Session, ids: list[int], start: datetime, end: datetime, offer_kind: str | None
+) -> dict[int, dict[str, list[Reached]]]:
+    """Per municipality and step: of the concerns sent in the period that have reached the step
+    (its first time), how many were sent on one Danish day and reached it on another. The
+    database groups by day, so a year of concerns comes back as a few hundred rows."""
+    per_concern = (
+        select(
+            Concern.municipality_id,
+            Concern.submitted_at.label("sent"),
+            *(
+                func.min(ConcernEvent.occurred_at).filter(ConcernEvent.kind == stage).label(stage)
+                for stage in STAGES
+            ),
+        )
+        .join(
+            ConcernEvent,
+            and_(ConcernEvent.concern_id == Concern.id, ConcernEvent.kind.in_(STAGES)),
+        )
+        .where(Concern.submitted_at >= start, Concern.submitted_at < end)
+        .group_by(Concern.id)
+    )
+    per_concern = _concern_scope(per_concern, ids, offer_kind).subquery()
+    days = [danish_day(per_concern.c[name]).label(name) for name in ("sent", *STAGES)]
+    statement = select(per_concern.c.municipality_id, *days, func.count().label("n")).group_by(
+        per_concern.c.municipality_id, *days
+    )
+    found: dict[int, dict[str, list[Reached]]] = defaultdict(
+        lambda: {stage: [] for stage in STAGES}
+    )
+    for row in db.execute(statement).mappings():
+        for stage in STAGES:
+            if row[stage] is not None:
+                found[row["municipality_id"]][stage].append((row["sent"], row[stage], row["n"]))
+    return found
+
+
+# -- for machines ----------------------------------------------------------------------------
+def published_counts(kinds: tuple[str, ...]) -> list[str]:
+    """The counts a reader sees (page, CSV, API), in the page's order; the parts that are never
+    shown (those who did not see the guidance, …) stay inside the suppression."""
+    return [
+        "offer_citizens",
+        "saw_guidance",
+        "started",
+        "started_not_sent",
+        "sent",
+        "sent_by_relative",
+        "withdrawn",
+        "meeting_held",
+        "decided",
+        *(f"outcome_{o}" for o in OUTCOMES),
+        *(f"kind_{k}" for k in kinds),
+    ]
+
+
+def _cell_record(cell: Cell) -> dict:
+    return {"value": cell.visible, "suppressed": None if cell.visible is not None else cell.shown}
+
+
+def as_record(found: Figures) -> dict:
+    """The figures as the API answers them (schemas/api.json, ``Figures``)."""
+    return {
+        "period": {"from": found.period.first.isoformat(), "to": found.period.last.isoformat()},
+        "offer_kind": found.offer_kind,
+        "smallest_shown": SMALLEST_SHOWN,
+        "municipalities": [
+            {
+                "code": place.code,
+                "name": place.name,
+                "counts": {
+                    name: _cell_record(place.cell(name)) for name in published_counts(place.kinds)
+                },
+                "working_days": {
+                    stage: {
+                        "reached": _cell_record(place.cell(f"time_{stage}_n")),
+                        "median": place.durations[stage].median,
+                        "p90": place.durations[stage].p90,
+                        "goal": place.goals[stage],
+                        "within_goal": (
+                            _cell_record(place.cell(f"time_{stage}_within"))
+                            if place.goals[stage] is not None
+                            else None
+                        ),
+                    }
+                    for stage in STAGES
+                },
+            }
+            for place in found.municipalities
+        ],
+    }
+
+
+# -- the guidance, shown -------------------------------------------------------------------
+def record_guidance(db: Session, principal: Principal, offer: Offer) -> None:
+    """The guidance about the right was shown with this offer (its page, with the box): written
+    the first time only. ``offer.forloeb`` is loaded."""
+    if db.scalar(select(GuidanceShown.id).where(GuidanceShown.offer_id == offer.id)) is not None:
+        return
+    try:
+        with saved(db):
+            db.add(
+                GuidanceShown(
+                    offer_id=offer.id,
+                    citizen_id=offer.forloeb.citizen_id,
+                    municipality_id=offer.forloeb.municipality_id,
+                    shown_at=utcnow(),
+                    shown_to_role="relative" if principal.is_delegate else "citizen",
+                )
+            )
+    except AlreadyExists:
+        pass  # shown in another tab a moment ago: that was the first time
+
+
+def note_view(db: Session, principal: Principal, what: str) -> None:
+    """A manager looked at the figures (or fetched them as CSV): logged for the municipality's
+    control, about no citizen."""
+    with saved(db):
+        db.add(
+            AuditEvent(
+                occurred_at=utcnow(),
+                actor_role="manager",
+                actor_ref=f"manager:{principal.subject}",
+                subject_citizen_id=None,
+                action=what,
+                purpose=str(access_log.Purpose.STATISTICS),
+            )
+        )
