@@ -10,7 +10,7 @@ export FLASK_APP := wsgi.py
 export PORTAL_ENV ?= development
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-clock lint format assets db-upgrade readability openapi bench \
+.PHONY: help install run test test-clock lint format assets db-upgrade readability openapi bench lighthouse \
         translations-update translations-compile clean
 
 help: ## List the commands
@@ -62,6 +62,9 @@ readability: install ## LIX of every rules page and help text (goal 30, limit 35
 bench: install ## Measure the portal against a bare Flask app (PostgreSQL, Redis, wrk; ~10 min)
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 	PORTAL_ENV=development $(BIN)/python scripts/bench.py
+
+lighthouse: install ## Lighthouse (mobile) on the start, a rules and the logged-in front page (npx, chromium)
+	$(BIN)/python scripts/lighthouse.py
 
 openapi: install ## Write schemas/openapi.json from schemas/api.json and the import schema
 	$(BIN)/python scripts/build_openapi.py
