@@ -11,6 +11,7 @@ import enum
 from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 import holidays
 
@@ -22,8 +23,11 @@ LATEST_MEETING = time(19, 0)
 MAX_DAYS_AHEAD = 365
 
 
+@cache
 def danish_holidays() -> Container[date]:
-    """Danish public holidays (helligdage) in any year, from the ``holidays`` package."""
+    """Danish public holidays (helligdage) in any year, from the ``holidays`` package. One
+    calendar for the process: it works out a year the first time it is asked about it, and the
+    queue asks on every page (a new calendar each time cost a year's work per request)."""
     return holidays.country_holidays("DK")
 
 
