@@ -19,7 +19,6 @@ from portal.db import get_session
 from portal.domain.danish import today_in_denmark
 from portal.links import absolute, calendar_host, concern_link, offer_link
 from portal.services import access_log, calendar, citizens, figures, notices, offers, story
-from portal.services.concerns import right_for
 from portal.templating import remember_municipality
 
 bp = Blueprint("citizen", __name__)
@@ -69,23 +68,20 @@ def _own_offer_or_404(offer_id: int):
     return offer
 
 
-def _offer_page(template: str, offer_id: int):
+def _offer_page(template: str, offer_id: int, shows_guidance: bool = False):
     offer = _own_offer_or_404(offer_id)
+    today = today_in_denmark()
+    if shows_guidance:
+        # "Saw the guidance" is a fact for the municipality's figures (issue 17).
+        figures.record_guidance(get_session(), current_user, offer, today)
     state = story.concern_states(get_session(), current_user.citizen_id).get(offer.id)
-    return render_template(template, offer=offer, state=state, today=today_in_denmark())
+    return render_template(template, offer=offer, state=state, today=today)
 
 
 @bp.get("/tilbud/<int:offer_id>")
 @requires("citizen")
 def offer(offer_id: int):
-    found = _own_offer_or_404(offer_id)
-    today = today_in_denmark()
-    if right_for(found, today):
-        # The page shows the box about the right: "saw the guidance" becomes a fact for the
-        # municipality's figures (issue 17), written the first time only.
-        figures.record_guidance(get_session(), current_user, found)
-    state = story.concern_states(get_session(), current_user.citizen_id).get(found.id)
-    return render_template("citizen/offer.html", offer=found, state=state, today=today)
+    return _offer_page("citizen/offer.html", offer_id, shows_guidance=True)
 
 
 @bp.get("/tilbud/<int:offer_id>/bekymret")

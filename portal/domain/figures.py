@@ -17,6 +17,8 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from portal.domain.casework import is_working_day
+
 SMALLEST_SHOWN = 5
 LONGEST_PERIOD_YEARS = 5
 DEFAULT_PERIOD_DAYS = 365  # the last twelve months, up to today
@@ -62,7 +64,7 @@ def period_problem(first: date | None, last: date | None, today: date) -> Period
 # -- durations --------------------------------------------------------------------------------
 class WorkingDays:
     """Working days between two Danish days, in constant time: a running count of working days
-    over the period asked about (weekends and public holidays are not working days)."""
+    over the period asked about (``is_working_day``, the service goals' rule)."""
 
     def __init__(self, first: date, last: date, holidays: Container[date]):
         self.first = first
@@ -70,8 +72,7 @@ class WorkingDays:
         running = 0
         day = first
         while day <= max(last, first):
-            if day.weekday() < 5 and day not in holidays:
-                running += 1
+            running += is_working_day(day, holidays)
             self._count.append(running)
             day += timedelta(days=1)
 

@@ -73,6 +73,11 @@ class Actor:
         # The professional id (a MitID Erhverv UUID), never a CPR number.
         return cls("caseworker", f"caseworker:{principal.subject}")
 
+    @classmethod
+    def manager(cls, principal: Principal) -> Actor:
+        """A manager looking at the figures ("Tal om retten"): counts, about no citizen."""
+        return cls("manager", f"manager:{principal.subject}")
+
     @property
     def is_citizen(self) -> bool:
         return self.role == "citizen"

@@ -68,11 +68,12 @@ def record(
     db: Session,
     actor_role: str,
     actor_ref: str,
-    citizen_ids: Iterable[int],
+    citizen_ids: Iterable[int | None],
     action: str,
     purpose: Purpose,
 ) -> None:
-    """Add one entry per citizen to the caller's transaction (one statement however many)."""
+    """Add one entry per citizen to the caller's transaction (one statement however many). A
+    look about no citizen (a manager's at the figures) is the one id ``None``."""
     now = utcnow()
     rows = [
         {

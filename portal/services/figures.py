@@ -35,9 +35,8 @@ from portal.domain.figures import (
     suppress,
 )
 from portal.domain.offers import EMPLOYMENT_ORIENTED_KINDS
-from portal.domain.principal import Principal
+from portal.domain.principal import Actor, Principal
 from portal.models import (
-    AuditEvent,
     Concern,
     ConcernEvent,
     Forloeb,
@@ -48,6 +47,7 @@ from portal.models import (
 )
 from portal.models.base import danish_day, utcnow
 from portal.services import access_log
+from portal.services.concerns import right_for
 from portal.services.transaction import AlreadyExists, saved
 
 OUTCOMES = ("adapted", "kept", "stopped")
@@ -406,9 +406,12 @@ def as_record(found: Figures) -> dict:
 
 
 # -- the guidance, shown -------------------------------------------------------------------
-def record_guidance(db: Session, principal: Principal, offer: Offer) -> None:
-    """The guidance about the right was shown with this offer (its page, with the box): written
-    the first time only. ``offer.forloeb`` is loaded."""
+def record_guidance(db: Session, principal: Principal, offer: Offer, today: date) -> None:
+    """The offer's page was shown: if the right applies to the offer today, the page had the box
+    about it, and "saw the guidance" becomes a fact — written the first time only.
+    ``offer.forloeb`` is loaded."""
+    if not right_for(offer, today):
+        return
     if db.scalar(select(GuidanceShown.id).where(GuidanceShown.offer_id == offer.id)) is not None:
         return
     try:
@@ -429,14 +432,5 @@ def record_guidance(db: Session, principal: Principal, offer: Offer) -> None:
 def note_view(db: Session, principal: Principal, what: str) -> None:
     """A manager looked at the figures (or fetched them as CSV): logged for the municipality's
     control, about no citizen."""
-    with saved(db):
-        db.add(
-            AuditEvent(
-                occurred_at=utcnow(),
-                actor_role="manager",
-                actor_ref=f"manager:{principal.subject}",
-                subject_citizen_id=None,
-                action=what,
-                purpose=str(access_log.Purpose.STATISTICS),
-            )
-        )
+    actor = Actor.manager(principal)
+    access_log.note(db, actor.role, actor.ref, [None], what, access_log.Purpose.STATISTICS)
