@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import date
 from functools import cache
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
@@ -26,7 +25,7 @@ from portal.config import PROJECT_ROOT
 from portal.db import get_session, utcnow
 from portal.domain.case_import import BatchUnreadable, parse_batch
 from portal.domain.danish import today_in_denmark
-from portal.domain.figures import Period, last_twelve_months, period_problem
+from portal.domain.figures import Period, PeriodProblem, last_twelve_months, period_problem
 from portal.domain.vocabulary import OFFER_KIND_NAMES
 from portal.downloads import download
 from portal.models import ApiClient
@@ -39,9 +38,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 IMPORT_MAX_BYTES = 16 * 1024 * 1024
 OPENAPI_PATH = PROJECT_ROOT / "schemas" / "openapi.json"
 _LIMIT = re.compile(r"[0-9]{1,4}", re.ASCII)
-EXPORT_PARAMETERS = {"changed_since", "after", "limit"}
-FIGURES_PARAMETERS = {"from", "to", "offer_kind"}
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+EXPORT_PARAMETERS = ("changed_since", "after", "limit")
+FIGURES_PARAMETERS = ("from", "to", "offer_kind")
 
 
 def problem(status: int, message: str, **extra) -> Response:
@@ -117,10 +115,9 @@ def export_concerns():
     client = _client("export")
     if isinstance(client, Response):
         return client
-    unknown = set(request.args) - EXPORT_PARAMETERS
+    unknown = _unknown_parameters(EXPORT_PARAMETERS)
     if unknown:
-        # A misspelt parameter (changedsince=…) would otherwise export everything, silently.
-        return problem(400, "Unknown query parameter(s); use changed_since, after and limit.")
+        return unknown
     since = None
     if "changed_since" in request.args:
         since = cursors.moment(request.args["changed_since"])
@@ -181,21 +178,14 @@ def figures_of_the_right():
     client = _client("figures")
     if isinstance(client, Response):
         return client
-    unknown = set(request.args) - FIGURES_PARAMETERS
+    unknown = _unknown_parameters(FIGURES_PARAMETERS)
     if unknown:
-        return problem(400, "Unknown query parameter(s); use from, to and offer_kind.")
+        return unknown
     today = today_in_denmark()
     usual = last_twelve_months(today)
     days = {}
     for name, default in (("from", usual.first), ("to", usual.last)):
-        raw = request.args.get(name)
-        if raw is None:
-            days[name] = default
-            continue
-        try:
-            days[name] = date.fromisoformat(raw) if _DAY.fullmatch(raw) else None
-        except ValueError:
-            days[name] = None
+        days[name] = cursors.day(request.args[name]) if name in request.args else default
         if days[name] is None:
             return problem(400, f"{name} must be a day written as YYYY-MM-DD, e.g. 2026-01-01.")
     problem_found = period_problem(days["from"], days["to"], today)
@@ -218,11 +208,19 @@ def figures_of_the_right():
 
 
 PERIOD_MESSAGES = {
-    "reversed": "to must not be before from.",
-    "too_long": "The period must be shorter than 5 years.",
-    "future": "The period has not begun.",
-    "missing": "Give both from and to.",
+    PeriodProblem.REVERSED: "to must not be before from.",
+    PeriodProblem.TOO_LONG: "The period must be shorter than 5 years.",
+    PeriodProblem.FUTURE: "The period has not begun.",
+    PeriodProblem.MISSING: "Give both from and to.",
 }
+
+
+def _unknown_parameters(known: tuple[str, ...]) -> Response | None:
+    """A 400 naming the parameters there are, for any other: a misspelt one (changedsince=…)
+    would otherwise be ignored, and export everything or count the wrong period, silently."""
+    if set(request.args) <= set(known):
+        return None
+    return problem(400, f"Unknown query parameter(s); use {', '.join(known)}.")
 
 
 @cache

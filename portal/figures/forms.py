@@ -14,6 +14,7 @@ from wtforms.validators import StopValidation
 from portal.domain.figures import Period, PeriodProblem, last_twelve_months, period_problem
 from portal.domain.vocabulary import OFFER_KIND_NAMES
 from portal.forms import TextField, required
+from portal.services import cursors
 
 PERIOD_PROBLEMS = {
     PeriodProblem.REVERSED: _l("Den sidste dag skal ligge efter den første dag."),
@@ -23,10 +24,7 @@ PERIOD_PROBLEMS = {
 
 
 def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat((text or "").strip())
-    except ValueError:
-        return None
+    return cursors.day((text or "").strip())
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
