@@ -61,9 +61,8 @@ def _page(form: PeriodForm, found, status: int = 200):
         form=form,
         found=found,
         stage_names=STAGE_NAMES,
-        outcome_names=OUTCOME_NAMES,
-        count_names=COUNT_NAMES,
         kind_names=OFFER_KIND_NAMES,
+        charts=_charts(found) if found else None,
         suppressed=_suppressed(found) if found else None,
     ), status
 
@@ -124,6 +123,32 @@ def shown(cell) -> str:
     if cell.shown is Shown.HIDDEN:
         return gettext("skjult")
     return str(cell.value)
+
+
+# Which counts each chart (and its table) shows, in order.
+CHARTS = {
+    "guidance": ("offer_citizens", "saw_guidance"),
+    "use": (
+        "started",
+        "started_not_sent",
+        "sent",
+        "sent_by_relative",
+        "withdrawn",
+        "meeting_held",
+        "decided",
+    ),
+    "outcome": tuple(f"outcome_{o}" for o in figures.OUTCOMES),
+}
+
+
+def _charts(found) -> dict[str, list[tuple[str, object]]]:
+    """Per chart: (label, cell) for each of its counts; "kind" has the kinds counted."""
+    labels = dict(labels_of(found))
+    shown = {**CHARTS, "kind": tuple(f"kind_{k}" for k in found.kinds)}
+    return {
+        chart: [(labels[name], found.cell(name)) for name in names]
+        for chart, names in shown.items()
+    }
 
 
 def labels_of(found) -> list[tuple[str, str]]:
