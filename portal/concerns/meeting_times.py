@@ -25,50 +25,40 @@ from portal.services import concerns
 log = logging.getLogger(__name__)
 
 
-def _offered_moment(text: str, proposal) -> datetime | None:
-    """The chosen time, if it is one of the times offered (the form sends it as ISO 8601)."""
+def _moment(text: str | None) -> datetime | None:
+    """The time the form sends (ISO 8601 with its zone), or None; the service checks that it was
+    one of the times offered."""
     try:
-        moment = datetime.fromisoformat(text.strip())
+        moment = datetime.fromisoformat((text or "").strip())
     except ValueError:
         return None
-    if moment.tzinfo is None:
-        return None
-    return next((start for start in proposal.starts if start == moment), None)
+    return moment if moment.tzinfo is not None else None
 
 
 @bp.post("/<int:concern_id>/tider/<int:proposal_id>/vaelg")
 @requires("citizen")
 def choose_time(concern_id: int, proposal_id: int):
     concern = _concern_or_404(concern_id)
-    proposal = concerns.open_proposal(concern)
-    if proposal is None or proposal.id != proposal_id:
-        return _already_answered(concern_id, proposal_id)
     form = ChooseTimeForm()
-    chosen = _offered_moment(form.time.data or "", proposal) if form.validate() else None
-    if chosen is None:
-        if not form.time.errors:
-            form.time.errors = [_lc("Vælg en af de tider, der står her.")]
-        return _detail(concern, 400, choose_form=form)
-    return _saved_answer(
-        concern_id,
-        proposal_id,
-        lambda: concerns.choose_time(get_session(), current_user, concern, proposal_id, chosen),
-        "valgt",
-        choose_form=form,
-    )
+    chosen = _moment(form.time.data) if form.validate() else None
+
+    def answer():
+        try:
+            concerns.choose_time(get_session(), current_user, concern, proposal_id, chosen)
+        except concerns.AnswerNotUsable:
+            if not form.time.errors:
+                form.time.errors = [_lc("Vælg en af de tider, der står her.")]
+            raise
+
+    return _saved_answer(concern_id, proposal_id, answer, "valgt", choose_form=form)
 
 
 @bp.post("/<int:concern_id>/tider/<int:proposal_id>/ingen")
 @requires("citizen")
 def decline_times(concern_id: int, proposal_id: int):
     concern = _concern_or_404(concern_id)
-    proposal = concerns.open_proposal(concern)
-    if proposal is None or proposal.id != proposal_id:
-        return _already_answered(concern_id, proposal_id)
     form = DeclineTimesForm()
-    if not form.validate():
-        return _detail(concern, 400, decline_form=form)
-    reason = form.reason.data.strip()
+    reason = form.reason.data.strip() if form.validate() else None
     return _saved_answer(
         concern_id,
         proposal_id,
@@ -80,11 +70,14 @@ def decline_times(concern_id: int, proposal_id: int):
 
 def _saved_answer(concern_id: int, proposal_id: int, answer, done: str, **forms):
     """The answer saved, and the concern's page saying so; or the page as it is now, saying why
-    not (what was typed still in its form)."""
+    not (what was typed still in its form). The service decides: times no longer open come
+    first, then an answer it cannot use."""
     try:
         answer()
     except concerns.TimesAlreadyAnswered:
         return _already_answered(concern_id, proposal_id, **forms)
+    except concerns.AnswerNotUsable:
+        return _detail(_concern_or_404(concern_id), 400, **forms)
     except TransitionRefused:
         return _detail(_concern_or_404(concern_id), 409, "times_closed", **forms)
     except (concerns.NotSaved, concerns.ConcurrentChange):

@@ -584,8 +584,21 @@ class TimesAlreadyAnswered(Exception):
     """The times were answered (by someone else, a moment ago) or replaced; nothing was done."""
 
 
+class AnswerNotUsable(ValueError):
+    """The answer to the offered times cannot be saved as it is: no time, or one that was not
+    offered; none fit, but no reason. Nothing was done."""
+
+
 def open_proposal(concern: Concern) -> MeetingProposal | None:
     return next((p for p in reversed(concern.proposals) if p.status == "open"), None)
+
+
+def _still_open(concern: Concern, proposal_id: int) -> MeetingProposal:
+    """The times the citizen answers, if they are still the open ones."""
+    proposal = open_proposal(concern)
+    if proposal is None or proposal.id != proposal_id:
+        raise TimesAlreadyAnswered
+    return proposal
 
 
 def _close_proposals(concern: Concern, status: str) -> None:
@@ -657,13 +670,17 @@ def _answer(db: Session, proposal: MeetingProposal, status: str, **values) -> No
 
 
 def choose_time(
-    db: Session, principal: Principal, concern: Concern, proposal_id: int, chosen: datetime
+    db: Session,
+    principal: Principal,
+    concern: Concern,
+    proposal_id: int,
+    chosen: datetime | None,
 ) -> CoordinatorMeeting:
     """The citizen (or a relative who may act) picks one of the offered times: the meeting is
     booked (or moved) at it at once."""
-    proposal = open_proposal(concern)
-    if proposal is None or proposal.id != proposal_id or chosen not in proposal.starts:
-        raise TimesAlreadyAnswered
+    proposal = _still_open(concern, proposal_id)
+    if chosen is None or chosen not in proposal.starts:
+        raise AnswerNotUsable
     next_status(concern.status, ConcernAction.CHOOSE_TIME, concern.right_applies)
     actor = Actor.citizen(principal)
     plan = MeetingPlan(
@@ -684,12 +701,12 @@ def choose_time(
 
 
 def decline_times(
-    db: Session, principal: Principal, concern: Concern, proposal_id: int, reason: str
+    db: Session, principal: Principal, concern: Concern, proposal_id: int, reason: str | None
 ) -> None:
     """None of the times fit, and why: the caseworker sees it at the top of the queue."""
-    proposal = open_proposal(concern)
-    if proposal is None or proposal.id != proposal_id:
-        raise TimesAlreadyAnswered
+    proposal = _still_open(concern, proposal_id)
+    if not reason:
+        raise AnswerNotUsable
     next_status(concern.status, ConcernAction.DECLINE_TIMES, concern.right_applies)
     actor = Actor.citizen(principal)
     with saved(db):
