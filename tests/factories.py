@@ -24,7 +24,7 @@ from portal.domain.concerns import ConcernAction as A
 from portal.domain.danish import today_in_denmark
 from portal.domain.identity import hash_cpr
 from portal.domain.principal import Actor, Principal
-from portal.models import Citizen, Offer
+from portal.models import Citizen, Concern, Offer
 from portal.services import api_clients, concerns
 from tests.pages import assert_good_page, text_of
 
@@ -192,6 +192,24 @@ def principal(db, persona) -> Principal:
 
 def offer(db, external_id) -> Offer:
     return db.scalar(select(Offer).where(Offer.external_id == external_id))
+
+
+def concern_row(about: Offer, status: str, at: datetime, by=("citizen", "citizen:x"), **fields):
+    """A concern written straight to the table, about an offer (its forløb loaded), made at
+    ``at`` — for a test that needs many, or ones from the past, without walking the services."""
+    return Concern(
+        citizen_id=about.forloeb.citizen_id,
+        offer_id=about.id,
+        municipality_id=about.forloeb.municipality_id,
+        status=status,
+        answers={},
+        right_applies=True,
+        created_by_role=by[0],
+        created_by_ref=by[1],
+        created_at=at,
+        updated_at=at,
+        **fields,
+    )
 
 
 def sent(db, demo, persona="mette", external_id="demo-offer-mette-1"):

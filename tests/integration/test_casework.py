@@ -22,6 +22,7 @@ from tests.factories import (
     as_citizen,
     bearer,
     caseworker_login,
+    concern_row,
     csrf_token,
     meeting_fields,
     meeting_has_passed,
@@ -169,17 +170,10 @@ def _many_concerns(db, demo, how_many: int) -> None:
     db.execute(update(Concern).where(Concern.id == first.id).values(held_offer_status=None))
     for n in range(how_many - 1):
         db.add(
-            Concern(
-                citizen_id=first.citizen_id,
-                offer_id=first.offer_id,
-                municipality_id=first.municipality_id,
-                status=S.CLOSED,
-                answers={},
-                right_applies=True,
-                created_by_role="citizen",
-                created_by_ref="citizen:x",
-                created_at=now,
-                updated_at=now,
+            concern_row(
+                first.offer,
+                S.CLOSED,
+                now,
                 submitted_at=now - timedelta(minutes=n + 1),
                 reference=f"B-1999-{n:06d}",
             )

@@ -19,9 +19,17 @@ from portal.domain.casework import add_working_days, danish_holidays
 from portal.domain.danish import DANISH_TIME
 from portal.domain.figures import Period, Shown
 from portal.domain.readability import GOAL, lix
-from portal.models import AuditEvent, Concern, ConcernEvent, GuidanceShown, Municipality
+from portal.models import AuditEvent, ConcernEvent, GuidanceShown, Municipality
 from portal.services import casework, figures
-from tests.factories import TODAY, api_token, as_caseworker, as_citizen, bearer, offer
+from tests.factories import (
+    TODAY,
+    api_token,
+    as_caseworker,
+    as_citizen,
+    bearer,
+    concern_row,
+    offer,
+)
 from tests.pages import main_sentences, text_of
 
 HOLIDAYS = danish_holidays()
@@ -43,21 +51,9 @@ def _day(start: date, working_days: int) -> date:
 def _concern(db, external_id, sent, steps=(), *, relative=False, decision="adapted", status=None):
     """A sent concern about the offer: sent at ``sent`` (a datetime), then each (kind, working
     days after the day it was sent), as the caseworker's steps would have written them."""
-    about = offer(db, external_id)
     who = ("relative", "relative:sofie") if relative else ("citizen", "citizen:x")
-    concern = Concern(
-        citizen_id=about.forloeb.citizen_id,
-        offer_id=about.id,
-        municipality_id=about.forloeb.municipality_id,
-        status=status or (steps[-1][0] if steps else "submitted"),
-        answers={},
-        right_applies=True,
-        created_by_role=who[0],
-        created_by_ref=who[1],
-        created_at=sent,
-        updated_at=sent,
-        submitted_at=sent,
-    )
+    status = status or (steps[-1][0] if steps else "submitted")
+    concern = concern_row(offer(db, external_id), status, sent, who, submitted_at=sent)
     db.add(concern)
     db.flush()
     sent_day = sent.astimezone(DANISH_TIME).date()
@@ -87,21 +83,7 @@ def _concern(db, external_id, sent, steps=(), *, relative=False, decision="adapt
 
 
 def _draft(db, external_id, created, status="draft"):
-    about = offer(db, external_id)
-    db.add(
-        Concern(
-            citizen_id=about.forloeb.citizen_id,
-            offer_id=about.id,
-            municipality_id=about.forloeb.municipality_id,
-            status=status,
-            answers={},
-            right_applies=True,
-            created_by_role="citizen",
-            created_by_ref="citizen:x",
-            created_at=created,
-            updated_at=created,
-        )
-    )
+    db.add(concern_row(offer(db, external_id), status, created))
 
 
 def _steps(ack, booked=None, held=None, decided=None):
