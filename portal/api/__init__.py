@@ -212,6 +212,7 @@ PERIOD_MESSAGES = {
     PeriodProblem.TOO_LONG: "The period must be shorter than 5 years.",
     PeriodProblem.FUTURE: "The period has not begun.",
     PeriodProblem.MISSING: "Give both from and to.",
+    PeriodProblem.TOO_EARLY: "from must be 2013-01-01 or later (ressourceforløb began then).",
 }
 
 

@@ -22,6 +22,9 @@ from portal.domain.casework import is_working_day
 SMALLEST_SHOWN = 5
 LONGEST_PERIOD_YEARS = 5
 DEFAULT_PERIOD_DAYS = 365  # the last twelve months, up to today
+# Ressourceforløb exist from 1 January 2013 (lov nr. 1380 af 23. december 2012); a period that
+# starts earlier counts nothing more, and day 1 of year 1 is not a time the database can hold.
+FIRST_DAY = date(2013, 1, 1)
 
 
 class PeriodProblem(enum.StrEnum):
@@ -29,6 +32,7 @@ class PeriodProblem(enum.StrEnum):
     REVERSED = "reversed"  # the end before the start
     TOO_LONG = "too_long"  # more than five years
     FUTURE = "future"  # starts after today: nothing can have happened
+    TOO_EARLY = "too_early"  # starts before there were ressourceforløb
 
 
 @dataclass(frozen=True)
@@ -50,14 +54,16 @@ def period_problem(first: date | None, last: date | None, today: date) -> Period
         return PeriodProblem.MISSING
     if last < first:
         return PeriodProblem.REVERSED
+    if first < FIRST_DAY:
+        return PeriodProblem.TOO_EARLY
+    if first > today:  # before the length: five years after the year 9999 is no day
+        return PeriodProblem.FUTURE
     try:
         longest = first.replace(year=first.year + LONGEST_PERIOD_YEARS)
     except ValueError:  # 29 February
         longest = first.replace(year=first.year + LONGEST_PERIOD_YEARS, day=28)
     if last >= longest:
         return PeriodProblem.TOO_LONG
-    if first > today:
-        return PeriodProblem.FUTURE
     return None
 
 

@@ -20,6 +20,9 @@ PERIOD_PROBLEMS = {
     PeriodProblem.REVERSED: _l("Den sidste dag skal ligge efter den første dag."),
     PeriodProblem.TOO_LONG: _l("Vælg en periode på højst 5 år."),
     PeriodProblem.FUTURE: _l("Perioden er ikke begyndt endnu. Vælg en periode, der er begyndt."),
+    PeriodProblem.TOO_EARLY: _l(
+        "Ressourceforløb findes fra 1. januar 2013. Vælg en første dag fra 2013-01-01."
+    ),
 }
 
 
@@ -84,7 +87,8 @@ class PeriodForm(FlaskForm):
         problem = period_problem(_day(self.first.data), _day(self.last.data), today)
         if problem is None:
             return True
-        field = self.first if problem is PeriodProblem.FUTURE else self.last
+        on_first = problem in (PeriodProblem.FUTURE, PeriodProblem.TOO_EARLY)
+        field = self.first if on_first else self.last
         field.errors = [*field.errors, PERIOD_PROBLEMS[problem]]
         return False
 

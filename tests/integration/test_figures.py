@@ -271,6 +271,8 @@ def test_a_manager_only_starts_at_the_figures_and_does_not_see_the_concerns(app,
         ("fra=&til=2026-01-01", "Skriv den første dag."),
         ("fra=1.%20maj&til=2026-01-01", "Skriv datoen sådan: 2026-01-01."),
         ("fra=2999-01-01&til=2999-02-01", "Perioden er ikke begyndt endnu."),
+        ("fra=0001-01-01&til=0002-01-01", "Ressourceforløb findes fra 1. januar 2013."),
+        ("fra=9996-01-01&til=9996-02-01", "Perioden er ikke begyndt endnu."),
         ("fra=2026-01-01&til=2026-02-01&slags=alt", "Vælg fra listen."),
     ],
 )
@@ -363,6 +365,8 @@ def test_a_municipality_reads_its_own_figures_and_the_ministry_every_municipalit
         "?offer_kind=everything",
         "?since=2026-01-01",
         "?from=%D9%A2%D9%A0%D9%A2%D9%A6-01-01",  # Arabic-Indic digits
+        "?from=0001-01-01&to=0002-01-01&offer_kind=mentor",  # Schemathesis: was a 500
+        "?from=9996-01-01&to=9996-02-01",
     ],
 )
 def test_the_figures_api_refuses_what_it_cannot_count_with_a_400(client, db, demo, query):

@@ -35,6 +35,10 @@ TODAY = date(2026, 12, 1)
         (date(2024, 2, 29), date(2029, 2, 28), PeriodProblem.TOO_LONG),
         (date(2026, 12, 2), date(2026, 12, 31), PeriodProblem.FUTURE),
         (date(2026, 11, 1), date(2026, 12, 31), None),  # may end after today
+        (date(1, 1, 1), date(2, 1, 1), PeriodProblem.TOO_EARLY),  # Schemathesis found a 500
+        (date(2012, 12, 31), date(2013, 6, 1), PeriodProblem.TOO_EARLY),
+        (date(2013, 1, 1), date(2013, 6, 1), None),
+        (date(9996, 1, 1), date(9996, 2, 1), PeriodProblem.FUTURE),  # not a 500 either
     ],
 )
 def test_a_period_must_be_readable_in_order_under_five_years_and_begun(first, last, problem):
