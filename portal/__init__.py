@@ -15,6 +15,7 @@ from portal import (
     limits,
     logs,
     metrics,
+    page_cache,
     routing,
     security,
     templating,
@@ -88,4 +89,5 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(ops_bp)
     metrics.init_app(app)
     limits.init_app(app)
+    page_cache.init_app(app)
     return app

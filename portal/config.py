@@ -101,6 +101,11 @@ SETTINGS: tuple[Setting, ...] = (
         "PORTAL_REDIS_URL", None, "Redis for rate limits (required in production); unset = memory"
     ),
     Setting(
+        "PORTAL_PAGE_CACHE_SECONDS",
+        "300",
+        "a citizen's own pages are kept this long in Redis, forgotten at any change; 0 = never",
+    ),
+    Setting(
         "PORTAL_TRUSTED_PROXIES",
         "0",
         "proxies in front (load balancer): X-Forwarded-For hops to trust",
@@ -250,6 +255,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "PORT": _number(raw, "PORTAL_PORT"),
         "HTTP_TIMEOUT": _number(raw, "PORTAL_HTTP_TIMEOUT", float),
         "REDIS_URL": raw["PORTAL_REDIS_URL"],
+        "PAGE_CACHE_SECONDS": _number(raw, "PORTAL_PAGE_CACHE_SECONDS"),
         "RETENTION": {
             "concern_days": _number(raw, "PORTAL_RETENTION_CONCERN_DAYS"),
             "access_log_days": _number(raw, "PORTAL_RETENTION_ACCESS_LOG_DAYS"),

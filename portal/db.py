@@ -50,7 +50,9 @@ def make_engine(url: str) -> Engine:
     # No ping before every checkout (a round trip per request): a connection the server dropped
     # fails its statement instead, SQLAlchemy then invalidates the whole pool, the person gets
     # the friendly "try again" page, and the next request connects afresh.
-    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
+    # LIFO: a request that gives its connection back and takes one again (the session read,
+    # then the page) gets the same, warm one.
+    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800, pool_use_lifo=True)
 
 
 def init_app(app: Flask) -> None:

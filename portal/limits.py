@@ -84,6 +84,10 @@ def init_app(app: Flask) -> Limiter:
         app.view_functions[endpoint] = limiter.limit(limit, key_func=key, deduct_when=counts)(
             app.view_functions[endpoint]
         )
+    # A page that only reads is limited nowhere: leave the limiter before it looks anything up.
+    limiter.request_filter(
+        lambda: request.method in SAFE_METHODS and request.endpoint not in ROUTE_LIMITS
+    )
     limiter.init_app(app)
     app.extensions["portal_limiter"] = limiter
     return limiter

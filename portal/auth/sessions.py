@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask, Request
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete, select, update
+from sqlalchemy import Engine, bindparam, delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import CallbackDict
 from werkzeug.wrappers import Response
@@ -48,6 +48,30 @@ TIMEOUTS = {
     "citizen": Timeouts(idle=timedelta(minutes=15), absolute=timedelta(hours=4)),
     "caseworker": Timeouts(idle=timedelta(minutes=30), absolute=timedelta(hours=8)),
 }
+
+
+_SESSIONS = LoginSession.__table__
+_BY_TOKEN = select(
+    _SESSIONS.c.id,
+    _SESSIONS.c.audience,
+    _SESSIONS.c.data,
+    _SESSIONS.c.last_seen_at,
+    _SESSIONS.c.idle_expires_at,
+    _SESSIONS.c.absolute_expires_at,
+).where(_SESSIONS.c.token_hash == bindparam("token_hash"))
+
+
+def _read(db, hashed: str):
+    """The session's row. Core, not the ORM: every page reads it, and only reads it. On
+    PostgreSQL the read is its own autocommit statement, so a page that needs nothing more (a
+    page kept in portal.page_cache) costs one round trip — no BEGIN before it, no ROLLBACK at
+    the end — and the connection goes back to the pool until the page needs the database."""
+    if isinstance(db.get_bind(), Engine) and db.get_bind().dialect.name == "postgresql":
+        connection = db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        record = connection.execute(_BY_TOKEN, {"token_hash": hashed}).first()
+        db.commit()  # nothing to commit: ends the autocommit use of the connection
+        return record
+    return db.connection().execute(_BY_TOKEN, {"token_hash": hashed}).first()
 
 
 def token_hash(token: str) -> str:
@@ -113,9 +137,7 @@ class DatabaseSessionInterface(SessionInterface):
         # The request's own database session: one connection per request (design.md §10).
         db = get_session()
         try:
-            record = db.scalar(
-                select(LoginSession).where(LoginSession.token_hash == token_hash(token))
-            )
+            record = _read(db, token_hash(token))
         except SQLAlchemyError as error:
             # The database is away. The request goes on without a session and is answered by
             # the "try again in a moment" page (portal.errors), never as if logged out.
@@ -126,7 +148,7 @@ class DatabaseSessionInterface(SessionInterface):
         if record is None:
             return ServerSession()
         if record.idle_expires_at <= now or record.absolute_expires_at <= now:
-            db.delete(record)
+            db.execute(delete(LoginSession).where(LoginSession.id == record.id))
             db.commit()
             session = ServerSession()
             session.ended_by_timeout = record.audience != "anonymous"

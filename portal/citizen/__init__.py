@@ -18,6 +18,7 @@ from portal.auth.principal import own_pages_only, public, requires
 from portal.db import get_session
 from portal.domain.danish import today_in_denmark
 from portal.links import absolute, calendar_host, concern_link, offer_link
+from portal.page_cache import kept_for_the_citizen
 from portal.services import access_log, calendar, citizens, figures, notices, offers, story
 from portal.templating import remember_municipality
 
@@ -26,6 +27,7 @@ bp = Blueprint("citizen", __name__)
 
 @bp.get("/mit-forloeb")
 @requires("citizen")
+@kept_for_the_citizen
 def overview():
     today = today_in_denmark()
     data = citizens.overview(get_session(), current_user, today)
@@ -47,6 +49,7 @@ def overview():
 
 @bp.get("/tilbud")
 @requires("citizen")
+@kept_for_the_citizen
 def offer_list():
     today = today_in_denmark()
     db = get_session()
@@ -80,6 +83,7 @@ def _offer_page(template: str, offer_id: int, shows_guidance: bool = False):
 
 @bp.get("/tilbud/<int:offer_id>")
 @requires("citizen")
+@kept_for_the_citizen
 def offer(offer_id: int):
     return _offer_page("citizen/offer.html", offer_id, shows_guidance=True)
 

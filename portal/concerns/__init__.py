@@ -33,6 +33,7 @@ from portal.db import get_session
 from portal.domain.concerns import OPEN, ConcernStatus, TransitionRefused
 from portal.domain.danish import today_in_denmark
 from portal.links import calendar_host, concern_link, offer_link
+from portal.page_cache import kept_for_the_citizen
 from portal.routing import parse_id
 from portal.services import calendar, casework, concerns, documents, notices, story
 from portal.services.offers import own_offer
@@ -241,6 +242,7 @@ def receipt(concern_id: int):
 
 @bp.get("/<int:concern_id>")
 @requires("citizen")
+@kept_for_the_citizen
 def detail(concern_id: int):
     concern = _concern_or_404(concern_id)
     if concern.status is ConcernStatus.DRAFT:

@@ -370,6 +370,9 @@ def _copy(db: Session, model, rows: list[dict]) -> None:
         if column.name not in columns and not column.primary_key and column.default is not None
     }
     names = ", ".join([*columns, *defaults])
+    # COPY passes no ORM event: say which table was written, for whoever keeps pages drawn
+    # from it (portal.page_cache).
+    db.info.setdefault("bulk_tables", set()).add(table.name)
     cursor = db.connection().connection.cursor()
     try:
         with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:

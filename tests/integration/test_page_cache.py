@@ -1,0 +1,243 @@
+"""A citizen's own pages kept in Redis (portal.page_cache, issue 15): a page seen again is served
+without being drawn, with a new CSP nonce and the session's time left — and it is never shown
+once something on it has changed: a caseworker's step, a notice read, an import, a new day. A
+relative's look is never served from the cache (each is logged), no other login ever gets a page
+kept for someone, and without Redis every page is drawn afresh. CI has Redis on 6379."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+import redis
+from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
+
+from portal import create_app, page_cache
+from portal.models import AuditEvent, Offer
+from portal.services.case_import import import_batch
+from portal.services.demo_data import personas
+from portal.services.demo_seed import demo_batch, seed_demo
+from tests.factories import (
+    CPR_KEY,
+    TODAY,
+    CheckedClient,
+    as_caseworker,
+    as_citizen,
+    as_relative_for,
+    portal_settings,
+    post_action,
+    principal,
+    sent,
+)
+from tests.pages import text_of
+
+REDIS_URL = "redis://127.0.0.1:6379/14"
+NONCE = re.compile(r"'nonce-([^']+)'")
+
+
+@pytest.fixture
+def cached(database_url, idp, work_idp):
+    """A portal that keeps pages in Redis, on the demo data, in a transaction rolled back after
+    the test (as the ``db`` fixture does for the shared app)."""
+    settings = portal_settings(database_url, idp.url, work_idp.url)
+    settings |= {
+        "REDIS_URL": REDIS_URL,
+        "PAGE_CACHE_SECONDS": 300,
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
+    }
+    portal = create_app(settings)
+    portal.test_client_class = CheckedClient
+    connection = portal.extensions["db_engine"].connect()
+    transaction = connection.begin()
+    portal.extensions["db_sessionmaker"] = sessionmaker(
+        bind=connection, join_transaction_mode="rollback_only", expire_on_commit=False
+    )
+    db = portal.extensions["db_sessionmaker"]()
+    seed_demo(db, CPR_KEY, TODAY)
+    try:
+        yield portal, db
+    finally:
+        db.close()
+        transaction.rollback()
+        connection.close()
+        portal.extensions["db_engine"].dispose()
+        store = redis.Redis.from_url(REDIS_URL)
+        for key in store.scan_iter("pages:*"):
+            store.delete(key)
+
+
+def kept_pages() -> int:
+    return sum(
+        1 for key in redis.Redis.from_url(REDIS_URL).scan_iter("pages:*") if b":v:" not in key
+    )
+
+
+def drawn(portal, client, url: str, count_queries) -> tuple[bool, object]:
+    """(whether the page was drawn — more than the session's own query —, the answer)."""
+    with count_queries() as queries:
+        answer = client.get(url)
+    assert answer.status_code == 200, url
+    return queries.count > 1, answer
+
+
+@pytest.fixture
+def queries_of(cached):
+    from tests.conftest import QueryCounter
+
+    portal, _db = cached
+    return lambda: QueryCounter(portal.extensions["db_engine"])
+
+
+def test_a_page_seen_again_is_served_kept_with_a_new_nonce_and_the_time_left(cached, queries_of):
+    portal, _db = cached
+    mette = as_citizen(portal)
+    first_drawn, first = drawn(portal, mette, "/mit-forloeb", queries_of)
+    again_drawn, again = drawn(portal, mette, "/mit-forloeb", queries_of)
+    assert first_drawn and not again_drawn, "the second look is served from the cache"
+    assert text_of(again) == text_of(first), "the citizen sees the same page"
+
+    nonces = [NONCE.search(a.headers["Content-Security-Policy"]).group(1) for a in (first, again)]
+    assert nonces[0] != nonces[1], "every answer has its own nonce"
+    body = again.get_data(as_text=True)
+    assert f'nonce="{nonces[1]}"' in body and nonces[0] not in body, "the scripts carry it"
+    assert re.search(r'data-session-seconds-left="\d+"', body), "the time left is this answer's"
+    for url in ["/tilbud", "/bekymringer/"]:
+        assert drawn(portal, mette, url, queries_of)[0], f"{url}: drawn the first time"
+
+
+def test_a_caseworkers_step_is_seen_at_once_on_every_kept_page(cached, queries_of):
+    portal, db = cached
+    demo = {p.key: p for p in personas(TODAY)}
+    with portal.app_context():
+        _who, concern = sent(db, demo)
+    mette = as_citizen(portal)
+    pages = ["/mit-forloeb", "/tilbud", f"/tilbud/{concern.offer_id}", f"/bekymringer/{concern.id}"]
+    for url in pages:
+        mette.get(url)
+        assert not drawn(portal, mette, url, queries_of)[0], f"{url} is kept"
+    assert "Kommunen har set din bekymring" not in text_of(mette.get(f"/bekymringer/{concern.id}"))
+
+    lone = as_caseworker(portal)
+    answer = post_action(lone, concern.id, "kvitter", {"message": "Tak. Jeg ringer i morgen."})
+    assert answer.status_code == 302
+
+    for url in pages:
+        assert drawn(portal, mette, url, queries_of)[0], f"{url} is drawn again"
+    assert "Tak. Jeg ringer i morgen." in text_of(mette.get(f"/bekymringer/{concern.id}"))
+
+
+def test_an_import_forgets_every_kept_page(cached, queries_of):
+    portal, db = cached
+    mette = as_citizen(portal)
+    mette.get("/tilbud")
+    assert not drawn(portal, mette, "/tilbud", queries_of)[0]
+
+    batch = demo_batch(TODAY)
+    [citizen] = [c for c in batch["citizens"] if c["name"] == "Mette Testesen"]
+    offer = citizen["forloeb"][0]["offers"][0]
+    offer["title"] = "Et nyt navn fra sagssystemet"
+    with portal.app_context():
+        import_batch(db, batch, CPR_KEY)
+    assert "Et nyt navn fra sagssystemet" in text_of(mette.get("/tilbud"))
+
+
+def test_reading_a_notice_is_seen_on_the_front_page_at_once(cached):
+    portal, db = cached
+    demo = {p.key: p for p in personas(TODAY)}
+    with portal.app_context():
+        _who, concern = sent(db, demo)
+    lone = as_caseworker(portal)
+    post_action(lone, concern.id, "kvitter", {"message": ""})
+    mette = as_citizen(portal)
+    assert "Der er nyt i din sag" in text_of(mette.get("/mit-forloeb"))
+    assert "Der er nyt i din sag" in text_of(mette.get("/mit-forloeb")), "kept, and still true"
+    mette.get(f"/bekymringer/{concern.id}")  # reading it marks the notice read (a bulk UPDATE)
+    assert "Der er nyt i din sag" not in text_of(mette.get("/mit-forloeb"))
+
+
+def test_a_relatives_look_is_never_kept_and_each_is_logged(cached, queries_of):
+    portal, db = cached
+    sofie = as_relative_for(portal, "Jens Testhansen")
+    jens = principal(db, next(p for p in personas(TODAY) if p.name == "Jens Testhansen"))
+
+    def looks() -> int:
+        return db.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.subject_citizen_id == jens.citizen_id)
+        )
+
+    before = looks()
+    for _ in range(2):
+        assert drawn(portal, sofie, "/mit-forloeb", queries_of)[0], "drawn for the relative"
+    assert looks() == before + 2, "both looks are in Jens's access log"
+    assert kept_pages() == 0
+
+
+def test_no_other_login_is_served_a_kept_page(cached, queries_of):
+    portal, _db = cached
+    mette = as_citizen(portal)
+    mette.get("/mit-forloeb")
+    assert kept_pages() == 1
+    other = as_citizen(portal)
+    assert drawn(portal, other, "/mit-forloeb", queries_of)[0], "another login draws its own"
+    jens = as_citizen(portal, "jens")
+    assert "Mette" not in text_of(jens.get("/mit-forloeb"))
+
+
+def test_a_new_danish_day_draws_the_page_again(cached, queries_of, monkeypatch):
+    portal, _db = cached
+    mette = as_citizen(portal)
+    mette.get("/tilbud")
+    assert not drawn(portal, mette, "/tilbud", queries_of)[0]
+    monkeypatch.setattr(page_cache, "today_in_denmark", lambda: TODAY + timedelta(days=1))
+    assert drawn(portal, mette, "/tilbud", queries_of)[0]
+
+
+def test_a_page_drawn_before_a_change_is_never_served_after_it(cached):
+    """The race: a page is drawn from the old rows, the change commits and renews the marks, and
+    only then is the old page stored. It carries the old marks, so it is never served."""
+    portal, _db = cached
+    cache: page_cache.PageCache = portal.extensions["page_cache"]
+    with portal.test_request_context("/mit-forloeb"):
+        page, marks = cache.look_up("pages:test:race", 42)
+        assert page is None
+        cache.forget({42})
+        cache.keep("pages:test:race", 42, marks, b"<p>old</p>")
+        assert cache.look_up("pages:test:race", 42)[0] is None
+        cache.keep("pages:test:race", 42, cache.look_up("pages:test:race", 42)[1], b"<p>new</p>")
+        assert cache.look_up("pages:test:race", 42)[0] == b"<p>new</p>"
+        cache.forget({page_cache.EVERYONE})
+        assert cache.look_up("pages:test:race", 42)[0] is None, "a change for everyone"
+
+
+def test_without_redis_every_page_is_drawn_and_answers(database_url, idp, work_idp, db, demo):
+    settings = portal_settings(database_url, idp.url, work_idp.url)
+    settings |= {"REDIS_URL": "redis://127.0.0.1:6390/0", "PAGE_CACHE_SECONDS": 300}
+    portal = create_app(settings)  # nothing listens there: Redis is down
+    try:
+        portal.extensions["db_sessionmaker"] = sessionmaker(
+            bind=db.connection(), join_transaction_mode="rollback_only", expire_on_commit=False
+        )
+        mette = as_citizen(portal)
+        for _ in range(2):
+            assert "Mit ressourceforløb" in text_of(mette.get("/mit-forloeb"))
+    finally:
+        portal.extensions["db_engine"].dispose()
+
+
+def test_an_offer_changed_through_the_orm_forgets_its_citizens_pages(cached):
+    """Rows the ORM writes are traced to their citizen: a changed offer forgets its citizen's
+    pages (its forløb is loaded)."""
+    portal, db = cached
+    mette = as_citizen(portal)
+    first = db.scalar(select(Offer).where(Offer.external_id == "demo-offer-mette-1"))
+    mette.get(f"/tilbud/{first.id}")
+    with portal.app_context():
+        first.forloeb  # noqa: B018 - the forløb is in the session, as in a service
+        first.title = "Skiftet navn"
+        db.commit()
+    assert "Skiftet navn" in text_of(mette.get(f"/tilbud/{first.id}"))
