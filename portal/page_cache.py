@@ -13,8 +13,9 @@ two version marks that are current now — the citizen's own (``pages:v:<citizen
 one for everybody (``pages:v:all``). The parts that belong to this one answer are put back: a
 new CSP nonce and the session's seconds left.
 
-What forgets it: every commit that wrote a row a citizen's page is drawn from. The ORM session's
-flush says whose rows changed — a concern, its events, meetings, times and files, a notice, a
+What forgets it: every commit, through any session on the app's database (a request's, a CLI
+command's, a worker's), that wrote a row a citizen's page is drawn from. The ORM session's flush
+says whose rows changed — a concern, its events, meetings, times and files, a notice, a
 forløb, an offer (through its forløb), the citizen. A bulk UPDATE, DELETE or INSERT, a COPY
 (``session.info["bulk_tables"]``), or a row whose citizen is not known without a query, forgets
 every citizen's pages. The marks are replaced by new random values after the commit, so a page
@@ -35,12 +36,14 @@ import secrets
 from collections.abc import Callable
 from functools import wraps
 from itertools import chain
+from weakref import WeakKeyDictionary
 
 import redis
-from flask import Flask, Response, current_app, has_app_context, make_response, request, session
+from flask import Flask, Response, current_app, make_response, request, session
 from flask_login import current_user
 from prometheus_client import Counter
-from sqlalchemy import event
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import UnboundExecutionError
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.util import identity_key
 
@@ -181,8 +184,21 @@ def _changed(db: Session) -> set:
     return db.info.setdefault("pages_changed", set())
 
 
+# The cache of each app, by its engine: a commit forgets pages through whatever session wrote
+# to that database — a request's, a CLI command's, a worker's — with or without an app context.
+_CACHES: WeakKeyDictionary[Engine, PageCache] = WeakKeyDictionary()
+
+
+def _cache_for(db: Session) -> PageCache | None:
+    try:
+        bind = db.get_bind()
+    except UnboundExecutionError:
+        return None
+    return _CACHES.get(bind if isinstance(bind, Engine) else bind.engine)
+
+
 def _after_flush(db: Session, _context) -> None:
-    if not has_app_context() or "page_cache" not in current_app.extensions:
+    if _cache_for(db) is None:
         return
     changed = _changed(db)
     for row in chain(db.new, db.deleted):
@@ -196,7 +212,7 @@ def _after_flush(db: Session, _context) -> None:
 def _bulk_statement(state: ORMExecuteState):
     if not (state.is_insert or state.is_update or state.is_delete):
         return None
-    if not has_app_context() or "page_cache" not in current_app.extensions:
+    if _cache_for(state.session) is None:
         return None
     table = getattr(state.statement, "table", None)
     if table is not None and table.name in UNSHOWN_TABLES:
@@ -213,8 +229,9 @@ def _after_commit(db: Session) -> None:
     bulk = db.info.pop("bulk_tables", set())
     if bulk - UNSHOWN_TABLES:
         changed.add(EVERYONE)
-    if changed and has_app_context() and "page_cache" in current_app.extensions:
-        current_app.extensions["page_cache"].forget(changed)
+    cache = _cache_for(db) if changed else None
+    if cache is not None:
+        cache.forget(changed)
 
 
 def _after_rollback(db: Session) -> None:
@@ -234,9 +251,9 @@ def init_app(app: Flask) -> None:
     """Keep pages when Redis is configured; listen to every ORM session's commits (once per
     process; each listener acts only for an app that keeps pages)."""
     if app.config.get("REDIS_URL") and app.config.get("PAGE_CACHE_SECONDS", 0) > 0:
-        app.extensions["page_cache"] = PageCache(
-            app.config["REDIS_URL"], app.config["PAGE_CACHE_SECONDS"]
-        )
+        cache = PageCache(app.config["REDIS_URL"], app.config["PAGE_CACHE_SECONDS"])
+        app.extensions["page_cache"] = cache
+        _CACHES[app.extensions["db_engine"]] = cache
     for name, listener in _LISTENERS:
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)

@@ -111,8 +111,7 @@ def test_a_page_seen_again_is_served_kept_with_a_new_nonce_and_the_time_left(cac
 def test_a_caseworkers_step_is_seen_at_once_on_every_kept_page(cached, queries_of):
     portal, db = cached
     demo = {p.key: p for p in personas(TODAY)}
-    with portal.app_context():
-        _who, concern = sent(db, demo)
+    _who, concern = sent(db, demo)  # the services, on a session of the same database
     mette = as_citizen(portal)
     pages = ["/mit-forloeb", "/tilbud", f"/tilbud/{concern.offer_id}", f"/bekymringer/{concern.id}"]
     for url in pages:
@@ -139,16 +138,14 @@ def test_an_import_forgets_every_kept_page(cached, queries_of):
     [citizen] = [c for c in batch["citizens"] if c["name"] == "Mette Testesen"]
     offer = citizen["forloeb"][0]["offers"][0]
     offer["title"] = "Et nyt navn fra sagssystemet"
-    with portal.app_context():
-        import_batch(db, batch, CPR_KEY)
+    import_batch(db, batch, CPR_KEY)
     assert "Et nyt navn fra sagssystemet" in text_of(mette.get("/tilbud"))
 
 
 def test_reading_a_notice_is_seen_on_the_front_page_at_once(cached):
     portal, db = cached
     demo = {p.key: p for p in personas(TODAY)}
-    with portal.app_context():
-        _who, concern = sent(db, demo)
+    _who, concern = sent(db, demo)  # the services, on a session of the same database
     lone = as_caseworker(portal)
     post_action(lone, concern.id, "kvitter", {"message": ""})
     mette = as_citizen(portal)
@@ -236,8 +233,7 @@ def test_an_offer_changed_through_the_orm_forgets_its_citizens_pages(cached):
     mette = as_citizen(portal)
     first = db.scalar(select(Offer).where(Offer.external_id == "demo-offer-mette-1"))
     mette.get(f"/tilbud/{first.id}")
-    with portal.app_context():
-        first.forloeb  # noqa: B018 - the forløb is in the session, as in a service
-        first.title = "Skiftet navn"
-        db.commit()
+    first.forloeb  # noqa: B018 - the forløb is in the session, as in a service
+    first.title = "Skiftet navn"
+    db.commit()
     assert "Skiftet navn" in text_of(mette.get(f"/tilbud/{first.id}"))
