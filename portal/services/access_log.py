@@ -87,7 +87,8 @@ def record(
         for citizen_id in dict.fromkeys(citizen_ids)
     ]
     if rows:
-        db.execute(insert(AuditEvent), rows)
+        # Core, not the ORM's bulk path: a queue page writes 25 of these on every view.
+        db.execute(insert(AuditEvent.__table__), rows)
 
 
 def note(db: Session, *entry, **named) -> None:
