@@ -5,8 +5,10 @@
    demo personas, then 30,000 citizens with 300,000 offers through the case import (timed:
    citizens per second, first import and the same batch again), then 20,000 concerns in every
    state through the concern services.
-2. gunicorn with 2 sync workers for the portal (PostgreSQL, Redis for the limits) and, with the
-   same settings, for `scripts/bench_hello.py`; the test IdP beside them.
+2. gunicorn with 2 sync workers for the portal (PostgreSQL, Redis for the limits and the kept
+   pages) and, with the same settings, for `scripts/bench_hello.py`; the test IdP beside them;
+   and the portal once more keeping no pages (PORTAL_PAGE_CACHE_SECONDS=0): the rows "drawn"
+   are what a citizen's first look at a page costs, the others are repeat looks.
 3. A citizen, a caseworker and a manager log in through the test IdP; wrk (16 connections, 2
    threads) drives each page for BENCH_SECONDS (default 15) after a short warm-up — "Tal om
    retten" with one connection: a manager's wait, not a crowd's.
@@ -49,7 +51,7 @@ CITIZENS = int(os.environ.get("BENCH_CITIZENS", "30000"))
 OFFERS_PER_CITIZEN = 10
 CONCERNS = int(os.environ.get("BENCH_CONCERNS", "20000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
-PORTAL_PORT, HELLO_PORT, IDP_PORT = 8600, 8601, 8602
+PORTAL_PORT, HELLO_PORT, IDP_PORT, DRAWING_PORT = 8600, 8601, 8602, 8603
 KEY = "bench-cpr-key-" + "x" * 32
 TODAY = date.today()
 TARGETS = {"front page": 0.15, "offers list": 0.15, "concern page": 0.15}
@@ -269,7 +271,7 @@ def environment() -> dict:
     }
 
 
-def gunicorn(app: str, port: int) -> subprocess.Popen:
+def gunicorn(app: str, port: int, **settings: str) -> subprocess.Popen:
     return subprocess.Popen(  # noqa: S603 - our own command line
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -284,7 +286,7 @@ def gunicorn(app: str, port: int) -> subprocess.Popen:
             app,
         ],
         cwd=ROOT,
-        env=environment(),
+        env=environment() | settings,
         stderr=subprocess.DEVNULL,
     )
 
@@ -360,10 +362,13 @@ def main() -> None:
     )  # fmt: skip
     portal = gunicorn("wsgi:app", PORTAL_PORT)
     hello = gunicorn("scripts.bench_hello:app", HELLO_PORT)
+    # The same portal, keeping no pages: what a citizen's first look at a page costs.
+    drawing = gunicorn("wsgi:app", DRAWING_PORT, PORTAL_PAGE_CACHE_SECONDS="0")
     try:
         wait_for(f"http://127.0.0.1:{IDP_PORT}/.well-known/openid-configuration")
         wait_for(f"http://127.0.0.1:{PORTAL_PORT}/health")
         wait_for(f"http://127.0.0.1:{HELLO_PORT}/")
+        wait_for(f"http://127.0.0.1:{DRAWING_PORT}/health")
         mette = log_in("/login", "mette")
         lone = log_in("/sagsbehandler/login", "lone")
         hanne = log_in("/sagsbehandler/login", "hanne")  # a manager: "Tal om retten"
@@ -385,6 +390,12 @@ def main() -> None:
         ]
         if concern:
             results.append(wrk("concern page", f"{base}{concern.group(1)}", cookie_header(mette)))
+        # Kept pages answer the repeat looks above; these are drawn for every request.
+        drawn = f"http://127.0.0.1:{DRAWING_PORT}"
+        results.append(wrk("front page, drawn", f"{drawn}/mit-forloeb", cookie_header(mette)))
+        if concern:
+            path = concern.group(1)
+            results.append(wrk("concern page, drawn", f"{drawn}{path}", cookie_header(mette)))
         results += [
             wrk("rules page (anonymous)", f"{base}/dine-rettigheder/"),
             wrk("queue, first page", f"{base}/sagsbehandler/bekymringer", cookie_header(lone)),
@@ -399,7 +410,7 @@ def main() -> None:
             ),
         ]
     finally:
-        for process in (portal, hello, idp):
+        for process in (portal, drawing, hello, idp):
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=20)
     hello_rate = results[0].requests_per_second

@@ -237,3 +237,12 @@ def test_an_offer_changed_through_the_orm_forgets_its_citizens_pages(cached):
     first.title = "Skiftet navn"
     db.commit()
     assert "Skiftet navn" in text_of(mette.get(f"/tilbud/{first.id}"))
+
+
+def test_the_privacy_page_says_how_long_pages_are_kept_only_where_they_are(cached, client):
+    portal, _db = cached
+    kept = "De sider, du ser om dig selv, gemmer vi i højst 5 minutter"
+    assert kept in text_of(portal.test_client().get("/om-dine-data"))
+    assert kept not in text_of(client.get("/om-dine-data")), "without Redis nothing is kept"
+    english = text_of(portal.test_client().get("/om-dine-data?lang=en"))
+    assert "The pages you see about yourself are kept for at most 5 minutes" in english
