@@ -37,6 +37,7 @@ from portal.page_cache import kept_for_the_citizen
 from portal.routing import parse_id
 from portal.services import calendar, casework, concerns, documents, notices, story
 from portal.services.offers import own_offer
+from portal.templating import remember_municipality
 
 log = logging.getLogger(__name__)
 bp = Blueprint("concerns", __name__, url_prefix="/bekymringer")
@@ -47,6 +48,7 @@ def _concern_or_404(concern_id: int):
     concern = concerns.own_concern(get_session(), current_user, concern_id)
     if concern is None:
         abort(404)
+    remember_municipality(concern.citizen.municipality)  # loaded with it: the header's
     return concern
 
 
