@@ -59,7 +59,7 @@ db-upgrade: install ## Apply database migrations
 readability: install ## LIX of every rules page and help text (goal 30, limit 35)
 	$(BIN)/flask readability
 
-bench: install ## Measure the portal against a bare Flask app (PostgreSQL, Redis, wrk; ~10 min)
+bench: install ## Measure the portal against a bare Flask app (PostgreSQL, Redis, wrk; 10–20 min)
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 	PORTAL_ENV=development $(BIN)/python scripts/bench.py
 
