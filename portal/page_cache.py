@@ -33,6 +33,7 @@ import json
 import logging
 import re
 import secrets
+import time
 from collections.abc import Callable
 from functools import wraps
 from itertools import chain
@@ -65,23 +66,37 @@ SECONDS_LEFT = re.compile(rb'data-session-seconds-left="\d+"')
 USES = Counter("portal_page_cache_total", "Citizen pages served from or put in the cache", ["use"])
 
 
-def _mark_key(owner: int | str) -> str:
-    return f"pages:v:{owner}"
+# After Redis fails, pages are drawn without asking it for this long: an outage costs no
+# page a timeout. Forgetting is always tried (a change must never be missed for speed).
+REST_SECONDS = 10.0
 
 
 class PageCache:
-    def __init__(self, url: str, seconds: int):
+    def __init__(self, url: str, seconds: int, prefix: str = "pages"):
         self.store = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self.seconds = seconds
+        self.prefix = prefix  # every key starts with it (one Redis, several portals or tests)
+        self.resting_until = 0.0
+
+    def key(self, *parts: object) -> str:
+        return ":".join([self.prefix, *map(str, parts)])
+
+    def _mark_key(self, owner: int | str) -> str:
+        return self.key("v", owner)
 
     # -- reading and keeping ------------------------------------------------------------------
     def look_up(self, key: str, citizen_id: int) -> tuple[bytes | None, list]:
         """The kept page for this key if it may be served now, and the marks it must carry
-        when it is drawn again (read in the same round trip)."""
+        when it is drawn again (read in the same round trip; no marks: do not keep it)."""
+        if time.monotonic() < self.resting_until:
+            return None, []
         try:
-            everyone, own, kept = self.store.mget(_mark_key(EVERYONE), _mark_key(citizen_id), key)
+            everyone, own, kept = self.store.mget(
+                self._mark_key(EVERYONE), self._mark_key(citizen_id), key
+            )
         except redis.RedisError:
-            log.warning("page cache unavailable: drawing the page afresh")
+            self.resting_until = time.monotonic() + REST_SECONDS
+            log.warning("page cache unavailable: pages are drawn afresh for %.0f s", REST_SECONDS)
             return None, []
         marks = [_text(everyone), _text(own)]
         if kept is None:
@@ -114,7 +129,7 @@ class PageCache:
         never served again."""
         owners = {EVERYONE} if EVERYONE in owners else owners
         try:
-            self.store.mset({_mark_key(owner): secrets.token_hex(8) for owner in owners})
+            self.store.mset({self._mark_key(owner): secrets.token_hex(8) for owner in owners})
         except redis.RedisError:
             log.warning("page cache unavailable: %d mark(s) not renewed", len(owners))
 
@@ -123,7 +138,7 @@ def _text(value: bytes | None) -> str | None:
     return value.decode() if value is not None else None
 
 
-def _key() -> str | None:
+def _key(cache: PageCache) -> str | None:
     """This request's place in the cache, or None when the page must be drawn for it alone."""
     if request.method != "GET" or request.args or not current_user.is_authenticated:
         return None
@@ -132,7 +147,7 @@ def _key() -> str | None:
     if current_user.citizen_id is None or not getattr(session, "token", None):
         return None
     login = token_hash(session.token)[:32]
-    return f"pages:{login}:{i18n.current_language()}:{request.path}"
+    return cache.key(login, i18n.current_language(), request.path)
 
 
 def kept_for_the_citizen(view: Callable) -> Callable:
@@ -141,7 +156,7 @@ def kept_for_the_citizen(view: Callable) -> Callable:
     @wraps(view)
     def serve(**kwargs):
         cache: PageCache | None = current_app.extensions.get("page_cache")
-        key = _key() if cache is not None else None
+        key = _key(cache) if cache is not None else None
         if key is None:
             return view(**kwargs)
         citizen_id = current_user.citizen_id
@@ -251,7 +266,11 @@ def init_app(app: Flask) -> None:
     """Keep pages when Redis is configured; listen to every ORM session's commits (once per
     process; each listener acts only for an app that keeps pages)."""
     if app.config.get("REDIS_URL") and app.config.get("PAGE_CACHE_SECONDS", 0) > 0:
-        cache = PageCache(app.config["REDIS_URL"], app.config["PAGE_CACHE_SECONDS"])
+        cache = PageCache(
+            app.config["REDIS_URL"],
+            app.config["PAGE_CACHE_SECONDS"],
+            app.config.get("PAGE_CACHE_PREFIX", "pages"),
+        )
         app.extensions["page_cache"] = cache
         _CACHES[app.extensions["db_engine"]] = cache
     for name, listener in _LISTENERS:

@@ -35,6 +35,7 @@ from tests.factories import (
 from tests.pages import text_of
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
+PREFIX = f"pages-test-{uuid.uuid4().hex[:8]}"
 NONCE = re.compile(r"'nonce-([^']+)'")
 
 
@@ -46,6 +47,7 @@ def cached(database_url, idp, work_idp):
     settings |= {
         "REDIS_URL": REDIS_URL,
         "PAGE_CACHE_SECONDS": 300,
+        "PAGE_CACHE_PREFIX": PREFIX,  # a run of its own: another run's teardown leaves it be
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
     }
     portal = create_app(settings)
@@ -65,14 +67,13 @@ def cached(database_url, idp, work_idp):
         connection.close()
         portal.extensions["db_engine"].dispose()
         store = redis.Redis.from_url(REDIS_URL)
-        for key in store.scan_iter("pages:*"):
+        for key in store.scan_iter(f"{PREFIX}:*"):
             store.delete(key)
 
 
 def kept_pages() -> int:
-    return sum(
-        1 for key in redis.Redis.from_url(REDIS_URL).scan_iter("pages:*") if b":v:" not in key
-    )
+    keys = redis.Redis.from_url(REDIS_URL).scan_iter(f"{PREFIX}:*")
+    return sum(1 for key in keys if b":v:" not in key)
 
 
 def drawn(portal, client, url: str, count_queries) -> tuple[bool, object]:
@@ -199,16 +200,17 @@ def test_a_page_drawn_before_a_change_is_never_served_after_it(cached):
     only then is the old page stored. It carries the old marks, so it is never served."""
     portal, _db = cached
     cache: page_cache.PageCache = portal.extensions["page_cache"]
+    race = cache.key("test", "race")
     with portal.test_request_context("/mit-forloeb"):
-        page, marks = cache.look_up("pages:test:race", 42)
+        page, marks = cache.look_up(race, 42)
         assert page is None
         cache.forget({42})
-        cache.keep("pages:test:race", 42, marks, b"<p>old</p>")
-        assert cache.look_up("pages:test:race", 42)[0] is None
-        cache.keep("pages:test:race", 42, cache.look_up("pages:test:race", 42)[1], b"<p>new</p>")
-        assert cache.look_up("pages:test:race", 42)[0] == b"<p>new</p>"
+        cache.keep(race, 42, marks, b"<p>old</p>")
+        assert cache.look_up(race, 42)[0] is None
+        cache.keep(race, 42, cache.look_up(race, 42)[1], b"<p>new</p>")
+        assert cache.look_up(race, 42)[0] == b"<p>new</p>"
         cache.forget({page_cache.EVERYONE})
-        assert cache.look_up("pages:test:race", 42)[0] is None, "a change for everyone"
+        assert cache.look_up(race, 42)[0] is None, "a change for everyone"
 
 
 def test_without_redis_every_page_is_drawn_and_answers(database_url, idp, work_idp, db, demo):
@@ -224,6 +226,22 @@ def test_without_redis_every_page_is_drawn_and_answers(database_url, idp, work_i
             assert "Mit ressourceforløb" in text_of(mette.get("/mit-forloeb"))
     finally:
         portal.extensions["db_engine"].dispose()
+
+
+def test_after_a_redis_failure_pages_are_drawn_without_asking_it_for_a_while(monkeypatch):
+    cache = page_cache.PageCache("redis://127.0.0.1:6390/0", 300)  # nothing listens there
+    with create_app({"PORTAL_ENV": "test"}).test_request_context("/mit-forloeb"):
+        assert cache.look_up("down", 42) == (None, [])
+
+        def asked(*_keys):
+            raise AssertionError("Redis was asked again at once")
+
+        monkeypatch.setattr(cache.store, "mget", asked)
+        assert cache.look_up("down", 42) == (None, []), "drawn, and not kept"
+        monkeypatch.setattr(page_cache, "REST_SECONDS", 0.0)
+        cache.resting_until = 0.0
+        with pytest.raises(AssertionError, match="asked again"):
+            cache.look_up("down", 42)
 
 
 def test_an_offer_changed_through_the_orm_forgets_its_citizens_pages(cached):
