@@ -76,7 +76,7 @@ def kept_pages() -> int:
     return sum(1 for key in keys if b":v:" not in key)
 
 
-def drawn(portal, client, url: str, count_queries) -> tuple[bool, object]:
+def drawn(client, url: str, count_queries) -> tuple[bool, object]:
     """(whether the page was drawn — more than the session's own query —, the answer)."""
     with count_queries() as queries:
         answer = client.get(url)
@@ -95,8 +95,8 @@ def queries_of(cached):
 def test_a_page_seen_again_is_served_kept_with_a_new_nonce_and_the_time_left(cached, queries_of):
     portal, _db = cached
     mette = as_citizen(portal)
-    first_drawn, first = drawn(portal, mette, "/mit-forloeb", queries_of)
-    again_drawn, again = drawn(portal, mette, "/mit-forloeb", queries_of)
+    first_drawn, first = drawn(mette, "/mit-forloeb", queries_of)
+    again_drawn, again = drawn(mette, "/mit-forloeb", queries_of)
     assert first_drawn and not again_drawn, "the second look is served from the cache"
     assert text_of(again) == text_of(first), "the citizen sees the same page"
 
@@ -106,7 +106,7 @@ def test_a_page_seen_again_is_served_kept_with_a_new_nonce_and_the_time_left(cac
     assert f'nonce="{nonces[1]}"' in body and nonces[0] not in body, "the scripts carry it"
     assert re.search(r'data-session-seconds-left="\d+"', body), "the time left is this answer's"
     for url in ["/tilbud", "/bekymringer/"]:
-        assert drawn(portal, mette, url, queries_of)[0], f"{url}: drawn the first time"
+        assert drawn(mette, url, queries_of)[0], f"{url}: drawn the first time"
 
 
 def test_a_caseworkers_step_is_seen_at_once_on_every_kept_page(cached, queries_of):
@@ -117,7 +117,7 @@ def test_a_caseworkers_step_is_seen_at_once_on_every_kept_page(cached, queries_o
     pages = ["/mit-forloeb", "/tilbud", f"/tilbud/{concern.offer_id}", f"/bekymringer/{concern.id}"]
     for url in pages:
         mette.get(url)
-        assert not drawn(portal, mette, url, queries_of)[0], f"{url} is kept"
+        assert not drawn(mette, url, queries_of)[0], f"{url} is kept"
     assert "Kommunen har set din bekymring" not in text_of(mette.get(f"/bekymringer/{concern.id}"))
 
     lone = as_caseworker(portal)
@@ -125,7 +125,7 @@ def test_a_caseworkers_step_is_seen_at_once_on_every_kept_page(cached, queries_o
     assert answer.status_code == 302
 
     for url in pages:
-        assert drawn(portal, mette, url, queries_of)[0], f"{url} is drawn again"
+        assert drawn(mette, url, queries_of)[0], f"{url} is drawn again"
     assert "Tak. Jeg ringer i morgen." in text_of(mette.get(f"/bekymringer/{concern.id}"))
 
 
@@ -133,7 +133,7 @@ def test_an_import_forgets_every_kept_page(cached, queries_of):
     portal, db = cached
     mette = as_citizen(portal)
     mette.get("/tilbud")
-    assert not drawn(portal, mette, "/tilbud", queries_of)[0]
+    assert not drawn(mette, "/tilbud", queries_of)[0]
 
     batch = demo_batch(TODAY)
     [citizen] = [c for c in batch["citizens"] if c["name"] == "Mette Testesen"]
@@ -170,7 +170,7 @@ def test_a_relatives_look_is_never_kept_and_each_is_logged(cached, queries_of):
 
     before = looks()
     for _ in range(2):
-        assert drawn(portal, sofie, "/mit-forloeb", queries_of)[0], "drawn for the relative"
+        assert drawn(sofie, "/mit-forloeb", queries_of)[0], "drawn for the relative"
     assert looks() == before + 2, "both looks are in Jens's access log"
     assert kept_pages() == 0
 
@@ -181,7 +181,7 @@ def test_no_other_login_is_served_a_kept_page(cached, queries_of):
     mette.get("/mit-forloeb")
     assert kept_pages() == 1
     other = as_citizen(portal)
-    assert drawn(portal, other, "/mit-forloeb", queries_of)[0], "another login draws its own"
+    assert drawn(other, "/mit-forloeb", queries_of)[0], "another login draws its own"
     jens = as_citizen(portal, "jens")
     assert "Mette" not in text_of(jens.get("/mit-forloeb"))
 
@@ -190,9 +190,9 @@ def test_a_new_danish_day_draws_the_page_again(cached, queries_of, monkeypatch):
     portal, _db = cached
     mette = as_citizen(portal)
     mette.get("/tilbud")
-    assert not drawn(portal, mette, "/tilbud", queries_of)[0]
+    assert not drawn(mette, "/tilbud", queries_of)[0]
     monkeypatch.setattr(page_cache, "today_in_denmark", lambda: TODAY + timedelta(days=1))
-    assert drawn(portal, mette, "/tilbud", queries_of)[0]
+    assert drawn(mette, "/tilbud", queries_of)[0]
 
 
 def test_a_page_drawn_before_a_change_is_never_served_after_it(cached):
@@ -238,8 +238,7 @@ def test_after_a_redis_failure_pages_are_drawn_without_asking_it_for_a_while(mon
 
         monkeypatch.setattr(cache.store, "mget", asked)
         assert cache.look_up("down", 42) == (None, []), "drawn, and not kept"
-        monkeypatch.setattr(page_cache, "REST_SECONDS", 0.0)
-        cache.resting_until = 0.0
+        cache.resting_until = 0.0  # the rest is over
         with pytest.raises(AssertionError, match="asked again"):
             cache.look_up("down", 42)
 
