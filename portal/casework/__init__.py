@@ -52,6 +52,7 @@ from portal.domain.regions import clinical_unit
 from portal.domain.vocabulary import CONCERN_STATUS_NAMES
 from portal.downloads import download
 from portal.i18n import long_date
+from portal.page_cache import kept_for_the_caseworker, may_keep
 from portal.services import casework, concerns
 
 log = logging.getLogger(__name__)
@@ -203,8 +204,13 @@ def start():
     return render_template("casework/start.html", next=safe_next(request.args.get("next")))
 
 
+def _note_queue_look(citizen_ids: list[int]) -> None:
+    casework.note_queue_look(get_session(), current_user, citizen_ids)
+
+
 @bp.get("/bekymringer")
 @requires("caseworker")
+@kept_for_the_caseworker(_note_queue_look)
 def queue():
     filters = casework.QueueFilter.from_args(request.args)
     result = casework.queue(
@@ -216,6 +222,7 @@ def queue():
         _goals(),
         current_app.config["TIMES_ANSWER_DAYS"],
     )
+    may_keep(result.citizen_ids, result.changes_at)
     return render_template(
         "casework/queue.html",
         filters=filters,

@@ -382,7 +382,7 @@ def _copy(db: Session, model, rows: list[dict]) -> None:
     }
     names = ", ".join([*columns, *defaults])
     # COPY passes no ORM event: say which table was written, for whoever keeps pages drawn
-    # from it (portal.page_cache).
+    # from it (portal.page_marks).
     db.info.setdefault("bulk_tables", set()).add(table.name)
     cursor = db.connection().connection.cursor()
     try:

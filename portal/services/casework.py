@@ -10,12 +10,13 @@ Every list or concern shown writes to the access log in the same request.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Date, func, literal, select, tuple_
+from sqlalchemy import Date, case, func, literal, select, tuple_, type_coerce
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from portal import page_marks
 from portal.domain.casework import (
     Attention,
     GoalState,
@@ -29,7 +30,15 @@ from portal.domain.casework import (
 from portal.domain.concerns import FINISHED, OPEN, UNSENT, ConcernStatus, answer_disagrees
 from portal.domain.danish import DANISH_TIME, danish_date
 from portal.domain.principal import Actor, Principal
-from portal.models import Citizen, Concern, ConcernDocument, Forloeb, Offer
+from portal.models import (
+    Citizen,
+    Concern,
+    ConcernDocument,
+    CoordinatorMeeting,
+    Forloeb,
+    MeetingProposal,
+    Offer,
+)
 from portal.models.base import UTCDateTime
 from portal.services import access_log, cursors, documents
 
@@ -72,8 +81,55 @@ def normalise_reference(text: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class AttentionFacts:
+    """What is needed of a concern to say what is unusual about it (``attention``)."""
+
+    status: ConcernStatus
+    answer_disagrees: bool
+    meeting_unrecorded_from: datetime | None  # the last meeting's time, while no outcome is in
+    times_status: str | None  # the last offered times: open, chosen, declined, replaced
+    times_proposed_at: datetime | None
+    commented: bool = False
+    comment_until: date | None = None
+
+    @classmethod
+    def of(cls, concern: Concern, with_timeline: bool = True) -> AttentionFacts:
+        """From a concern with its meetings and offered times loaded (and its events, unless
+        ``with_timeline`` is False)."""
+        meeting = concern.meetings[-1] if concern.meetings else None
+        times = concern.proposals[-1] if concern.proposals else None
+        return cls(
+            status=concern.status,
+            answer_disagrees=_disagrees(concern.answers.get("offer_started"), concern),
+            meeting_unrecorded_from=(
+                meeting.starts_at if meeting is not None and meeting.outcome is None else None
+            ),
+            times_status=times.status if times is not None else None,
+            times_proposed_at=times.proposed_at if times is not None else None,
+            commented=with_timeline
+            and any(event.kind == "advice_commented" for event in concern.events),
+            comment_until=concern.comment_until,
+        )
+
+
+def _disagrees(answer: str | None, concern) -> bool:
+    started = concern.offer_started_when_sent
+    return started is not None and answer_disagrees(answer, started)
+
+
+@dataclass(frozen=True)
 class QueueRow:
-    concern: Concern
+    """One line of the queue: what it shows of the concern, its citizen and its offer (read
+    as plain columns in one query: a page is 25 of these, drawn on every look)."""
+
+    id: int
+    reference: str
+    status: ConcernStatus
+    right_applies: bool
+    holds_offer: bool
+    citizen_name: str
+    offer_title: str
+    offer_start: date
     received_on: date
     goals: list[GoalState]
     attention: list[Attention]
@@ -89,9 +145,14 @@ class Queue:
     counts: dict[str, int]  # per status, and "open", "finished" and "all"
     next_cursor: str | None
     reference_unreadable: bool = False
+    citizen_ids: list[int] = field(default_factory=list)  # whose data the page shows
+    # The first moment the page would say something else by the clock alone (a booked
+    # meeting's time passes unrecorded, offered times go unanswered too long); None: none.
+    changes_at: datetime | None = None
 
 
-def received_on(concern: Concern) -> date:
+def received_on(concern) -> date:
+    """The Danish day the concern (or a queue row of it) was sent."""
     return concern.submitted_at.astimezone(DANISH_TIME).date()
 
 
@@ -106,14 +167,9 @@ def service_goals(config: dict) -> ServiceGoals:
 _URGENCY_KEY = (Concern.queue_group, Concern.queue_day, Concern.submitted_at, Concern.id)
 
 
-def _encode_cursor(concern: Concern) -> str:
+def _encode_cursor(row) -> str:
     return cursors.encode(
-        [
-            concern.queue_group,
-            concern.queue_day.isoformat(),
-            concern.submitted_at.isoformat(),
-            concern.id,
-        ]
+        [row.queue_group, row.queue_day.isoformat(), row.submitted_at.isoformat(), row.id]
     )
 
 
@@ -160,6 +216,88 @@ def _status_condition(status: str):
     return Concern.status == ConcernStatus(status)
 
 
+# The last meeting's time while its outcome is not recorded, and the last offered times' state:
+# one index lookup each per row of the page, in the same query as the row.
+_MEETING_UNRECORDED_FROM = (
+    select(
+        type_coerce(
+            case((CoordinatorMeeting.outcome.is_(None), CoordinatorMeeting.starts_at)),
+            UTCDateTime(),
+        )
+    )
+    .where(CoordinatorMeeting.concern_id == Concern.id)
+    .order_by(CoordinatorMeeting.id.desc())
+    .limit(1)
+    .correlate(Concern)
+    .scalar_subquery()
+)
+
+
+def _last_times(column):
+    return (
+        select(column)
+        .where(MeetingProposal.concern_id == Concern.id)
+        .order_by(MeetingProposal.id.desc())
+        .limit(1)
+        .correlate(Concern)
+        .scalar_subquery()
+    )
+
+
+_QUEUE_COLUMNS = (
+    Concern.id,
+    Concern.citizen_id,
+    Concern.reference,
+    Concern.status,
+    Concern.right_applies,
+    Concern.held_offer_status,
+    Concern.offer_started_when_sent,
+    Concern.answers["offer_started"].as_string().label("offer_started_answer"),
+    Concern.comment_until,
+    *_URGENCY_KEY,
+    Citizen.name.label("citizen_name"),
+    Offer.title.label("offer_title"),
+    Offer.start_date.label("offer_start"),
+    _MEETING_UNRECORDED_FROM.label("meeting_unrecorded_from"),
+    _last_times(MeetingProposal.status).label("times_status"),
+    _last_times(MeetingProposal.proposed_at).label("times_proposed_at"),
+)
+
+
+def count_by_status(db: Session, principal: Principal, filters: QueueFilter) -> dict[str, int]:
+    """How many sent concerns of each status the filters' scope holds, with the sums the
+    status filter offers ("open", "finished" and "all"). Counting a large municipality's
+    concerns is most of the cost of a queue page, and they change far less often than the
+    queue is looked at: the counts are kept until one of the municipality's concerns (or
+    forløb, for "mine") changes (portal.page_marks)."""
+    key = (
+        "queue-counts",
+        principal.municipality_id,
+        filters.scope,
+        principal.caseworker_id if filters.scope == "mine" else "",
+        filters.right,
+    )
+    return page_marks.kept(
+        db,
+        key,
+        [page_marks.municipality_mark(principal.municipality_id)],
+        lambda: _count_by_status(db, principal, filters),
+    )
+
+
+def _count_by_status(db: Session, principal: Principal, filters: QueueFilter) -> dict[str, int]:
+    counts = db.execute(
+        select(Concern.status, func.count())
+        .where(*_in_scope(principal, filters))
+        .group_by(Concern.status)
+    ).all()
+    per_status = {str(status): n for status, n in counts}
+    per_status["open"] = sum(per_status.get(str(s), 0) for s in OPEN)
+    per_status["finished"] = sum(per_status.get(str(s), 0) for s in FINISHED)
+    per_status["all"] = per_status["open"] + per_status["finished"]
+    return per_status
+
+
 def queue(
     db: Session,
     principal: Principal,
@@ -169,23 +307,13 @@ def queue(
     goals: ServiceGoals,
     answer_days: int = 3,
 ) -> Queue:
-    """One page of the queue and the counts per status (three queries, however long it is)."""
-    scope = _in_scope(principal, filters)
-    counts = dict(
-        db.execute(
-            select(Concern.status, func.count()).where(*scope).group_by(Concern.status)
-        ).all()
-    )
+    """One page of the queue and the counts per status (two queries, however long it is; one
+    while the counts are kept, see ``count_by_status``)."""
     statement = (
-        select(Concern)
-        .options(
-            # What a row shows: the name, the offer's title and start (not its long texts).
-            joinedload(Concern.citizen).load_only(Citizen.id, Citizen.name),
-            joinedload(Concern.offer).load_only(Offer.id, Offer.title, Offer.start_date),
-            selectinload(Concern.meetings),
-            selectinload(Concern.proposals),
-        )
-        .where(*scope)
+        select(*_QUEUE_COLUMNS)
+        .join(Citizen, Citizen.id == Concern.citizen_id)
+        .join(Offer, Offer.id == Concern.offer_id)
+        .where(*_in_scope(principal, filters))
         .order_by(*_URGENCY_KEY)
         .limit(PAGE_SIZE + 1)
     )
@@ -210,37 +338,59 @@ def queue(
                 literal(concern_id),
             )
         )
-    found = list(db.scalars(statement).unique())
+    found = db.execute(statement).all()
     page, more = found[:PAGE_SIZE], len(found) > PAGE_SIZE
     holidays = danish_holidays()
     now = datetime.now(UTC)
-    rows = [
-        QueueRow(
-            concern=c,
-            received_on=received_on(c),
-            goals=open_goals(c.status, c.right_applies, received_on(c), today, goals, holidays),
-            attention=attention(c, now, with_timeline=False, answer_days=answer_days),
+    rows, changes = [], []
+    for row in page:
+        received = received_on(row)
+        facts = AttentionFacts(
+            status=row.status,
+            answer_disagrees=_disagrees(row.offer_started_answer, row),
+            meeting_unrecorded_from=row.meeting_unrecorded_from,
+            times_status=row.times_status,
+            times_proposed_at=row.times_proposed_at,
+            comment_until=row.comment_until,
         )
-        for c in page
-    ]
-    # The list shows names and the state of each citizen's concern: a look at their data.
+        rows.append(
+            QueueRow(
+                id=row.id,
+                reference=row.reference,
+                status=row.status,
+                right_applies=row.right_applies,
+                holds_offer=row.held_offer_status is not None,
+                citizen_name=row.citizen_name,
+                offer_title=row.offer_title,
+                offer_start=row.offer_start,
+                received_on=received,
+                goals=open_goals(row.status, row.right_applies, received, today, goals, holidays),
+                attention=attention_of(facts, now, with_timeline=False, answer_days=answer_days),
+            )
+        )
+        changes.append(attention_changes_at(facts, now, answer_days))
+    citizen_ids = [row.citizen_id for row in page]
+    note_queue_look(db, principal, citizen_ids)
+    return Queue(
+        rows=rows,
+        counts=count_by_status(db, principal, filters),
+        next_cursor=_encode_cursor(page[-1]) if more else None,
+        reference_unreadable=unreadable,
+        citizen_ids=citizen_ids,
+        changes_at=min(filter(None, changes), default=None),
+    )
+
+
+def note_queue_look(db: Session, principal: Principal, citizen_ids: list[int]) -> None:
+    """The queue shows names and the state of each citizen's concern: a look at their data,
+    whether the page was drawn now or kept from a moment ago."""
     access_log.note(
         db,
         "caseworker",
         Actor.caseworker(principal).ref,
-        [c.citizen_id for c in page],
+        citizen_ids,
         "concern.list",
         access_log.Purpose.QUEUE_OVERVIEW,
-    )
-    per_status = {str(status): n for status, n in counts.items()}
-    per_status["open"] = sum(per_status.get(str(s), 0) for s in OPEN)
-    per_status["finished"] = sum(per_status.get(str(s), 0) for s in FINISHED)
-    per_status["all"] = per_status["open"] + per_status["finished"]
-    return Queue(
-        rows=rows,
-        counts=per_status,
-        next_cursor=_encode_cursor(page[-1]) if more else None,
-        reference_unreadable=unreadable,
     )
 
 
@@ -331,26 +481,30 @@ def attention(
     concern: Concern, now: datetime, with_timeline: bool = True, answer_days: int = 3
 ) -> list[Attention]:
     """What is unusual about this concern (its meetings and offered times loaded; its events
-    too, unless ``with_timeline`` is False, as in the queue, which then leaves out the comment
-    points)."""
-    meeting = concern.meetings[-1] if concern.meetings else None
+    too, unless ``with_timeline`` is False)."""
+    return attention_of(AttentionFacts.of(concern, with_timeline), now, with_timeline, answer_days)
+
+
+def attention_of(
+    facts: AttentionFacts, now: datetime, with_timeline: bool = True, answer_days: int = 3
+) -> list[Attention]:
+    """What is unusual, from the facts; without the timeline (the queue) only the points a
+    queue row shows."""
     points = attention_points(
-        concern.status,
-        concern.offer_started_when_sent is not None
-        and answer_disagrees(concern.answers.get("offer_started"), concern.offer_started_when_sent),
-        meeting.starts_at if meeting is not None and meeting.outcome is None else None,
+        facts.status,
+        facts.answer_disagrees,
+        facts.meeting_unrecorded_from,
         now,
-        with_timeline and any(event.kind == "advice_commented" for event in concern.events),
-        concern.comment_until,
+        facts.commented,
+        facts.comment_until,
         danish_date(now),
     )
-    latest = concern.proposals[-1] if concern.proposals else None
-    if latest is not None and latest.status == "declined":
+    if facts.times_status == "declined":
         points.insert(0, Attention.TIMES_DECLINED)
     elif (
-        latest is not None
-        and latest.status == "open"
-        and times_unanswered(latest.proposed_at, now, answer_days)
+        facts.times_status == "open"
+        and facts.times_proposed_at is not None
+        and times_unanswered(facts.times_proposed_at, now, answer_days)
     ):
         points.insert(0, Attention.TIMES_UNANSWERED)
     if with_timeline:
@@ -362,6 +516,17 @@ def attention(
         Attention.MEETING_UNRECORDED,
     )
     return [p for p in points if p in shown_in_queue]
+
+
+def attention_changes_at(facts: AttentionFacts, now: datetime, answer_days: int) -> datetime | None:
+    """The next moment ``attention_of`` these facts says something else by the clock alone
+    (a booked meeting's time passes, offered times go unanswered too long); None: none ahead."""
+    moments = []
+    if facts.status is ConcernStatus.MEETING_BOOKED and facts.meeting_unrecorded_from is not None:
+        moments.append(facts.meeting_unrecorded_from)
+    if facts.times_status == "open" and facts.times_proposed_at is not None:
+        moments.append(facts.times_proposed_at + timedelta(days=answer_days))
+    return min((moment for moment in moments if moment >= now), default=None)
 
 
 def reply_due(concern: Concern, goals: ServiceGoals) -> date:

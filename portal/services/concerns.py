@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from portal import page_marks
 from portal.domain.casework import queue_position
 from portal.domain.concerns import (
     FINISHED,
@@ -320,7 +321,12 @@ def submit(db: Session, principal: Principal, concern: Concern) -> Concern:
                 queue_day=queue_position(hold, False, offer.start_date)[1],
                 version=Concern.version + 1,
             )
-            .execution_options(synchronize_session=False)
+            .execution_options(
+                synchronize_session=False,
+                **page_marks.changes_pages_of(
+                    concern.citizen_id, page_marks.municipality_mark(concern.municipality_id)
+                ),
+            )
         ).rowcount
         if moved == 1:
             if hold:
@@ -663,7 +669,13 @@ def _answer(db: Session, proposal: MeetingProposal, status: str, **values) -> No
         update(MeetingProposal)
         .where(MeetingProposal.id == proposal.id, MeetingProposal.status == "open")
         .values(status=status, answered_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
+        .execution_options(
+            synchronize_session=False,
+            **page_marks.changes_pages_of(
+                proposal.concern.citizen_id,
+                page_marks.municipality_mark(proposal.concern.municipality_id),
+            ),
+        )
     ).rowcount
     if moved != 1:
         raise TimesAlreadyAnswered

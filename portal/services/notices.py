@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from portal import page_marks
 from portal.models import Concern, Notice, OutboxMessage
 from portal.models.base import utcnow
 from portal.services.transaction import saved
@@ -88,4 +89,6 @@ def mark_read(db: Session, citizen_id: int, concern_id: int) -> None:
                 Notice.read_at.is_(None),
             )
             .values(read_at=utcnow())
+            # The citizen's own pages only (the front page says there is news).
+            .execution_options(**page_marks.changes_pages_of(citizen_id))
         )

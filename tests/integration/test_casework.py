@@ -150,6 +150,33 @@ def test_on_hold_concerns_whose_offer_starts_soonest_come_first_then_the_oldest(
     assert "Tilbuddet er sat i bero" in page
 
 
+def _queue_row(page: str, reference: str) -> str:
+    """The queue's line for one concern (its <li>)."""
+    return next(item for item in page.split("<li>") if reference in item)
+
+
+def test_each_queue_row_says_what_needs_a_look(app, db, demo):
+    """A booked meeting whose time has passed with no outcome recorded, and a "have you
+    started?" answer the dates contradict, are flagged on the concern's own line; a meeting
+    recorded as held is not."""
+    _m, unrecorded = sent(db, demo)
+    walk(db, unrecorded, "meeting_booked")
+    meeting_has_passed(db, unrecorded)
+    db.execute(
+        update(Concern)
+        .where(Concern.id == unrecorded.id)
+        .values(answers={"offer_started": "yes"}, offer_started_when_sent=False)
+    )
+    _m, recorded = sent(db, demo, persona="ali", external_id="demo-offer-ali-1")
+    walk(db, recorded, "meeting_held")
+    db.commit()
+    page = text(as_caseworker(app).get("/sagsbehandler/bekymringer"))
+    flagged, quiet = _queue_row(page, unrecorded.reference), _queue_row(page, recorded.reference)
+    assert "Mødet er ikke registreret" in flagged and "Svar og datoer er uenige" in flagged
+    assert "Mødet er ikke registreret" not in quiet and "Svar og datoer er uenige" not in quiet
+    assert "Møde holdt" in quiet and "Møde aftalt" in flagged
+
+
 def test_overdue_service_goals_are_marked_and_labelled_as_the_municipalitys(app, db, demo):
     _m, concern = sent(db, demo)
     db.execute(

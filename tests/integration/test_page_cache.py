@@ -2,7 +2,9 @@
 without being drawn, with a new CSP nonce and the session's time left — and it is never shown
 once something on it has changed: a caseworker's step, a notice read, an import, a new day. A
 relative's look is never served from the cache (each is logged), no other login ever gets a page
-kept for someone, and without Redis every page is drawn afresh. CI has Redis on 6379."""
+kept for someone, and without Redis every page is drawn afresh. The caseworker's queue is kept
+the same way, per login and municipality — every serving still written to the access log, and
+drawn again when a meeting's time passes — and so are its counts. CI has Redis on 6379."""
 
 from __future__ import annotations
 
@@ -12,15 +14,16 @@ from datetime import timedelta
 
 import pytest
 import redis
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import sessionmaker
 
-from portal import create_app, page_cache
+from portal import create_app, page_marks
 from portal.models import AuditEvent, Offer
 from portal.services.case_import import import_batch
 from portal.services.demo_data import personas
 from portal.services.demo_seed import demo_batch, seed_demo
 from tests.factories import (
+    CASEWORKER,
     CPR_KEY,
     TODAY,
     CheckedClient,
@@ -31,6 +34,7 @@ from tests.factories import (
     post_action,
     principal,
     sent,
+    walk,
 )
 from tests.pages import text_of
 
@@ -191,7 +195,7 @@ def test_a_new_danish_day_draws_the_page_again(cached, queries_of, monkeypatch):
     mette = as_citizen(portal)
     mette.get("/tilbud")
     assert not drawn(mette, "/tilbud", queries_of)[0]
-    monkeypatch.setattr(page_cache, "today_in_denmark", lambda: TODAY + timedelta(days=1))
+    monkeypatch.setattr(page_marks, "today_in_denmark", lambda: TODAY + timedelta(days=1))
     assert drawn(mette, "/tilbud", queries_of)[0]
 
 
@@ -199,18 +203,17 @@ def test_a_page_drawn_before_a_change_is_never_served_after_it(cached):
     """The race: a page is drawn from the old rows, the change commits and renews the marks, and
     only then is the old page stored. It carries the old marks, so it is never served."""
     portal, _db = cached
-    cache: page_cache.PageCache = portal.extensions["page_cache"]
+    cache: page_marks.PageCache = portal.extensions["page_cache"]
     race = cache.key("test", "race")
-    with portal.test_request_context("/mit-forloeb"):
-        page, marks = cache.look_up(race, 42)
-        assert page is None
-        cache.forget({42})
-        cache.keep(race, 42, marks, b"<p>old</p>")
-        assert cache.look_up(race, 42)[0] is None
-        cache.keep(race, 42, cache.look_up(race, 42)[1], b"<p>new</p>")
-        assert cache.look_up(race, 42)[0] == b"<p>new</p>"
-        cache.forget({page_cache.EVERYONE})
-        assert cache.look_up(race, 42)[0] is None, "a change for everyone"
+    page, marks = cache.look_up(race, 42)
+    assert page is None
+    cache.forget({42})
+    cache.keep(race, (42,), marks, b"<p>old</p>", "nonce-1")
+    assert cache.look_up(race, 42)[0] is None
+    cache.keep(race, (42,), cache.look_up(race, 42)[1], b"<p>new</p>", "nonce-2")
+    assert cache.look_up(race, 42)[0] == b"<p>new</p>"
+    cache.forget({page_marks.EVERYONE})
+    assert cache.look_up(race, 42)[0] is None, "a change for everyone"
 
 
 def test_without_redis_every_page_is_drawn_and_answers(database_url, idp, work_idp, db, demo):
@@ -229,18 +232,18 @@ def test_without_redis_every_page_is_drawn_and_answers(database_url, idp, work_i
 
 
 def test_after_a_redis_failure_pages_are_drawn_without_asking_it_for_a_while(monkeypatch):
-    cache = page_cache.PageCache("redis://127.0.0.1:6390/0", 300)  # nothing listens there
-    with create_app({"PORTAL_ENV": "test"}).test_request_context("/mit-forloeb"):
-        assert cache.look_up("down", 42) == (None, [])
+    cache = page_marks.PageCache("redis://127.0.0.1:6390/0", 300)  # nothing listens there
+    assert cache.look_up("down", 42) == (None, [])
 
-        def asked(*_keys):
-            raise AssertionError("Redis was asked again at once")
+    def asked(*_keys):
+        raise AssertionError("Redis was asked again at once")
 
-        monkeypatch.setattr(cache.store, "mget", asked)
-        assert cache.look_up("down", 42) == (None, []), "drawn, and not kept"
-        cache.resting_until = 0.0  # the rest is over
-        with pytest.raises(AssertionError, match="asked again"):
-            cache.look_up("down", 42)
+    monkeypatch.setattr(cache.store, "mget", asked)
+    assert cache.look_up("down", 42) == (None, []), "drawn, and not kept"
+    assert cache.kept_value("counts", [], lambda: 7) == 7, "counted, without asking"
+    cache.resting_until = 0.0  # the rest is over
+    with pytest.raises(AssertionError, match="asked again"):
+        cache.look_up("down", 42)
 
 
 def test_an_offer_changed_through_the_orm_forgets_its_citizens_pages(cached):
@@ -263,3 +266,114 @@ def test_the_privacy_page_says_how_long_pages_are_kept_only_where_they_are(cache
     assert kept not in text_of(client.get("/om-dine-data")), "without Redis nothing is kept"
     english = text_of(portal.test_client().get("/om-dine-data?lang=en"))
     assert "The pages you see about yourself are kept for at most 5 minutes" in english
+
+
+QUEUE = "/sagsbehandler/bekymringer"
+
+
+def counted(portal, client) -> tuple[bool, dict[str, int]]:
+    """(whether the queue counted the concerns for this look, the counts its filter shows)."""
+    statements = []
+
+    def seen(_connection, _cursor, statement, *_rest):
+        statements.append(statement)
+
+    engine = portal.extensions["db_engine"]
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        page = client.get(QUEUE).get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    shown = re.findall(r'<option value="(\w+)"[^>]*>[^<]*\((\d+)\)</option>', page)
+    return any("count(*)" in s for s in statements), {key: int(n) for key, n in shown}
+
+
+def test_the_queue_counts_are_kept_until_a_concern_of_its_municipality_changes(cached):
+    portal, db = cached
+    demo = {p.key: p for p in personas(TODAY)}
+    lone = as_caseworker(portal)
+    was_counted, before = counted(portal, lone)
+    assert was_counted
+    assert counted(portal, lone) == (False, before), "the second look uses the kept counts"
+
+    sent(db, demo, persona="birgitte", external_id="demo-offer-birgitte-1")  # municipality 902
+    assert counted(portal, lone) == (False, before), "another municipality's concern"
+
+    _who, concern = sent(db, demo)  # Mette's, in Lone's municipality
+    was_counted, after = counted(portal, lone)
+    assert was_counted and after["open"] == before["open"] + 1
+    assert after["submitted"] == before["submitted"] + 1
+
+    post_action(lone, concern.id, "kvitter", {"message": ""})
+    was_counted, acknowledged = counted(portal, lone)
+    assert was_counted and acknowledged["open"] == after["open"], "still open"
+    assert acknowledged["submitted"] == before["submitted"]
+    assert acknowledged["acknowledged"] == after["acknowledged"] + 1
+
+
+def queue_drawn(portal, client, url: str = QUEUE) -> tuple[bool, object]:
+    """(whether the queue was drawn — its concerns read —, the answer)."""
+    statements = []
+
+    def seen(_connection, _cursor, statement, *_rest):
+        statements.append(statement)
+
+    engine = portal.extensions["db_engine"]
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        answer = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert answer.status_code == 200
+    return any("FROM concern" in s for s in statements), answer
+
+
+def queue_looks(db) -> int:
+    return db.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "concern.list")
+    )
+
+
+def test_the_queue_seen_again_is_kept_and_each_look_is_still_logged(cached):
+    portal, db = cached
+    demo = {p.key: p for p in personas(TODAY)}
+    _who, concern = sent(db, demo)
+    lone = as_caseworker(portal)
+    first_drawn, first = queue_drawn(portal, lone)
+    before = queue_looks(db)
+    again_drawn, again = queue_drawn(portal, lone)
+    assert first_drawn and not again_drawn, "the second look is served from the cache"
+    assert text_of(again) == text_of(first) and concern.reference in text_of(again)
+    assert queue_looks(db) == before + 1, "the kept page is a look at Mette's data, logged"
+    assert queue_drawn(portal, lone, f"{QUEUE}?status=all")[0], "other filters: another page"
+
+    other = as_caseworker(portal)
+    assert queue_drawn(portal, other)[0], "another login draws its own"
+
+
+def test_a_step_in_the_municipality_draws_the_queue_again_and_elsewhere_does_not(cached):
+    portal, db = cached
+    demo = {p.key: p for p in personas(TODAY)}
+    _who, concern = sent(db, demo)
+    lone = as_caseworker(portal)
+    lone.get(QUEUE)
+    sent(db, demo, persona="birgitte", external_id="demo-offer-birgitte-1")  # municipality 902
+    assert not queue_drawn(portal, lone)[0], "another municipality's concern"
+
+    post_action(lone, concern.id, "kvitter", {"message": ""})
+    was_drawn, page = queue_drawn(portal, lone)
+    row = next(li for li in page.get_data(as_text=True).split("<li>") if concern.reference in li)
+    assert was_drawn and '<span class="tag">Modtaget</span>' in row, "acknowledged"
+
+
+def test_the_queue_is_drawn_again_when_a_booked_meetings_time_passes(cached, monkeypatch):
+    portal, db = cached
+    demo = {p.key: p for p in personas(TODAY)}
+    _who, concern = sent(db, demo)
+    walk(db, concern, "meeting_booked", CASEWORKER)
+    starts_at = concern.meetings[-1].starts_at
+    lone = as_caseworker(portal)
+    lone.get(QUEUE)
+    assert not queue_drawn(portal, lone)[0]
+    monkeypatch.setattr(page_marks, "utcnow", lambda: starts_at + timedelta(minutes=1))
+    assert queue_drawn(portal, lone)[0], "the meeting may now be unrecorded"
