@@ -266,6 +266,9 @@ def test_the_privacy_page_says_how_long_pages_are_kept_only_where_they_are(cache
     assert kept not in text_of(client.get("/om-dine-data")), "without Redis nothing is kept"
     english = text_of(portal.test_client().get("/om-dine-data?lang=en"))
     assert "The pages you see about yourself are kept for at most 5 minutes" in english
+    listed = "Kommunens liste over bekymringer kan vise dit navn. Den gemmer vi også i højst 5"
+    assert listed in text_of(portal.test_client().get("/om-dine-data"))
+    assert "The municipality's list of concerns can show your name" in english
 
 
 QUEUE = "/sagsbehandler/bekymringer"
