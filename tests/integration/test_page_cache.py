@@ -274,8 +274,8 @@ def test_the_privacy_page_says_how_long_pages_are_kept_only_where_they_are(cache
 QUEUE = "/sagsbehandler/bekymringer"
 
 
-def counted(portal, client) -> tuple[bool, dict[str, int]]:
-    """(whether the queue counted the concerns for this look, the counts its filter shows)."""
+def statements_of(portal, client, url: str = QUEUE) -> tuple[list[str], object]:
+    """The SQL statements one GET sent, and its answer."""
     statements = []
 
     def seen(_connection, _cursor, statement, *_rest):
@@ -284,9 +284,17 @@ def counted(portal, client) -> tuple[bool, dict[str, int]]:
     engine = portal.extensions["db_engine"]
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        page = client.get(QUEUE).get_data(as_text=True)
+        answer = client.get(url)
     finally:
         event.remove(engine, "before_cursor_execute", seen)
+    assert answer.status_code == 200, url
+    return statements, answer
+
+
+def counted(portal, client) -> tuple[bool, dict[str, int]]:
+    """(whether the queue counted the concerns for this look, the counts its filter shows)."""
+    statements, answer = statements_of(portal, client)
+    page = answer.get_data(as_text=True)
     shown = re.findall(r'<option value="(\w+)"[^>]*>[^<]*\((\d+)\)</option>', page)
     return any("count(*)" in s for s in statements), {key: int(n) for key, n in shown}
 
@@ -316,18 +324,7 @@ def test_the_queue_counts_are_kept_until_a_concern_of_its_municipality_changes(c
 
 def queue_drawn(portal, client, url: str = QUEUE) -> tuple[bool, object]:
     """(whether the queue was drawn — its concerns read —, the answer)."""
-    statements = []
-
-    def seen(_connection, _cursor, statement, *_rest):
-        statements.append(statement)
-
-    engine = portal.extensions["db_engine"]
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        answer = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
-    assert answer.status_code == 200
+    statements, answer = statements_of(portal, client, url)
     return any("FROM concern" in s for s in statements), answer
 
 
