@@ -103,7 +103,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PORTAL_PAGE_CACHE_SECONDS",
         "300",
-        "a citizen's own pages are kept this long in Redis, forgotten at any change; 0 = never",
+        "a citizen's own pages and the caseworker's queue are kept this long in Redis, "
+        "forgotten at any change; 0 = never",
     ),
     Setting(
         "PORTAL_TRUSTED_PROXIES",

@@ -113,6 +113,7 @@ class AttentionFacts:
 
 
 def _disagrees(answer: str | None, concern) -> bool:
+    """The citizen's "have you started?" answer against the dates (a concern or a queue row)."""
     started = concern.offer_started_when_sent
     return started is not None and answer_disagrees(answer, started)
 
@@ -120,7 +121,7 @@ def _disagrees(answer: str | None, concern) -> bool:
 @dataclass(frozen=True)
 class QueueRow:
     """One line of the queue: what it shows of the concern, its citizen and its offer (read
-    as plain columns in one query: a page is 25 of these, drawn on every look)."""
+    as plain columns in one query: a page is 25 of these)."""
 
     id: int
     reference: str
