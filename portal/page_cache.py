@@ -55,9 +55,10 @@ def _citizen_key(cache: PageCache) -> str | None:
         return None
     if current_user.audience != "citizen" or current_user.is_delegate:
         return None
-    if current_user.citizen_id is None or _login() is None:
+    login = _login()
+    if current_user.citizen_id is None or login is None:
         return None
-    return cache.key(_login(), i18n.current_language(), request.path)
+    return cache.key(login, i18n.current_language(), request.path)
 
 
 def _served(found: Found) -> Response:
@@ -123,11 +124,12 @@ def kept_for_the_caseworker(note_look: Callable[[list[int]], None]) -> Callable:
             municipality_id = getattr(current_user, "municipality_id", None)
             if cache is None or request.method != "GET" or municipality_id is None:
                 return view(**kwargs)
-            if current_user.audience != "caseworker" or _login() is None:
+            login = _login()
+            if current_user.audience != "caseworker" or login is None:
                 return view(**kwargs)
             # The query string is the caseworker's own typing: its hash, not itself, in the key.
             asked = hashlib.sha256(request.full_path.encode()).hexdigest()[:32]
-            key = cache.key(_login(), i18n.current_language(), asked)
+            key = cache.key(login, i18n.current_language(), asked)
             owners = (municipality_mark(municipality_id),)
             found = cache.find(key, owners)
             if found.html is not None:
