@@ -179,6 +179,19 @@ def test_a_relatives_look_is_never_kept_and_each_is_logged(cached, queries_of):
     assert kept_pages() == 0
 
 
+def test_a_concern_sent_forgets_its_citizens_pages_and_nobody_elses(cached, queries_of):
+    """Sending is a guarded one-row UPDATE that names whose pages it changes: the sender's,
+    not every citizen's."""
+    portal, db = cached
+    demo = {p.key: p for p in personas(TODAY)}
+    mette, jens = as_citizen(portal), as_citizen(portal, "jens")
+    for client in (mette, jens):
+        client.get("/mit-forloeb")
+    sent(db, demo)  # Mette's
+    assert drawn(mette, "/mit-forloeb", queries_of)[0], "Mette's front page shows it"
+    assert not drawn(jens, "/mit-forloeb", queries_of)[0], "Jens's page is still kept"
+
+
 def test_no_other_login_is_served_a_kept_page(cached, queries_of):
     portal, _db = cached
     mette = as_citizen(portal)
