@@ -71,9 +71,11 @@ def _lighthouse(name: str, path: str, headers: Path | None) -> dict:
     ]  # fmt: skip
     if headers is not None:
         command.append(f"--extra-headers={headers}")
-    subprocess.run(  # noqa: S603
-        command, env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True, capture_output=True
+    ran = subprocess.run(  # noqa: S603
+        command, env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True
     )
+    if ran.returncode != 0:  # say why, not only that it failed
+        raise SystemExit(f"{name}: Lighthouse failed ({ran.returncode}):\n{ran.stderr[-2000:]}")
     report = json.loads(out.read_text(encoding="utf-8"))
     if not report["finalDisplayedUrl"].endswith(path):
         raise SystemExit(f"{name}: Lighthouse ended on {report['finalDisplayedUrl']}")
