@@ -112,10 +112,6 @@ class PageCache:
             return Found(None, marks)
         return Found(html, marks, meta["looked_at"], meta["nonce"])
 
-    def look_up(self, key: str, *owners: int | str) -> tuple[bytes | None, list]:
-        found = self.find(key, owners)
-        return found.html, found.marks
-
     def keep(
         self,
         key: str,

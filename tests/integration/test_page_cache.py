@@ -218,15 +218,15 @@ def test_a_page_drawn_before_a_change_is_never_served_after_it(cached):
     portal, _db = cached
     cache: page_marks.PageCache = portal.extensions["page_cache"]
     race = cache.key("test", "race")
-    page, marks = cache.look_up(race, 42)
+    page, marks, *_ = cache.find(race, (42,))
     assert page is None
     cache.forget({42})
     cache.keep(race, (42,), marks, b"<p>old</p>", "nonce-1")
-    assert cache.look_up(race, 42)[0] is None
-    cache.keep(race, (42,), cache.look_up(race, 42)[1], b"<p>new</p>", "nonce-2")
-    assert cache.look_up(race, 42)[0] == b"<p>new</p>"
+    assert cache.find(race, (42,)).html is None
+    cache.keep(race, (42,), cache.find(race, (42,)).marks, b"<p>new</p>", "nonce-2")
+    assert cache.find(race, (42,)).html == b"<p>new</p>"
     cache.forget({page_marks.EVERYONE})
-    assert cache.look_up(race, 42)[0] is None, "a change for everyone"
+    assert cache.find(race, (42,)).html is None, "a change for everyone"
 
 
 def test_without_redis_every_page_is_drawn_and_answers(database_url, idp, work_idp, db, demo):
@@ -246,17 +246,17 @@ def test_without_redis_every_page_is_drawn_and_answers(database_url, idp, work_i
 
 def test_after_a_redis_failure_pages_are_drawn_without_asking_it_for_a_while(monkeypatch):
     cache = page_marks.PageCache("redis://127.0.0.1:6390/0", 300)  # nothing listens there
-    assert cache.look_up("down", 42) == (None, [])
+    assert cache.find("down", (42,)) == page_marks.Found(None, [])
 
     def asked(*_keys):
         raise AssertionError("Redis was asked again at once")
 
     monkeypatch.setattr(cache.store, "mget", asked)
-    assert cache.look_up("down", 42) == (None, []), "drawn, and not kept"
+    assert cache.find("down", (42,)) == page_marks.Found(None, []), "drawn, and not kept"
     assert cache.kept_value("counts", [], lambda: 7) == 7, "counted, without asking"
     cache.resting_until = 0.0  # the rest is over
     with pytest.raises(AssertionError, match="asked again"):
-        cache.look_up("down", 42)
+        cache.find("down", (42,))
 
 
 def test_an_offer_changed_through_the_orm_forgets_its_citizens_pages(cached):
