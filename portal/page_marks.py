@@ -85,20 +85,28 @@ class PageCache:
         return self.key("v", owner)
 
     # -- reading and keeping ------------------------------------------------------------------
-    def find(self, key: str, owners: tuple) -> Found:
-        """The kept page for this key if it may be served now, and the marks it must carry
-        when it is drawn again (read in the same round trip; no marks: do not keep it)."""
+    def _read(self, key: str, owners: Sequence) -> tuple[list, bytes | None] | None:
+        """The current marks of everyone and ``owners``, and what is kept under ``key``, in one
+        round trip; None while Redis rests after a failure (then draw, and keep nothing)."""
         if time.monotonic() < self.resting_until:
-            return Found(None, [])
+            return None
         try:
-            *found, kept = self.store.mget(
+            *marks, kept = self.store.mget(
                 *(self._mark_key(owner) for owner in (EVERYONE, *owners)), key
             )
         except redis.RedisError:
             self.resting_until = time.monotonic() + REST_SECONDS
-            log.warning("page cache unavailable: pages are drawn afresh for %.0f s", REST_SECONDS)
+            log.warning("page cache unavailable: drawn afresh for %.0f s", REST_SECONDS)
+            return None
+        return [_text(mark) for mark in marks], kept
+
+    def find(self, key: str, owners: tuple) -> Found:
+        """The kept page for this key if it may be served now, and the marks it must carry
+        when it is drawn again (read in the same round trip; no marks: do not keep it)."""
+        read = self._read(key, owners)
+        if read is None:
             return Found(None, [])
-        marks = [_text(mark) for mark in found]
+        marks, kept = read
         if kept is None:
             return Found(None, marks)
         head, _, html = kept.partition(b"\n")
@@ -141,16 +149,10 @@ class PageCache:
     def kept_value(self, key: str, owners: list, compute: Callable[[], object]):
         """A small JSON value drawn from the rows of ``owners`` (marks such as a municipality's):
         the kept one while their marks and everyone's are unchanged, else ``compute()``, kept."""
-        marks_keys = [self._mark_key(owner) for owner in (EVERYONE, *owners)]
-        if time.monotonic() < self.resting_until:
+        read = self._read(key, owners)
+        if read is None:
             return compute()
-        try:
-            *found, kept = self.store.mget(*marks_keys, key)
-        except redis.RedisError:
-            self.resting_until = time.monotonic() + REST_SECONDS
-            log.warning("page cache unavailable: counts are drawn afresh for %.0f s", REST_SECONDS)
-            return compute()
-        marks = [_text(mark) for mark in found]
+        marks, kept = read
         if kept is not None:
             meta = json.loads(kept)
             if meta["marks"] == marks:
@@ -182,47 +184,45 @@ def _text(value: bytes | None) -> str | None:
 
 
 # -- what a commit changed ----------------------------------------------------------------------
-def _owner(db: Session, row) -> int | str | None:
-    """Whose pages show this row: a citizen id, EVERYONE, or None for a row no page shows."""
-    if row.__table__.name in UNSHOWN_TABLES:
-        return None
-    if isinstance(row, Citizen):
-        return row.id
-    if isinstance(row, Delegation):
-        return EVERYONE  # a relative's pages, and the grantor's: rare, so not worth the care
-    if isinstance(row, Offer):
-        forloeb = db.identity_map.get(identity_key(Forloeb, row.forloeb_id))
-        return forloeb.citizen_id if forloeb is not None else EVERYONE
-    if hasattr(row, "citizen_id"):  # a concern, a forløb, a notice
-        return row.citizen_id
-    if hasattr(row, "concern_id"):
-        concern = db.identity_map.get(identity_key(Concern, row.concern_id))
-        return concern.citizen_id if concern is not None else EVERYONE
-    return EVERYONE
-
-
 def municipality_mark(municipality_id: int) -> str:
-    """The mark of what is drawn from a municipality's concerns (the queue's counts)."""
+    """The mark of what is drawn from a municipality's concerns (the queue and its counts)."""
     return f"m{municipality_id}"
 
 
-# The rows the caseworker's queue shows, besides the concern itself.
+# The rows the caseworker's queue shows besides the concern, its citizen and its offer.
 _QUEUE_DETAILS = frozenset({"coordinator_meeting", "meeting_proposal"})
 
 
-def _municipality(db: Session, row) -> str | None:
-    """In which municipality's queue (and counts) this row shows: a concern, its meetings and
-    offered times, its citizen and offer, a forløb (whose caseworker decides "mine"); EVERYONE
-    when that is not known without a query, None for a row the queue does not show."""
-    if isinstance(row, (Concern, Forloeb, Citizen)):
-        return municipality_mark(row.municipality_id)
+def _marks_of(db: Session, row) -> tuple:
+    """The marks a written row renews: its citizen's (their own pages) and, for a row the
+    caseworker's queue shows, its municipality's; EVERYONE when that is not known without a
+    query; none for a row no page shows."""
+    if row.__table__.name in UNSHOWN_TABLES:
+        return ()
+    if isinstance(row, Delegation):
+        return (EVERYONE,)  # a relative's pages, and the grantor's: rare, so not worth the care
+    if isinstance(row, Citizen):
+        return row.id, municipality_mark(row.municipality_id)
+    if isinstance(row, (Concern, Forloeb)):  # a forløb's caseworker decides "mine"
+        return row.citizen_id, municipality_mark(row.municipality_id)
     if isinstance(row, Offer):
         forloeb = db.identity_map.get(identity_key(Forloeb, row.forloeb_id))
-        return municipality_mark(forloeb.municipality_id) if forloeb is not None else EVERYONE
-    if row.__table__.name in _QUEUE_DETAILS:
+        return _citizen_and_municipality(forloeb)
+    if hasattr(row, "citizen_id"):  # a notice
+        return (row.citizen_id,)
+    if hasattr(row, "concern_id"):  # an event, a file, a meeting, offered times
         concern = db.identity_map.get(identity_key(Concern, row.concern_id))
-        return municipality_mark(concern.municipality_id) if concern is not None else EVERYONE
-    return None
+        if concern is not None and row.__table__.name not in _QUEUE_DETAILS:
+            return (concern.citizen_id,)
+        return _citizen_and_municipality(concern)
+    return (EVERYONE,)
+
+
+def _citizen_and_municipality(owner) -> tuple:
+    """The marks of a concern or forløb loaded in the session, or EVERYONE if it is not."""
+    if owner is None:
+        return (EVERYONE,)
+    return owner.citizen_id, municipality_mark(owner.municipality_id)
 
 
 def kept(db: Session, key: tuple, owners: list, compute: Callable[[], object]):
@@ -239,6 +239,11 @@ def changes_pages_of(*owners: int | str) -> dict:
     ids, ``municipality_mark``s): a guarded UPDATE of one row that the service knows, which
     would otherwise forget every citizen's pages."""
     return {"pages_of": owners}
+
+
+def changes_concern_pages(concern: Concern) -> dict:
+    """``changes_pages_of`` a concern's citizen and its municipality's queue."""
+    return changes_pages_of(*_citizen_and_municipality(concern))
 
 
 def _changed(db: Session) -> set:
@@ -263,11 +268,10 @@ def _after_flush(db: Session, _context) -> None:
         return
     changed = _changed(db)
     for row in chain(db.new, db.deleted):
-        changed.update((_owner(db, row), _municipality(db, row)))
+        changed.update(_marks_of(db, row))
     for row in db.dirty:
         if db.is_modified(row, include_collections=False):
-            changed.update((_owner(db, row), _municipality(db, row)))
-    changed.discard(None)
+            changed.update(_marks_of(db, row))
 
 
 def _bulk_statement(state: ORMExecuteState):

@@ -322,10 +322,7 @@ def submit(db: Session, principal: Principal, concern: Concern) -> Concern:
                 version=Concern.version + 1,
             )
             .execution_options(
-                synchronize_session=False,
-                **page_marks.changes_pages_of(
-                    concern.citizen_id, page_marks.municipality_mark(concern.municipality_id)
-                ),
+                synchronize_session=False, **page_marks.changes_concern_pages(concern)
             )
         ).rowcount
         if moved == 1:
@@ -670,11 +667,7 @@ def _answer(db: Session, proposal: MeetingProposal, status: str, **values) -> No
         .where(MeetingProposal.id == proposal.id, MeetingProposal.status == "open")
         .values(status=status, answered_at=utcnow(), **values)
         .execution_options(
-            synchronize_session=False,
-            **page_marks.changes_pages_of(
-                proposal.concern.citizen_id,
-                page_marks.municipality_mark(proposal.concern.municipality_id),
-            ),
+            synchronize_session=False, **page_marks.changes_concern_pages(proposal.concern)
         )
     ).rowcount
     if moved != 1:
