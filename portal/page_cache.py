@@ -73,6 +73,47 @@ def _keepable(response: Response) -> bool:
     return response.status_code == 200 and response.mimetype == "text/html"
 
 
+@dataclass(frozen=True)
+class Keeping:
+    """What a drawn page says about itself, for keeping it: the citizens it shows whose access
+    log each serving writes to (none for a citizen's own page), and the moment its content
+    changes by the clock alone (a meeting's time passing), if any."""
+
+    looked_at: list[int]
+    until: datetime | None
+
+
+def may_keep(looked_at: list[int], until: datetime | None) -> None:
+    """Called by a view under ``kept_for_the_caseworker``: its page may be kept, so."""
+    g.page_keeping = Keeping(looked_at, until)
+
+
+def _through_cache(
+    cache: PageCache,
+    key: str,
+    owners: tuple,
+    draw: Callable[[], Response],
+    use: str,
+    note_look: Callable[[list[int]], None] | None = None,
+    keeping: Keeping | None = None,
+) -> Response:
+    """The kept page for ``key`` if it may be served now (its looks noted), else the page
+    ``draw`` makes, kept when the view says it may (``may_keep``) or ``keeping`` says so."""
+    found = cache.find(key, owners)
+    if found.html is not None:
+        if note_look is not None:
+            note_look(list(found.looked_at))
+        USES.labels(f"{use}hit").inc()
+        return _served(found)
+    response = make_response(draw())
+    keeping = g.pop("page_keeping", keeping)
+    if found.marks and keeping is not None and _keepable(response):
+        USES.labels(f"{use}miss").inc()
+        html = response.get_data()
+        cache.keep(key, owners, found.marks, html, csp_nonce(), keeping.until, keeping.looked_at)
+    return response
+
+
 def kept_for_the_citizen(view: Callable) -> Callable:
     """Serve this GET page from the cache when the citizen saw it, unchanged, a moment ago."""
 
@@ -83,32 +124,11 @@ def kept_for_the_citizen(view: Callable) -> Callable:
         if key is None:
             return view(**kwargs)
         owners = (current_user.citizen_id,)
-        found = cache.find(key, owners)
-        if found.html is not None:
-            USES.labels("hit").inc()
-            return _served(found)
-        response = make_response(view(**kwargs))
-        if found.marks and _keepable(response):
-            USES.labels("miss").inc()
-            cache.keep(key, owners, found.marks, response.get_data(), csp_nonce())
-        return response
+        return _through_cache(
+            cache, key, owners, lambda: view(**kwargs), "", keeping=Keeping([], None)
+        )
 
     return serve
-
-
-@dataclass(frozen=True)
-class Keeping:
-    """What a caseworker's page says about itself, for keeping it: the citizens it shows (each
-    serving is a look at their data, written to the access log) and the moment its content
-    changes by the clock alone (a meeting's time passing), if any."""
-
-    looked_at: list[int]
-    until: datetime | None
-
-
-def may_keep(looked_at: list[int], until: datetime | None) -> None:
-    """Called by a view under ``kept_for_the_caseworker``: its page may be kept, so."""
-    g.page_keeping = Keeping(looked_at, until)
 
 
 def kept_for_the_caseworker(note_look: Callable[[list[int]], None]) -> Callable:
@@ -121,35 +141,18 @@ def kept_for_the_caseworker(note_look: Callable[[list[int]], None]) -> Callable:
         @wraps(view)
         def serve(**kwargs):
             cache: PageCache | None = current_app.extensions.get("page_cache")
-            municipality_id = getattr(current_user, "municipality_id", None)
-            if cache is None or request.method != "GET" or municipality_id is None:
+            if cache is None or request.method != "GET" or current_user.audience != "caseworker":
                 return view(**kwargs)
-            login = _login()
-            if current_user.audience != "caseworker" or login is None:
+            municipality_id, login = current_user.municipality_id, _login()
+            if municipality_id is None or login is None:
                 return view(**kwargs)
             # The query string is the caseworker's own typing: its hash, not itself, in the key.
             asked = hashlib.sha256(request.full_path.encode()).hexdigest()[:32]
             key = cache.key(login, i18n.current_language(), asked)
             owners = (municipality_mark(municipality_id),)
-            found = cache.find(key, owners)
-            if found.html is not None:
-                note_look(list(found.looked_at))
-                USES.labels("queue_hit").inc()
-                return _served(found)
-            response = make_response(view(**kwargs))
-            keeping: Keeping | None = g.pop("page_keeping", None)
-            if found.marks and keeping is not None and _keepable(response):
-                USES.labels("queue_miss").inc()
-                cache.keep(
-                    key,
-                    owners,
-                    found.marks,
-                    response.get_data(),
-                    csp_nonce(),
-                    keeping.until,
-                    keeping.looked_at,
-                )
-            return response
+            return _through_cache(
+                cache, key, owners, lambda: view(**kwargs), "queue_", note_look=note_look
+            )
 
         return serve
 
