@@ -301,10 +301,10 @@ def puts_offer_on_hold(applies: bool, started_when_sent: bool) -> bool:
     return applies and not started_when_sent
 
 
-def answer_disagrees(answer: str | None, started: bool) -> bool:
+def answer_disagrees(answer: str | None, started: bool | None) -> bool:
     """The citizen's "Er du startet?" answer says otherwise than the dates: worth a look by the
-    caseworker (the dates still decide)."""
-    return answer in ("yes", "no") and (answer == "yes") != started
+    caseworker (the dates still decide). ``started`` is None until the concern is sent."""
+    return started is not None and answer in ("yes", "no") and (answer == "yes") != started
 
 
 # -- the meeting, the advice and the decision --------------------------------------------------

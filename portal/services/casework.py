@@ -93,29 +93,23 @@ class AttentionFacts:
     comment_until: date | None = None
 
     @classmethod
-    def of(cls, concern: Concern, with_timeline: bool = True) -> AttentionFacts:
-        """From a concern with its meetings and offered times loaded (and its events, unless
-        ``with_timeline`` is False)."""
+    def of(cls, concern: Concern) -> AttentionFacts:
+        """From a concern with its events, meetings and offered times loaded."""
         meeting = concern.meetings[-1] if concern.meetings else None
         times = concern.proposals[-1] if concern.proposals else None
         return cls(
             status=concern.status,
-            answer_disagrees=_disagrees(concern.answers.get("offer_started"), concern),
+            answer_disagrees=answer_disagrees(
+                concern.answers.get("offer_started"), concern.offer_started_when_sent
+            ),
             meeting_unrecorded_from=(
                 meeting.starts_at if meeting is not None and meeting.outcome is None else None
             ),
             times_status=times.status if times is not None else None,
             times_proposed_at=times.proposed_at if times is not None else None,
-            commented=with_timeline
-            and any(event.kind == "advice_commented" for event in concern.events),
+            commented=any(event.kind == "advice_commented" for event in concern.events),
             comment_until=concern.comment_until,
         )
-
-
-def _disagrees(answer: str | None, concern) -> bool:
-    """The citizen's "have you started?" answer against the dates (a concern or a queue row)."""
-    started = concern.offer_started_when_sent
-    return started is not None and answer_disagrees(answer, started)
 
 
 @dataclass(frozen=True)
@@ -348,7 +342,9 @@ def queue(
         received = received_on(row)
         facts = AttentionFacts(
             status=row.status,
-            answer_disagrees=_disagrees(row.offer_started_answer, row),
+            answer_disagrees=answer_disagrees(
+                row.offer_started_answer, row.offer_started_when_sent
+            ),
             meeting_unrecorded_from=row.meeting_unrecorded_from,
             times_status=row.times_status,
             times_proposed_at=row.times_proposed_at,
@@ -366,7 +362,11 @@ def queue(
                 offer_start=row.offer_start,
                 received_on=received,
                 goals=open_goals(row.status, row.right_applies, received, today, goals, holidays),
-                attention=attention_of(facts, now, with_timeline=False, answer_days=answer_days),
+                attention=[
+                    point
+                    for point in attention_of(facts, now, answer_days)
+                    if point in SHOWN_IN_QUEUE
+                ],
             )
         )
         changes.append(attention_changes_at(facts, now, answer_days))
@@ -478,19 +478,24 @@ def record_look(db: Session, principal: Principal, concern: Concern) -> None:
     )
 
 
-def attention(
-    concern: Concern, now: datetime, with_timeline: bool = True, answer_days: int = 3
-) -> list[Attention]:
-    """What is unusual about this concern (its meetings and offered times loaded; its events
-    too, unless ``with_timeline`` is False)."""
-    return attention_of(AttentionFacts.of(concern, with_timeline), now, with_timeline, answer_days)
+# What a queue row flags (the comment period needs the timeline, which the queue does not read).
+SHOWN_IN_QUEUE = frozenset(
+    {
+        Attention.TIMES_DECLINED,
+        Attention.TIMES_UNANSWERED,
+        Attention.ANSWER_DISAGREES,
+        Attention.MEETING_UNRECORDED,
+    }
+)
 
 
-def attention_of(
-    facts: AttentionFacts, now: datetime, with_timeline: bool = True, answer_days: int = 3
-) -> list[Attention]:
-    """What is unusual, from the facts; without the timeline (the queue) only the points a
-    queue row shows."""
+def attention(concern: Concern, now: datetime, answer_days: int = 3) -> list[Attention]:
+    """What is unusual about this concern (its events, meetings and offered times loaded)."""
+    return attention_of(AttentionFacts.of(concern), now, answer_days)
+
+
+def attention_of(facts: AttentionFacts, now: datetime, answer_days: int = 3) -> list[Attention]:
+    """What is unusual, from the facts, the most pressing first."""
     points = attention_points(
         facts.status,
         facts.answer_disagrees,
@@ -508,15 +513,7 @@ def attention_of(
         and times_unanswered(facts.times_proposed_at, now, answer_days)
     ):
         points.insert(0, Attention.TIMES_UNANSWERED)
-    if with_timeline:
-        return points
-    shown_in_queue = (
-        Attention.TIMES_DECLINED,
-        Attention.TIMES_UNANSWERED,
-        Attention.ANSWER_DISAGREES,
-        Attention.MEETING_UNRECORDED,
-    )
-    return [p for p in points if p in shown_in_queue]
+    return points
 
 
 def attention_changes_at(facts: AttentionFacts, now: datetime, answer_days: int) -> datetime | None:

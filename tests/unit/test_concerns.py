@@ -236,6 +236,7 @@ def test_an_answer_that_disagrees_with_the_dates_is_noticed_but_decides_nothing(
     assert answer_disagrees("yes", started=False)
     assert not answer_disagrees("no", started=False)
     assert not answer_disagrees(None, started=True)
+    assert not answer_disagrees("yes", started=None), "a draft: no dates to disagree with"
 
 
 # -- the meeting, the advice, the comment and the decision -------------------------------------
