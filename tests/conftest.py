@@ -149,12 +149,16 @@ def client(app: Flask, db) -> FlaskClient:
 
 
 class QueryCounter:
+    """The SQL statements sent to ``engine`` inside the ``with`` block, and how many."""
+
     def __init__(self, engine):
         self.engine = engine
         self.count = 0
+        self.statements: list[str] = []
 
-    def __call__(self, *_args):
+    def __call__(self, _connection, _cursor, statement, *_rest):
         self.count += 1
+        self.statements.append(statement)
 
     def __enter__(self):
         event.listen(self.engine, "before_cursor_execute", self)

@@ -67,6 +67,12 @@ def assert_good_page(html: str) -> None:
     assert not problems, "page quality: " + "; ".join(problems)
 
 
+def list_item_with(response, needle: str) -> str:
+    """The HTML of the first <li> on the page that holds ``needle`` (a queue row, say)."""
+    html = response if isinstance(response, str) else response.get_data(as_text=True)
+    return next(item for item in html.split("<li>") if needle in item)
+
+
 def text_of(response) -> str:
     """The words a person reads on the page (tags removed, white space folded)."""
     html = response if isinstance(response, str) else response.get_data(as_text=True)

@@ -30,6 +30,7 @@ from tests.factories import (
     sent,
     walk,
 )
+from tests.pages import list_item_with
 
 CASEWORKER = concerns.Actor("caseworker", "caseworker:someone-else")
 
@@ -150,11 +151,6 @@ def test_on_hold_concerns_whose_offer_starts_soonest_come_first_then_the_oldest(
     assert "Tilbuddet er sat i bero" in page
 
 
-def _queue_row(page: str, reference: str) -> str:
-    """The queue's line for one concern (its <li>)."""
-    return next(item for item in page.split("<li>") if reference in item)
-
-
 def test_each_queue_row_says_what_needs_a_look(app, db, demo):
     """A booked meeting whose time has passed with no outcome recorded, and a "have you
     started?" answer the dates contradict, are flagged on the concern's own line; a meeting
@@ -171,7 +167,8 @@ def test_each_queue_row_says_what_needs_a_look(app, db, demo):
     walk(db, recorded, "meeting_held")
     db.commit()
     page = text(as_caseworker(app).get("/sagsbehandler/bekymringer"))
-    flagged, quiet = _queue_row(page, unrecorded.reference), _queue_row(page, recorded.reference)
+    flagged = list_item_with(page, unrecorded.reference)
+    quiet = list_item_with(page, recorded.reference)
     assert "Mødet er ikke registreret" in flagged and "Svar og datoer er uenige" in flagged
     assert "Mødet er ikke registreret" not in quiet and "Svar og datoer er uenige" not in quiet
     assert "Møde holdt" in quiet and "Møde aftalt" in flagged

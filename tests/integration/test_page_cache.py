@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 import redis
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from portal import create_app, page_marks
@@ -22,6 +22,7 @@ from portal.models import AuditEvent, Offer
 from portal.services.case_import import import_batch
 from portal.services.demo_data import personas
 from portal.services.demo_seed import demo_batch, seed_demo
+from tests.conftest import QueryCounter
 from tests.factories import (
     CASEWORKER,
     CPR_KEY,
@@ -36,7 +37,7 @@ from tests.factories import (
     sent,
     walk,
 )
-from tests.pages import text_of
+from tests.pages import list_item_with, text_of
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 PREFIX = f"pages-test-{uuid.uuid4().hex[:8]}"
@@ -90,8 +91,6 @@ def drawn(client, url: str, count_queries) -> tuple[bool, object]:
 
 @pytest.fixture
 def queries_of(cached):
-    from tests.conftest import QueryCounter
-
     portal, _db = cached
     return lambda: QueryCounter(portal.extensions["db_engine"])
 
@@ -289,19 +288,10 @@ QUEUE = "/sagsbehandler/bekymringer"
 
 def statements_of(portal, client, url: str = QUEUE) -> tuple[list[str], object]:
     """The SQL statements one GET sent, and its answer."""
-    statements = []
-
-    def seen(_connection, _cursor, statement, *_rest):
-        statements.append(statement)
-
-    engine = portal.extensions["db_engine"]
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with QueryCounter(portal.extensions["db_engine"]) as queries:
         answer = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert answer.status_code == 200, url
-    return statements, answer
+    return queries.statements, answer
 
 
 def counted(portal, client) -> tuple[bool, dict[str, int]]:
@@ -375,7 +365,7 @@ def test_a_step_in_the_municipality_draws_the_queue_again_and_elsewhere_does_not
 
     post_action(lone, concern.id, "kvitter", {"message": ""})
     was_drawn, page = queue_drawn(portal, lone)
-    row = next(li for li in page.get_data(as_text=True).split("<li>") if concern.reference in li)
+    row = list_item_with(page, concern.reference)
     assert was_drawn and '<span class="tag">Modtaget</span>' in row, "acknowledged"
 
 
