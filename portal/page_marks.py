@@ -190,7 +190,7 @@ def municipality_mark(municipality_id: int) -> str:
 
 
 # The rows the caseworker's queue shows besides the concern, its citizen and its offer.
-_QUEUE_DETAILS = frozenset({"coordinator_meeting", "meeting_proposal"})
+_QUEUE_DETAILS = frozenset({"coordinator_meeting", "meeting_proposal", "offer_decision"})
 
 
 def _marks_of(db: Session, row) -> tuple:

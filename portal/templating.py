@@ -9,6 +9,7 @@ session's time left.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from urllib.parse import quote, urlencode
 
 from flask import Flask, current_app, g, request, session
@@ -21,16 +22,19 @@ from portal import i18n
 from portal.assets import static_url
 from portal.auth.principal import home_endpoint
 from portal.db import get_session, utcnow
-from portal.domain import concerns as concerns_domain
+from portal.domain import decisions as decisions_domain
 from portal.domain import vocabulary
-from portal.domain.danish import N_, danish_date, today_in_denmark
+from portal.domain.casework import times_answer_by as answer_by
+from portal.domain.concerns import hold_deadline
+from portal.domain.danish import N_, today_in_denmark
 from portal.domain.delegations import Scope
 from portal.domain.offers import is_employment_oriented, phase
 from portal.models import Citizen, Municipality
 from portal.routing import this_page
 from portal.rules.pages import CHECKED, HELP
 from portal.security import csp_nonce
-from portal.services.concerns import refusal_for, right_for
+from portal.services import decisions
+from portal.services.offers import refusal_for, right_for
 
 PORTAL_NAME = N_("Mit ressourceforløb")
 
@@ -72,6 +76,10 @@ def init_portal(app: Flask) -> None:
         offer_right=offer_right,
         concern_refusal=concern_refusal,
         complaint_guidance=complaint_guidance,
+        hold_deadline=hold_deadline,
+        case_facts_lines=case_facts_lines,
+        times_answer_by=times_answer_by,
+        plan_items=plan_items,
         help_text=help_text,
         acting_for=acting_for,
         this_page=this_page,
@@ -101,20 +109,75 @@ def concern_refusal(offer) -> str | None:
     return refusal_for(offer, today_in_denmark())
 
 
-def complaint_guidance(concern, decided) -> list[str]:
-    """The klagevejledning of a decision, in the reader's language (portal.domain.concerns)."""
-    received = (
-        date.fromisoformat(decided.data.get("decided_on"))
-        if decided.data.get("decided_on")
-        else danish_date(decided.occurred_at)
-    )
-    lines = concerns_domain.complaint_guidance(concern.citizen.municipality.name, received)
+def complaint_guidance(concern) -> list[str]:
+    """The klagevejledning of a decided concern (its events loaded), in the reader's language,
+    counted from the day the citizen got the decision (portal.domain.decisions)."""
+    received = decisions.received_on(concern)
+    lines = decisions_domain.complaint_guidance(concern.citizen.municipality.name, received)
     return [
         gettext(
             text, **{k: i18n.long_date(v) if isinstance(v, date) else v for k, v in values.items()}
         )
         for text, values in lines
     ]
+
+
+_NOT_SET = N_("Ikke fastsat")
+_OVER = ("cancelled", "ended")
+_CANCELLED_NAME = vocabulary.OFFER_STATUS_NAMES[_OVER[0]]
+
+
+def plan_items(plan: dict) -> list[tuple[str, str]]:
+    """The parts of an offer's plan in its JSON form (portal.domain.decisions.Plan) as label
+    and value in the reader's language: the decision page's plan before and after, and what the
+    case system said instead. Only the parts the dict holds are named."""
+    items = []
+
+    def add(label: str, value: str) -> None:
+        items.append((gettext(label), value or gettext(_NOT_SET)))
+
+    if plan.get("status") in _OVER:
+        add(N_("Status"), gettext(_CANCELLED_NAME))
+    for name, label in (("start_date", N_("Start")), ("end_date", N_("Slut"))):
+        if name in plan:
+            add(label, i18n.long_date(date.fromisoformat(plan[name])) if plan[name] else "")
+    if "weekdays" in plan:
+        days = [gettext(vocabulary.WEEKDAY_NAMES[d]) for d in plan["weekdays"].split(",") if d]
+        add(N_("Dage"), ", ".join(days))
+    if "day_starts_at" in plan or "day_ends_at" in plan:
+        starts, ends = plan.get("day_starts_at"), plan.get("day_ends_at")
+        add(
+            N_("Tid"),
+            gettext(
+                "fra kl. %(start)s til %(end)s",
+                start=starts.replace(":", "."),
+                end=ends.replace(":", "."),
+            )
+            if starts and ends
+            else "",
+        )
+    if "hours_per_week" in plan:
+        hours = plan["hours_per_week"]
+        add(N_("Timer om ugen"), i18n.number(Decimal(hours)) if hours else "")
+    for name, label in (("place", N_("Sted")), ("address", N_("Adresse"))):
+        if name in plan:
+            add(label, plan[name])
+    return items
+
+
+def case_facts_lines(case_facts: dict) -> list[tuple[str, dict]]:
+    """The facts a decision rests on (as stored with it), as Danish texts and their values with
+    the dates in the reader's language."""
+    lines = decisions_domain.facts_lines(decisions_domain.CaseFacts.from_json(case_facts))
+    return [
+        (text, {key: i18n.long_date(value) for key, value in values.items()})
+        for text, values in lines
+    ]
+
+
+def times_answer_by(proposed_at):
+    """The moment the citizen is asked to have chosen among offered times by (settings)."""
+    return answer_by(proposed_at, current_app.config["TIMES_ANSWER_DAYS"])
 
 
 def offer_phase(offer) -> str:

@@ -159,7 +159,7 @@ def load_data() -> dict:
     from portal.domain.identity import hash_cpr
     from portal.domain.principal import Actor, Principal
     from portal.models import Citizen, CoordinatorMeeting, Offer
-    from portal.services import concerns
+    from portal.services import casework_steps, concern_steps, concerns, decisions
     from portal.services.case_import import import_batch
     from portal.services.demo_seed import seed_demo
 
@@ -220,12 +220,12 @@ def load_data() -> dict:
         steps = states[2 : states.index(state) + 1]
         for step in steps:
             if step == "acknowledged":
-                concerns.transition(db, caseworker, concern, ConcernAction.ACKNOWLEDGE)
+                concern_steps.transition(db, caseworker, concern, ConcernAction.ACKNOWLEDGE)
             elif step == "meeting_booked":
-                plan = concerns.MeetingPlan(
+                plan = concern_steps.MeetingPlan(
                     datetime.now(UTC) + timedelta(days=7), "phone", "", "", "Dr. Berg", "Nord"
                 )
-                concerns.book_meeting(db, caseworker, concern, plan)
+                casework_steps.book_meeting(db, caseworker, concern, plan)
             elif step == "meeting_held":
                 db.execute(  # time passes: the meeting began an hour ago
                     update(CoordinatorMeeting)
@@ -234,17 +234,18 @@ def load_data() -> dict:
                 )
                 db.commit()
                 db.refresh(concern)
-                concerns.record_meeting(
+                casework_steps.record_meeting(
                     db, caseworker, concern, True, datetime.now(UTC), ["citizen", "coordinator"]
                 )
             elif step == "advice_given":
-                concerns.record_advice(db, caseworker, concern, "Færre timer.", TODAY, 7)
+                casework_steps.record_advice(db, caseworker, concern, "Færre timer.", TODAY, 7)
             elif step == "decided":
-                concerns.decide(
-                    db, caseworker, concern, "kept", "Det passer.", "", "Ingen kommentar.", TODAY
+                decided = decisions.DecisionInput(
+                    "kept", "Mødet er holdt.", "Det passer.", early_reason="Ingen kommentar."
                 )
+                decisions.decide(db, caseworker, concern, decided, TODAY)
             elif step == "closed":
-                concerns.transition(db, caseworker, concern, ConcernAction.CLOSE)
+                concern_steps.transition(db, caseworker, concern, ConcernAction.CLOSE)
         if n and n % 2000 == 0:
             log(f"  {n:,} concerns ({n / (time.perf_counter() - began):,.0f}/s)")
     db.close()

@@ -11,6 +11,7 @@ import os
 import re
 import threading
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -25,7 +26,7 @@ from portal.domain.danish import today_in_denmark
 from portal.domain.identity import hash_cpr
 from portal.domain.principal import Actor, Principal
 from portal.models import Citizen, Concern, Offer
-from portal.services import api_clients, concerns
+from portal.services import api_clients, casework_steps, concern_steps, concerns, decisions
 from tests.pages import assert_good_page, text_of
 
 PORTAL_BASE = "http://localhost"
@@ -222,7 +223,7 @@ def sent(db, demo, persona="mette", external_id="demo-offer-mette-1"):
 CASEWORKER = Actor("caseworker", "caseworker:demo-cw-nordby-1")
 
 
-def meeting_plan(**changes) -> concerns.MeetingPlan:
+def meeting_plan(**changes) -> concern_steps.MeetingPlan:
     """A meeting a week ahead, in person, with a coordinator from the region's clinical unit."""
     values = {
         "starts_at": datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=7),
@@ -232,48 +233,54 @@ def meeting_plan(**changes) -> concerns.MeetingPlan:
         "coordinator": "Dr. Anne Berg",
         "clinical_unit": "Klinisk funktion, Region Nordjylland",
     }
-    return concerns.MeetingPlan(**(values | changes))
+    return concern_steps.MeetingPlan(**(values | changes))
 
 
 def meeting_has_passed(db, concern) -> None:
     """Time passes: the booked meeting's start is now an hour ago (as on the day after)."""
-    meeting = concerns.current_meeting(concern)
+    meeting = concern_steps.current_meeting(concern)
     meeting.starts_at = datetime.now(UTC) - timedelta(hours=1)
     db.commit()
+
+
+def decision_input(decision: str = "adapted", **fields) -> decisions.DecisionInput:
+    """A decision as a caseworker writes it: facts, assessment, and for an adapted offer a
+    written change (``plan=`` gives a changed plan instead), for a replaced one what replaces
+    it. Decided at once: the citizen said at the meeting she will not comment."""
+    values = {
+        "decision": decision,
+        "facts": "Borgeren får ondt efter 3 timer. Sundhedskoordinatoren råder til 8 timer.",
+        "assessment": "Du kan bedst tåle 8 timer om ugen.",
+        "change_text": "8 timer om ugen." if decision == "adapted" else "",
+        "replacement": "Et kursus i stedet." if decision == "replaced" else "",
+        "early_reason": "Borgeren sagde på mødet, at hun ikke vil kommentere.",
+    }
+    return decisions.DecisionInput(**(values | fields))
 
 
 def walk(db, concern, until: str, actor: Actor = CASEWORKER, decision: str = "adapted"):
     """Take a sent concern through the caseworker's steps as far as ``until`` (a status)."""
     steps = [
-        ("acknowledged", lambda: concerns.transition(db, actor, concern, A.ACKNOWLEDGE)),
-        ("meeting_booked", lambda: concerns.book_meeting(db, actor, concern, meeting_plan())),
+        ("acknowledged", lambda: concern_steps.transition(db, actor, concern, A.ACKNOWLEDGE)),
+        ("meeting_booked", lambda: casework_steps.book_meeting(db, actor, concern, meeting_plan())),
         (
             "meeting_held",
             lambda: (
                 meeting_has_passed(db, concern),
-                concerns.record_meeting(
+                casework_steps.record_meeting(
                     db, actor, concern, True, datetime.now(UTC), ["citizen", "coordinator"]
                 ),
             ),
         ),
         (
             "advice_given",
-            lambda: concerns.record_advice(db, actor, concern, "Færre timer.", TODAY, 7),
+            lambda: casework_steps.record_advice(db, actor, concern, "Færre timer.", TODAY, 7),
         ),
         (
             "decided",
-            lambda: concerns.decide(
-                db,
-                actor,
-                concern,
-                decision,
-                "Du kan bedst tåle 8 timer om ugen.",
-                "8 timer om ugen." if decision == "adapted" else "",
-                "Borgeren sagde på mødet, at hun ikke vil kommentere.",
-                TODAY,
-            ),
+            lambda: decisions.decide(db, actor, concern, decision_input(decision), TODAY),
         ),
-        ("closed", lambda: concerns.transition(db, actor, concern, A.CLOSE)),
+        ("closed", lambda: concern_steps.transition(db, actor, concern, A.CLOSE)),
     ]
     for status, step in steps:
         step()
@@ -389,14 +396,52 @@ def as_citizen(app, persona: str = "mette"):
     return client
 
 
+class _FormValues(HTMLParser):
+    """What a browser would send of one form's fields as the page shows them: text inputs'
+    values, checked boxes and radios, and text areas (the fields starting with ``prefix``)."""
+
+    def __init__(self, prefix: str):
+        super().__init__()
+        self.prefix, self.values, self._area = prefix, {}, None
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        name = found.get("name") or ""
+        if not name.startswith(self.prefix):
+            return
+        if tag == "textarea":
+            self._area = name
+            self.values[name] = ""
+        elif tag == "input" and found.get("type") in ("checkbox", "radio"):
+            if "checked" in found:
+                self.values.setdefault(name, []).append(found.get("value", ""))
+        elif tag == "input":
+            self.values[name] = found.get("value", "")
+
+    def handle_data(self, data):
+        if self._area is not None:
+            self.values[self._area] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._area = None
+
+
+def form_values(html: str, prefix: str) -> dict:
+    parser = _FormValues(prefix)
+    parser.feed(html)
+    return parser.values
+
+
 def post_action(client, concern_id: int, slug: str, fields: dict, version: int | None = None):
+    """Send the caseworker's form as a browser would: what the page shows, with ``fields``
+    typed over it."""
     page = client.get(f"/sagsbehandler/bekymringer/{concern_id}")
-    if version is None:
-        version = int(
-            re.search(rf'name="{slug}-version" value="(\d+)"', page.get_data(as_text=True)).group(1)
-        )
-    data = {f"{slug}-{name}": value for name, value in fields.items()}
-    data |= {"csrf_token": csrf_token(page), f"{slug}-version": str(version)}
+    data = form_values(page.get_data(as_text=True), f"{slug}-")
+    data |= {f"{slug}-{name}": value for name, value in fields.items()}
+    data["csrf_token"] = csrf_token(page)
+    if version is not None:
+        data[f"{slug}-version"] = str(version)
     return client.post(f"/sagsbehandler/bekymringer/{concern_id}/{slug}", data=data)
 
 

@@ -30,6 +30,7 @@ from portal.casework.forms import (
     AdviceForm,
     CloseForm,
     DecisionForm,
+    DeliveryForm,
     MeetingDetailsForm,
     MeetingForm,
     MeetingHeldForm,
@@ -41,19 +42,19 @@ from portal.db import get_session
 from portal.domain.concerns import (
     FINISHED,
     ConcernAction,
-    DecisionProblem,
     TransitionRefused,
     can_message,
     may,
 )
 from portal.domain.danish import DANISH_TIME, today_in_denmark
+from portal.domain.decisions import DecisionProblem, DeliveryProblem
 from portal.domain.principal import Actor
 from portal.domain.regions import clinical_unit
 from portal.domain.vocabulary import CONCERN_STATUS_NAMES
 from portal.downloads import download
 from portal.i18n import long_date
 from portal.page_cache import kept_for_the_caseworker, may_keep
-from portal.services import casework, concerns
+from portal.services import casework, casework_steps, concern_steps, concerns, decisions
 
 log = logging.getLogger(__name__)
 bp = Blueprint("casework", __name__, url_prefix="/sagsbehandler")
@@ -64,15 +65,15 @@ def _text(field) -> str:
 
 
 def _acknowledge(db, actor, concern, form, version):
-    concerns.transition(
+    concern_steps.transition(
         db, actor, concern, ConcernAction.ACKNOWLEDGE, version, message=_text(form.message)
     )
 
 
-def _plan(form, starts_at: datetime) -> concerns.MeetingPlan:
+def _plan(form, starts_at: datetime) -> concern_steps.MeetingPlan:
     """How, where and with whom, from the booking or the offered-times form."""
     place, video_url = form.place_and_link()
-    return concerns.MeetingPlan(
+    return concern_steps.MeetingPlan(
         starts_at=starts_at,
         form=form.form.data,
         place=place,
@@ -84,12 +85,20 @@ def _plan(form, starts_at: datetime) -> concerns.MeetingPlan:
 
 
 def _book(db, actor, concern, form, version):
-    concerns.book_meeting(db, actor, concern, _plan(form, form.meeting_at()), version)
+    casework_steps.book_meeting(db, actor, concern, _plan(form, form.meeting_at()), version)
 
 
 def _propose(db, actor, concern, form, version):
     times = form.times()
-    concerns.propose_times(db, actor, concern, times, _plan(form, min(times)), version)
+    casework_steps.propose_times(
+        db,
+        actor,
+        concern,
+        times,
+        _plan(form, min(times)),
+        version,
+        current_app.config["TIMES_ANSWER_DAYS"],
+    )
 
 
 def _held(db, actor, concern, form, version):
@@ -101,7 +110,7 @@ def _not_held(db, actor, concern, form, version):
 
 
 def _record_meeting(db, actor, concern, form, version, held: bool):
-    concerns.record_meeting(
+    casework_steps.record_meeting(
         db,
         actor,
         concern,
@@ -115,7 +124,7 @@ def _record_meeting(db, actor, concern, form, version, held: bool):
 
 
 def _advice(db, actor, concern, form, version):
-    concerns.record_advice(
+    casework_steps.record_advice(
         db,
         actor,
         concern,
@@ -127,27 +136,58 @@ def _advice(db, actor, concern, form, version):
 
 
 def _decide(db, actor, concern, form, version):
-    concerns.decide(
-        db,
-        actor,
-        concern,
-        form.decision.data,
-        _text(form.reason),
-        _text(form.changes),
-        _text(form.early_reason),
-        today_in_denmark(),
-        version,
+    given = decisions.DecisionInput(
+        decision=form.decision.data,
+        facts=_text(form.facts),
+        assessment=_text(form.assessment),
+        plan=form.plan(decisions.plan_before(concern)),
+        change_text=_text(form.changes),
+        replacement=_text(form.replacement),
+        early_reason=_text(form.early_reason),
+    )
+    decisions.decide(db, actor, concern, given, today_in_denmark(), version)
+
+
+def _deliver(db, actor, concern, form, version):
+    decisions.record_delivery(
+        db, actor, concern, form.channel.data, form.received(), today_in_denmark(), version
     )
 
 
 def _close(db, actor, concern, form, version):
-    concerns.transition(
+    concern_steps.transition(
         db, actor, concern, ConcernAction.CLOSE, version, message=_text(form.message)
     )
 
 
 def _message(db, actor, concern, form, version):
-    concerns.send_message(db, actor, concern, _text(form.text), version)
+    casework_steps.send_message(db, actor, concern, _text(form.text), version)
+
+
+def _decision_problem(concern, problem: DecisionProblem) -> tuple[str, object]:
+    """The field a refused decision is about, and what to do."""
+    if problem is DecisionProblem.TOO_EARLY:
+        return "early_reason", _l(
+            "Borgeren kan kommentere rådgivningen til og med %(date)s. Vent, eller "
+            "skriv hvorfor kommunen beslutter nu.",
+            date=long_date(concern.comment_until),
+        )
+    return {
+        DecisionProblem.NO_CHANGES: (
+            "changes",
+            _l("Ret planen herover, eller skriv hvad der bliver ændret i tilbuddet."),
+        ),
+        DecisionProblem.NO_REPLACEMENT: ("replacement", _l("Skriv, hvad borgeren får i stedet.")),
+        DecisionProblem.END_BEFORE_START: ("end_date", _l("Slutdatoen skal ligge efter start.")),
+        DecisionProblem.HALF_TIMES: (
+            "day_ends_at",
+            _l("Skriv både hvornår dagen starter og slutter. Eller lad begge stå tomme."),
+        ),
+        DecisionProblem.TIMES_BACKWARDS: (
+            "day_ends_at",
+            _l("Dagen skal slutte, efter den starter."),
+        ),
+    }[problem]
 
 
 @dataclass(frozen=True)
@@ -185,6 +225,12 @@ ACTIONS = {
         ConcernAction.RECORD_ADVICE, AdviceForm, _advice, _l("Rådgivningen er gemt.")
     ),
     "beslutning": Action(ConcernAction.DECIDE, DecisionForm, _decide, _l("Beslutningen er gemt.")),
+    "afgoerelse-sendt": Action(
+        ConcernAction.RECORD_DELIVERY,
+        DeliveryForm,
+        _deliver,
+        _l("Det er gemt, hvornår borgeren fik afgørelsen. Klagefristen regner fra den dag."),
+    ),
     "luk": Action(ConcernAction.CLOSE, CloseForm, _close, _l("Bekymringen er lukket.")),
     "besked": Action(
         ConcernAction.MESSAGE, MessageForm, _message, _l("Beskeden er sendt til borgeren.")
@@ -227,6 +273,7 @@ def queue():
         "casework/queue.html",
         filters=filters,
         queue=result,
+        disagreements=decisions.disagreements(get_session(), current_user.municipality_id),
         goals=_goals(),
         paged=bool(request.args.get("efter")),
     )
@@ -253,7 +300,7 @@ def _concern_or_404(concern_id: int, purpose: str = "read"):
 def _fresh_form(slug: str, concern):
     form = ACTIONS[slug].form(formdata=None, prefix=slug)
     if isinstance(form, MeetingDetailsForm):
-        booked = concerns.current_meeting(concern)
+        booked = concern_steps.current_meeting(concern)
         meeting = booked or (concern.meetings[-1] if concern.meetings else None)
         if meeting is not None:  # moving, or booking again: start from the last booking
             form.form.data = meeting.form
@@ -269,6 +316,10 @@ def _fresh_form(slug: str, concern):
             form.clinical_unit.data = clinical_unit(
                 concern.citizen.municipality.region, today_in_denmark()
             )
+    elif isinstance(form, DecisionForm):
+        form.fill_from(decisions.plan_before(concern))
+    elif isinstance(form, DeliveryForm):
+        form.received_on.data = today_in_denmark().isoformat()
     return form
 
 
@@ -302,12 +353,13 @@ def _page(concern, status: int = 200, bound_slug=None, bound_form=None, problem=
         goals=casework.concern_goals(concern, today, _goals()),
         finished=concern.status in FINISHED,
         problem=problem,
-        meeting=concerns.current_meeting(concern),
+        meeting=concern_steps.current_meeting(concern),
         attention=casework.attention(
-            concern, datetime.now(UTC), answer_days=current_app.config["TIMES_ANSWER_DAYS"]
+            concern, datetime.now(UTC), _goals(), current_app.config["TIMES_ANSWER_DAYS"]
         ),
-        commented=concerns.has_comment(concern),
-        consent_since=concerns.consent_since(concern),
+        commented=concern_steps.has_comment(concern),
+        consent=concern_steps.consent_of(concern),
+        delivery=decisions.delivery(concern),
         comment_period_running=concern.comment_until is not None and today <= concern.comment_until,
         done=ACTIONS[request.args["udfoert"]].done
         if request.args.get("udfoert") in ACTIONS
@@ -370,12 +422,24 @@ def act(concern_id: int, slug: str):
     return redirect(url_for("casework.concern", concern_id=concern.id, udfoert=slug))
 
 
+_CHANGED_MEANWHILE = _l(
+    "En anden har ændret bekymringen, mens du arbejdede. Se ændringen nedenfor. "
+    "Det, du skrev, er ikke gemt endnu, men står stadig i feltet. Send igen, hvis det "
+    "stadig passer."
+)
+
+
 def _try(slug: str, concern):
     """Run the action; None when it is done, else the page that says why not (what was typed
     stays in the field)."""
     step = ACTIONS[slug]
     concern_id = concern.id
     form = step.form(prefix=slug)
+    if form.seen_version() not in (None, concern.version):
+        return _page(concern, 409, slug, form, _CHANGED_MEANWHILE)
+    if not may(concern.status, step.action, concern.right_applies):
+        # Not possible now, whatever was typed: say why first (and keep the text).
+        return _page(concern, 409, slug, form, _refusal_text(concern, step.action))
     if not form.validate():
         return _page(concern, 400, slug, form)
     db = get_session()
@@ -384,31 +448,27 @@ def _try(slug: str, concern):
     except concerns.ConcurrentChange:
         # Nothing was written (the service checks the version first and rolls back a race).
         log.info("casework action %s refused: the concern changed meanwhile", slug)
-        problem = _l(
-            "En anden har ændret bekymringen, mens du arbejdede. Se ændringen nedenfor. "
-            "Det, du skrev, er ikke gemt endnu, men står stadig i feltet. Send igen, hvis det "
-            "stadig passer."
+        return _page(
+            _concern_or_404(concern_id, purpose="act"), 409, slug, form, _CHANGED_MEANWHILE
         )
-        return _page(_concern_or_404(concern_id, purpose="act"), 409, slug, form, problem)
     except TransitionRefused:  # refused before anything changed
         return _page(concern, 409, slug, form, _refusal_text(concern, step.action))
-    except concerns.MeetingNotYet:
+    except casework_steps.MeetingNotYet:
         problem = _l(
             "Mødet er ikke holdt endnu. Du kan registrere det, når mødet er begyndt. "
             "Skal mødet flyttes, så aftal en ny tid."
         )
         return _page(concern, 409, slug, form, problem)
-    except concerns.DecisionRefused as refused:
-        if refused.problem is DecisionProblem.TOO_EARLY:
-            form.early_reason.errors = [
-                _l(
-                    "Borgeren kan kommentere rådgivningen til og med %(date)s. Vent, eller "
-                    "skriv hvorfor kommunen beslutter nu.",
-                    date=long_date(concern.comment_until),
-                )
-            ]
-        else:
-            form.changes.errors = [_l("Skriv, hvad der bliver ændret i tilbuddet.")]
+    except decisions.DecisionRefused as refused:
+        field, message = _decision_problem(concern, refused.problem)
+        form[field].errors = [message]
+        return _page(concern, 400, slug, form)
+    except decisions.DeliveryRefused as refused:
+        form.received_on.errors = [
+            _l("Borgeren kan ikke have fået afgørelsen, før den blev truffet.")
+            if refused.problem is DeliveryProblem.BEFORE_DECISION
+            else _l("Skriv en dag, der er kommet. Registrér det, når borgeren har fået den.")
+        ]
         return _page(concern, 400, slug, form)
     except concerns.NotSaved:
         log.warning("casework action %s failed: not saved", slug)

@@ -4,7 +4,9 @@ of the concern the caseworker saw, so that two people acting at once cannot over
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
@@ -19,11 +21,14 @@ from portal.domain.casework import (
     proposal_problem,
 )
 from portal.domain.danish import DANISH_TIME
+from portal.domain.decisions import Plan
 from portal.domain.vocabulary import (
     DECISIONS,
+    DELIVERY_CHANNELS,
     MEETING_FORMS,
     MEETING_NOT_HELD_REASONS,
     MEETING_PARTICIPANTS,
+    WORKING_WEEKDAYS,
 )
 from portal.forms import (
     Checkboxes,
@@ -71,12 +76,24 @@ class AcknowledgeForm(ActionForm):
     message = _optional_text()
 
 
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+
+
+def _clock(text: str | None) -> time | None:
+    try:
+        return time.fromisoformat((text or "").strip().replace(".", ":"))
+    except ValueError:
+        return None
+
+
 def _local_time(day_text: str | None, clock_text: str | None) -> datetime | None:
     """A date and a clock time as the caseworker typed them, as an aware Danish time."""
-    try:
-        day = date.fromisoformat((day_text or "").strip())
-        clock = time.fromisoformat((clock_text or "").strip().replace(".", ":"))
-    except ValueError:
+    day, clock = _day(day_text), _clock(clock_text)
+    if day is None or clock is None:
         return None
     return datetime.combine(day, clock.replace(second=0, microsecond=0), DANISH_TIME)
 
@@ -84,13 +101,9 @@ def _local_time(day_text: str | None, clock_text: str | None) -> datetime | None
 def _time_problem(day_text: str, clock_text: str) -> tuple[str, object] | None:
     """Which field ("day" or "time") and the message, for a date and time that cannot be a
     meeting; None when it can."""
-    try:
-        date.fromisoformat(day_text.strip())
-    except ValueError:
+    if _day(day_text) is None:
         return "day", _l("Skriv datoen sådan: 2026-12-07.")
-    try:
-        time.fromisoformat(clock_text.strip().replace(".", ":"))
-    except ValueError:
+    if _clock(clock_text) is None:
         return "time", _l("Skriv klokkeslættet sådan: 10:00.")
     problem = meeting_time_problem(
         _local_time(day_text, clock_text), datetime.now(DANISH_TIME), danish_holidays()
@@ -133,10 +146,8 @@ class MeetingForm(MeetingDetailsForm):
         return _local_time(self.day.data, self.starts_at.data)
 
     def validate_day(self, field):
-        try:
-            date.fromisoformat(field.data.strip())
-        except ValueError:
-            raise ValidationError(_l("Skriv datoen sådan: 2026-12-07.")) from None
+        if _day(field.data) is None:
+            raise ValidationError(_l("Skriv datoen sådan: 2026-12-07."))
 
     def validate_starts_at(self, field):
         problem = _time_problem(self.day.data or "", field.data or "")
@@ -206,16 +217,124 @@ class AdviceForm(ActionForm):
     )
 
 
+def _hours(text: str | None) -> Decimal | None:
+    try:
+        return Decimal((text or "").strip().replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+MAX_HOURS_PER_WEEK = 37
+
+
 class DecisionForm(ActionForm):
+    """The municipality's decision: what happens to the offer, and what it rests on — the facts
+    and the assessment as two fields (forvaltningsloven § 24). For an adapted offer the plan
+    fields start as the offer is planned now; what the caseworker changes is the change."""
+
     decision = Radios(DECISIONS, validators=[required(_l("Vælg kommunens beslutning."))])
-    reason = TextAreaField(
+    facts = TextAreaField(
         validators=[
-            required(_l("Skriv begrundelsen for beslutningen i et enkelt sprog.")),
+            required(_l("Skriv de fakta i sagen, som beslutningen bygger på.")),
             at_most(TEXT_LIMIT),
         ]
     )
+    assessment = TextAreaField(
+        validators=[
+            required(_l("Skriv kommunens vurdering: hvorfor beslutningen er den rigtige.")),
+            at_most(TEXT_LIMIT),
+        ]
+    )
+    start_date = TextField()
+    end_date = TextField()
+    weekdays = Checkboxes(WORKING_WEEKDAYS)
+    day_starts_at = TextField()
+    day_ends_at = TextField()
+    hours_per_week = TextField(validators=[at_most(10)])
+    place = TextField(validators=[at_most(200)])
+    address = TextField(validators=[at_most(300)])
     changes = _optional_text()
+    replacement = _optional_text()
     early_reason = _optional_text()
+
+    def adapting(self) -> bool:
+        return self.decision.data == "adapted"
+
+    def fill_from(self, plan: Plan) -> None:
+        """Start the plan fields from the offer as planned now."""
+        self.start_date.data = plan.start_date.isoformat()
+        self.end_date.data = plan.end_date.isoformat() if plan.end_date else ""
+        self.weekdays.data = [day for day in plan.weekdays.split(",") if day]
+        self.day_starts_at.data = plan.day_starts_at.strftime("%H:%M") if plan.day_starts_at else ""
+        self.day_ends_at.data = plan.day_ends_at.strftime("%H:%M") if plan.day_ends_at else ""
+        hours = plan.hours_per_week
+        self.hours_per_week.data = format(hours.normalize(), "f") if hours is not None else ""
+        self.place.data, self.address.data = plan.place, plan.address
+
+    def plan(self, before: Plan) -> Plan | None:
+        """The adapted plan as typed (valid only after ``validate``); None unless adapting."""
+        if not self.adapting():
+            return None
+        return replace(
+            before,
+            start_date=_day(self.start_date.data),
+            end_date=_day(self.end_date.data),
+            weekdays=",".join(day for day in WORKING_WEEKDAYS if day in (self.weekdays.data or [])),
+            day_starts_at=_clock(self.day_starts_at.data),
+            day_ends_at=_clock(self.day_ends_at.data),
+            hours_per_week=_hours(self.hours_per_week.data),
+            place=(self.place.data or "").strip(),
+            address=(self.address.data or "").strip(),
+        )
+
+    def validate_start_date(self, field):
+        if self.adapting() and _day(field.data) is None:
+            raise ValidationError(_l("Skriv startdatoen sådan: 2027-01-04."))
+
+    def validate_end_date(self, field):
+        if self.adapting() and (field.data or "").strip() and _day(field.data) is None:
+            raise ValidationError(
+                _l("Skriv slutdatoen sådan: 2027-06-30. Eller lad feltet stå tomt.")
+            )
+
+    def validate_day_starts_at(self, field):
+        self._clock_or_empty(field)
+
+    def validate_day_ends_at(self, field):
+        self._clock_or_empty(field)
+
+    def _clock_or_empty(self, field):
+        if self.adapting() and (field.data or "").strip() and _clock(field.data) is None:
+            raise ValidationError(
+                _l("Skriv klokkeslættet sådan: 09:00. Eller lad feltet stå tomt.")
+            )
+
+    def validate_hours_per_week(self, field):
+        text = (field.data or "").strip()
+        if not self.adapting() or not text:
+            return
+        hours = _hours(text)
+        if hours is None or not 0 < hours <= MAX_HOURS_PER_WEEK or hours * 2 % 1:
+            raise ValidationError(
+                _l("Skriv timer om ugen som et tal fra 0,5 til 37, fx 8 eller 7,5.")
+            )
+
+
+class DeliveryForm(ActionForm):
+    """How and when the decision reached the citizen: the complaint deadline counts from then."""
+
+    channel = Radios(
+        DELIVERY_CHANNELS,
+        validators=[required(_l("Vælg, hvordan borgeren fik afgørelsen."))],
+    )
+    received_on = TextField(validators=[required(_l("Skriv den dag, borgeren fik afgørelsen."))])
+
+    def received(self) -> date | None:
+        return _day(self.received_on.data)
+
+    def validate_received_on(self, field):
+        if _day(field.data) is None:
+            raise ValidationError(_l("Skriv datoen sådan: 2026-12-07."))
 
 
 class MessageForm(ActionForm):

@@ -98,7 +98,10 @@ def worried(offer_id: int):
 @requires("citizen")
 def offer_ics(offer_id: int):
     offer = _own_offer_or_404(offer_id)
-    body = calendar.calendar_bytes([offer], calendar_host(), offer_link, offer.title)
+    versions = calendar.plan_versions(get_session(), [offer.id])
+    body = calendar.calendar_bytes(
+        [offer], calendar_host(), offer_link, offer.title, versions=versions
+    )
     return Response(
         body,
         mimetype="text/calendar",
@@ -139,13 +142,15 @@ def calendar_feed(token: str):
     citizen = calendar.citizen_for_feed(db, current_app.config["SECRET_KEY"], token)
     if citizen is None:
         abort(404)
+    offers = calendar.feed_offers(db, citizen.id, today_in_denmark())
     body = calendar.calendar_bytes(
-        calendar.feed_offers(db, citizen.id, today_in_denmark()),
+        offers,
         calendar_host(),
         offer_link,
         "Mit ressourceforløb",
         meetings=calendar.feed_meetings(db, citizen.id),
         concern_url=concern_link,
+        versions=calendar.plan_versions(db, [offer.id for offer in offers]),
     )
     return Response(body, mimetype="text/calendar")
 

@@ -30,12 +30,21 @@ from portal.concerns.forms import (
     chosen_files,
 )
 from portal.db import get_session
-from portal.domain.concerns import OPEN, ConcernStatus, TransitionRefused
+from portal.domain.concerns import OPEN, ConcernAction, ConcernStatus, TransitionRefused, may
 from portal.domain.danish import today_in_denmark
 from portal.links import calendar_host, concern_link, offer_link
 from portal.page_cache import kept_for_the_citizen
 from portal.routing import parse_id
-from portal.services import calendar, casework, concerns, documents, notices, story
+from portal.services import (
+    calendar,
+    casework,
+    concern_steps,
+    concerns,
+    decisions,
+    documents,
+    notices,
+    story,
+)
 from portal.services.offers import own_offer
 from portal.templating import remember_municipality
 
@@ -207,6 +216,7 @@ def _summary(concern, problem: str | None = None):
         number=TOTAL_STEPS,
         total=TOTAL_STEPS,
         problem=problem,
+        today=today_in_denmark(),
     )
 
 
@@ -276,12 +286,16 @@ def _detail(concern, status: int = 200, problem=None, **forms):
         concern=concern,
         is_open=concern.status in OPEN,
         problem=problem,
-        meeting=concerns.current_meeting(concern),
-        proposal=concerns.open_proposal(concern),
+        meeting=concern_steps.current_meeting(concern),
+        proposal=concern_steps.open_proposal(concern),
         may_comment=concern.status is ConcernStatus.ADVICE_GIVEN
         and concern.comment_until is not None
         and today <= concern.comment_until,
-        consent_since=concerns.consent_since(concern),
+        consent_since=concern_steps.consent_since(concern),
+        may_ask_consent=may(concern.status, ConcernAction.GIVE_CONSENT, concern.right_applies),
+        forloeb_ends_first=casework.forloeb_ends_before_meeting(
+            concern, today, casework.service_goals(current_app.config["SERVICE_GOALS"])
+        ),
         **forms,
     ), status
 
@@ -358,7 +372,8 @@ def comment(concern_id: int):
 @requires("citizen")
 def consent(concern_id: int):
     """Consent to let the sundhedskoordinator contact the citizen's doctor: separate from the
-    concern, informed, and given by the citizen themself (domain.md §3)."""
+    concern, informed (who, whom, about what, how long), asked only while it can serve the
+    advice, and given — or refused — by the citizen themself (domain.md §3)."""
     concern = _concern_or_404(concern_id)
     if not concern.right_applies:
         abort(404)
@@ -367,7 +382,16 @@ def consent(concern_id: int):
     problem, status = None, 200
     if request.method == "POST" and form.validate():
         try:
-            concerns.give_consent(get_session(), current_user, concern, form.seen_version())
+            if form.answer.data == "yes":
+                concerns.give_consent(
+                    get_session(),
+                    current_user,
+                    concern,
+                    form.doctor.data.strip(),
+                    form.seen_version(),
+                )
+            else:
+                concerns.decline_consent(get_session(), current_user, concern, form.seen_version())
         except concerns.OnlyTheCitizen:
             problem, status = "only_the_citizen", 403
         except TransitionRefused:
@@ -377,7 +401,8 @@ def consent(concern_id: int):
         except concerns.NotSaved:
             problem, status = "not_saved", 503
         else:
-            return redirect(url_for("concerns.detail", concern_id=concern.id, samtykke=1))
+            answered = 1 if form.answer.data == "yes" else "nej"
+            return redirect(url_for("concerns.detail", concern_id=concern.id, samtykke=answered))
     elif request.method == "POST":
         status = 400
     return render_template(
@@ -385,7 +410,9 @@ def consent(concern_id: int):
         concern=concern,
         form=form,
         problem=problem,
-        consent_since=concerns.consent_since(concern),
+        consent_since=concern_steps.consent_since(concern),
+        may_ask=may(concern.status, ConcernAction.GIVE_CONSENT, concern.right_applies),
+        coordinator=concern_steps.coordinator_of(concern, today_in_denmark()),
     ), status
 
 
@@ -412,7 +439,7 @@ def meeting_ics(concern_id: int):
     """ "Føj til kalender" for the booked meeting: the same UID every time, so a moved meeting
     updates the event the citizen already has."""
     concern = _concern_or_404(concern_id)
-    meeting = concerns.current_meeting(concern)
+    meeting = concern_steps.current_meeting(concern)
     if meeting is None:
         abort(404)
     body = calendar.calendar_bytes(
@@ -436,10 +463,15 @@ def decision(concern_id: int):
     """The decision as a page to read and print: the outcome, the reasons, what changes and
     how to complain (forvaltningsloven §§ 22, 24 and 25)."""
     concern = _concern_or_404(concern_id)
-    decided = concerns.decision_event(concern)
+    decided = concern_steps.decision_event(concern)
     if decided is None:
         abort(404)
-    return render_template("concerns/decision.html", concern=concern, decided=decided)
+    return render_template(
+        "concerns/decision.html",
+        concern=concern,
+        decided=decided,
+        delivery=decisions.delivery(concern),
+    )
 
 
 @bp.route("/<int:concern_id>/traek-tilbage", methods=["GET", "POST"])

@@ -165,12 +165,22 @@ class DeclineTimesForm(FlaskForm):
     )
 
 
-class ConsentForm(VersionedForm):
-    """A specific, informed consent: the citizen ticks it themself (GDPR art. 4(11), 7)."""
+CONSENT_ANSWERS = {
+    "yes": N_("Ja, sundhedskoordinatoren må kontakte min læge"),
+    "no": N_("Nej, det vil jeg ikke"),
+}
 
-    agree = BooleanField(
-        validators=[required(_l("Sæt kryds, hvis du giver lov. Ellers skal du ikke gøre noget."))]
-    )
+
+class ConsentForm(VersionedForm):
+    """A specific, informed consent, or a no: the citizen answers themself (GDPR art. 4(11), 7),
+    and a yes names the doctor it concerns."""
+
+    answer = Radios(CONSENT_ANSWERS, validators=[required(_l("Vælg ja eller nej."))])
+    doctor = TextField(validators=[at_most(200)])
+
+    def validate_doctor(self, field):
+        if self.answer.data == "yes" and not (field.data or "").strip():
+            raise ValidationError(_l("Skriv navnet på din læge eller dit lægehus."))
 
 
 STEPS = (

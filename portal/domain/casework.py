@@ -117,6 +117,11 @@ class Attention(enum.StrEnum):
     COMMENT_PERIOD_PASSED = "comment_period_passed"
     TIMES_DECLINED = "times_declined"  # none of the offered times fit: offer new ones
     TIMES_UNANSWERED = "times_unanswered"  # the offered times have waited too long
+    # The forløb ends (by plan) before the meeting or the goal for it: the right is "en person
+    # i ressourceforløb"'s, so hold the meeting while the forløb runs if at all possible.
+    FORLOEB_ENDS_FIRST = "forloeb_ends_first"
+    # An import carried another plan than the one decided (portal.domain.decisions).
+    CASE_SYSTEM_DISAGREES = "case_system_disagrees"
 
 
 def attention_points(
@@ -185,3 +190,30 @@ def proposal_problem(times: list[datetime]) -> ProposalProblem | None:
 def times_unanswered(proposed_at: datetime, now: datetime, answer_days: int) -> bool:
     """Offered times the citizen has not answered within the municipality's period."""
     return now - proposed_at > timedelta(days=answer_days)
+
+
+def times_answer_by(proposed_at: datetime, answer_days: int) -> datetime:
+    """The moment after which offered times count as unanswered (``times_unanswered``): the
+    citizen is asked to choose by then."""
+    return proposed_at + timedelta(days=answer_days)
+
+
+# Before the meeting is held, the forløb's end matters: after it, only the decision is left.
+_MEETING_AHEAD = frozenset(
+    {ConcernStatus.SUBMITTED, ConcernStatus.ACKNOWLEDGED, ConcernStatus.MEETING_BOOKED}
+)
+
+
+def forloeb_ends_first(
+    status: ConcernStatus,
+    right_applies: bool,
+    forloeb_ends: date,
+    goal_days: list[date],
+    meeting_on: date | None,
+) -> bool:
+    """The forløb's planned end comes before the meeting, or before a service goal that is still
+    to be met: the caseworker should know, and the citizen be told what happens then."""
+    if not right_applies or ConcernStatus(status) not in _MEETING_AHEAD:
+        return False
+    days = [*goal_days, *([meeting_on] if meeting_on is not None else [])]
+    return any(day > forloeb_ends for day in days)

@@ -20,7 +20,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from portal.domain.danish import N_, danish_date
+from portal.domain.danish import danish_date
 from portal.domain.offers import is_employment_oriented, is_over
 
 
@@ -57,19 +57,15 @@ class ConcernAction(enum.StrEnum):
     MESSAGE = "message"  # the caseworker writes to the citizen
     COMMENT = "comment"  # the citizen answers the advice before the decision (partshøring)
     GIVE_CONSENT = "give_consent"  # the citizen lets the coordinator contact their doctor
+    DECLINE_CONSENT = "decline_consent"  # the citizen says no to that
     WITHDRAW_CONSENT = "withdraw_consent"
     PROPOSE_TIMES = "propose_times"  # the caseworker offers 2-5 times for the meeting
     DECLINE_TIMES = "decline_times"  # the citizen: none of the times fit, and why
     # The citizen picks one of the proposed times: the meeting is booked (or moved) at it.
     CHOOSE_TIME = "choose_time"
-
-
-class Decision(enum.StrEnum):
-    """What the municipality decided about the offer (it decides; the coordinator advises)."""
-
-    ADAPTED = "adapted"
-    KEPT = "kept"
-    STOPPED = "stopped"
+    # The caseworker records how and when the decision reached the citizen (the complaint
+    # deadline runs from that day, retssikkerhedsloven § 67).
+    RECORD_DELIVERY = "record_delivery"
 
 
 S, A = ConcernStatus, ConcernAction
@@ -78,6 +74,8 @@ OPEN = frozenset({S.SUBMITTED, S.ACKNOWLEDGED, S.MEETING_BOOKED, S.MEETING_HELD,
 FINISHED = frozenset({S.DECIDED, S.CLOSED, S.WITHDRAWN})
 # Never sent: no one but the citizen side ever sees these.
 UNSENT = frozenset({S.DRAFT, S.DISCARDED})
+# Before the advice is recorded: while consent to contact the doctor can still serve it.
+CONSENT_OPEN = frozenset({S.SUBMITTED, S.ACKNOWLEDGED, S.MEETING_BOOKED, S.MEETING_HELD})
 
 _TRANSITIONS: dict[tuple[ConcernStatus, ConcernAction], ConcernStatus] = {
     (S.DRAFT, A.SUBMIT): S.SUBMITTED,
@@ -105,10 +103,12 @@ _MEETING_ACTIONS = frozenset(
         A.DECIDE,
         A.COMMENT,
         A.GIVE_CONSENT,
+        A.DECLINE_CONSENT,
         A.WITHDRAW_CONSENT,
         A.PROPOSE_TIMES,
         A.DECLINE_TIMES,
         A.CHOOSE_TIME,
+        A.RECORD_DELIVERY,
     }
 )
 _MEETING_STATES = frozenset({S.MEETING_BOOKED, S.MEETING_HELD, S.ADVICE_GIVEN, S.DECIDED})
@@ -118,12 +118,16 @@ _KEEPING = {
     A.ADD_INFORMATION: OPEN,
     A.MESSAGE: OPEN | {S.DECIDED},
     A.COMMENT: frozenset({S.ADVICE_GIVEN}),
-    # The coordinator may contact the doctor while the case is open (domain.md §3).
-    A.GIVE_CONSENT: OPEN,
+    # Consent to contact the doctor serves the coordinator's advice, so it is asked for only
+    # until the advice is recorded (domain.md §3); it can always be withdrawn.
+    A.GIVE_CONSENT: CONSENT_OPEN,
+    A.DECLINE_CONSENT: CONSENT_OPEN,
     A.WITHDRAW_CONSENT: OPEN | FINISHED,
     # Times are offered for a meeting to come: before it is booked, or to move it.
     A.PROPOSE_TIMES: frozenset({S.ACKNOWLEDGED, S.MEETING_BOOKED}),
     A.DECLINE_TIMES: frozenset({S.ACKNOWLEDGED, S.MEETING_BOOKED}),
+    # The decision is sent from the case system (Digital Post); recorded once it is out.
+    A.RECORD_DELIVERY: frozenset({S.DECIDED, S.CLOSED}),
 }
 # The timeline's event for each action: a past-tense name, also in the export (design.md §4).
 _EVENT_KINDS = {
@@ -140,26 +144,13 @@ _EVENT_KINDS = {
     A.MESSAGE: "message_sent",
     A.COMMENT: "advice_commented",
     A.GIVE_CONSENT: "consent_given",
+    A.DECLINE_CONSENT: "consent_declined",
     A.WITHDRAW_CONSENT: "consent_withdrawn",
     A.PROPOSE_TIMES: "times_proposed",
     A.DECLINE_TIMES: "times_declined",
     A.CHOOSE_TIME: "meeting_booked",
+    A.RECORD_DELIVERY: "decision_delivered",
 }
-# What the citizen side may do; everything else is the municipality's.
-CITIZEN_ACTIONS = frozenset(
-    {
-        A.SUBMIT,
-        A.WITHDRAW,
-        A.EDIT,
-        A.DELETE,
-        A.ADD_INFORMATION,
-        A.COMMENT,
-        A.GIVE_CONSENT,
-        A.WITHDRAW_CONSENT,
-        A.DECLINE_TIMES,
-        A.CHOOSE_TIME,
-    }
-)
 
 
 class TransitionRefused(ValueError):
@@ -185,6 +176,8 @@ def next_status(status: ConcernStatus, action: ConcernAction, right_applies: boo
             raise TransitionRefused(status, action, "a sent concern's answers never change")
         if action is A.COMMENT:
             raise TransitionRefused(status, action, "comment only on recorded advice")
+        if action in (A.GIVE_CONSENT, A.DECLINE_CONSENT) and status is S.ADVICE_GIVEN:
+            raise TransitionRefused(status, action, "consent serves the advice, which is recorded")
         raise TransitionRefused(status, action, f"the concern is already {status}")
     table = _TRANSITIONS | (_WITHOUT_RIGHT if not right_applies else {})
     if (status, action) in table:
@@ -279,11 +272,6 @@ def concern_refusal(
     return None
 
 
-def can_concern(offer_status: str, offer_end: date | None, today: date) -> bool:
-    """Only current and upcoming offers can be the subject of a concern."""
-    return not is_over(offer_status, offer_end, today)
-
-
 # -- on hold ------------------------------------------------------------------------------------
 def offer_started(start: date, today: date) -> bool:
     return start <= today
@@ -293,6 +281,19 @@ def started_when_sent(offer_start: date, sent_at: datetime) -> bool:
     """Whether the offer had started on the Danish day the concern was sent: sent at 23:59 on
     the day before the start is before it; sent at 00:00 on the start day is not."""
     return offer_started(offer_start, danish_date(sent_at))
+
+
+def last_day_for_hold(offer_start: date) -> date:
+    """A concern sent on this Danish day or before puts the offer on hold: the day before the
+    start (``started_when_sent``)."""
+    return offer_start - timedelta(days=1)
+
+
+def hold_deadline(applies: bool, offer_start: date, today: date) -> date | None:
+    """The last day to send a concern so that the offer waits for the decision, while that day
+    has not passed; None when sending can no longer (or never would) put it on hold."""
+    last = last_day_for_hold(offer_start)
+    return last if applies and today <= last else None
 
 
 def puts_offer_on_hold(applies: bool, started_when_sent: bool) -> bool:
@@ -318,85 +319,37 @@ def comment_until(advice_recorded_on: date, period_days: int) -> date:
     return advice_recorded_on + timedelta(days=period_days)
 
 
-class DecisionProblem(enum.StrEnum):
-    TOO_EARLY = "too_early"  # the comment period runs, nothing said, and no reason to decide now
-    NO_CHANGES = "no_changes"  # adapted, but what changes is not said
-
-
-def decision_problem(
-    decision: Decision,
-    changes: str,
-    commented: bool,
-    comment_deadline: date | None,
-    today: date,
-    early_reason: str,
-) -> DecisionProblem | None:
-    """Why the decision cannot be recorded as given, or None. Before the comment period has
-    passed, and without the citizen's comment, an explicit reason to decide now is needed."""
-    period_running = comment_deadline is not None and today <= comment_deadline
-    if period_running and not commented and not early_reason.strip():
-        return DecisionProblem.TOO_EARLY
-    if Decision(decision) is Decision.ADAPTED and not changes.strip():
-        return DecisionProblem.NO_CHANGES
-    return None
-
-
-COMPLAINT_WEEKS = 4
-
-
-def complaint_deadline(received_on: date) -> date:
-    """4 weeks from the day the person received the decision (retssikkerhedsloven § 67)."""
-    return received_on + timedelta(weeks=COMPLAINT_WEEKS)
-
-
-def complaint_guidance(municipality: str, received_on: date) -> list[tuple[str, dict]]:
-    """The klagevejledning of a decision (forvaltningsloven § 25; retssikkerhedsloven §§ 66–67,
-    72): where, how, the deadline, free, reconsidered first, and no pause. Danish texts with
-    their values; the page translates them, the export fills them in Danish."""
-    return [
-        (
-            N_(
-                "Du kan klage over afgørelsen. Klagen skal være kommet frem inden 4 uger fra den "
-                "dag, du fik afgørelsen."
-            ),
-            {},
-        ),
-        (
-            N_("Fik du afgørelsen %(received)s, er sidste frist %(deadline)s."),
-            {"received": received_on, "deadline": complaint_deadline(received_on)},
-        ),
-        (
-            N_("Du klager til %(municipality)s. Du kan skrive eller ringe. Det er gratis."),
-            {"municipality": municipality},
-        ),
-        (
-            N_(
-                "Kommunen ser på sagen igen. Er kommunen stadig uenig med dig, sender den klagen "
-                "videre til Ankestyrelsen."
-            ),
-            {},
-        ),
-        (
-            N_(
-                "En klage stopper ikke afgørelsen. Den gælder, til du får svar på klagen. En "
-                "bekymring er ikke en klage."
-            ),
-            {},
-        ),
-    ]
-
-
 # -- consent to contact the doctor --------------------------------------------------------------
-def consent_given(events: list[tuple[str, datetime]]) -> datetime | None:
-    """When the current consent was given, from the timeline (kind, time), or None if there is
-    none or it was withdrawn after."""
-    given = None
+class ConsentAnswer(enum.StrEnum):
+    """The citizen's last word on letting the coordinator contact their doctor."""
+
+    GIVEN = "given"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+_CONSENT_KINDS = {
+    "consent_given": ConsentAnswer.GIVEN,
+    "consent_declined": ConsentAnswer.DECLINED,
+    "consent_withdrawn": ConsentAnswer.WITHDRAWN,
+}
+
+
+def consent_answer(events: list[tuple[str, datetime]]) -> tuple[ConsentAnswer, datetime] | None:
+    """The citizen's last answer about consent and when, from the timeline (kind, time); None
+    when they never answered (the caseworker reads "Ikke besvaret", not "Nej")."""
+    answer = None
     for kind, at in sorted(events, key=lambda event: event[1]):
-        if kind == "consent_given":
-            given = at
-        elif kind == "consent_withdrawn":
-            given = None
-    return given
+        if kind in _CONSENT_KINDS:
+            answer = (_CONSENT_KINDS[kind], at)
+    return answer
+
+
+def consent_given(events: list[tuple[str, datetime]]) -> datetime | None:
+    """When the current consent was given, or None if there is none (never, declined or
+    withdrawn since)."""
+    answer = consent_answer(events)
+    return answer[1] if answer is not None and answer[0] is ConsentAnswer.GIVEN else None
 
 
 def reference_number(concern_id: int, year: int) -> str:

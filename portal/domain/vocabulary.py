@@ -101,8 +101,19 @@ MEETING_FORMS = {
 DECISIONS = {
     "adapted": N_("Tilbuddet bliver ændret"),
     "kept": N_("Tilbuddet bliver som før"),
+    "replaced": N_("Tilbuddet bliver skiftet ud med et andet"),
     "stopped": N_("Tilbuddet stopper"),
 }
+
+# How the decision reached the citizen (the complaint deadline runs from that day).
+DELIVERY_CHANNELS = {
+    "digital_post": N_("Digital Post"),
+    "letter": N_("Brev med posten"),
+    "handed_over": N_("Givet på et møde"),
+}
+
+# The weekdays an offer can be on, as the caseworker picks them when adapting it.
+WORKING_WEEKDAYS = {code: WEEKDAY_NAMES[code] for code in ("MO", "TU", "WE", "TH", "FR")}
 
 DELEGATION_SCOPE_NAMES = {"see": N_("Se"), "act": N_("Se og handle")}
 

@@ -9,6 +9,7 @@ from portal.models.concern import (
     CoordinatorMeeting,
     GuidanceShown,
     MeetingProposal,
+    OfferDecision,
 )
 from portal.models.delegation import Delegation
 from portal.models.forloeb import (
@@ -42,6 +43,7 @@ __all__ = [
     "Municipality",
     "Notice",
     "Offer",
+    "OfferDecision",
     "OfferKind",
     "OfferStatus",
     "OutboxMessage",

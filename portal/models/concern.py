@@ -95,6 +95,8 @@ class Concern(Base):
     documents: Mapped[list[ConcernDocument]] = relationship(
         back_populates="concern", order_by="ConcernDocument.id", cascade="all, delete-orphan"
     )
+    # What the decision did to the offer's plan, once decided (portal.services.decisions).
+    plan_decision: Mapped[OfferDecision | None] = relationship(viewonly=True)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -213,3 +215,34 @@ class GuidanceShown(Base):
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
     shown_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     shown_to_role: Mapped[str] = mapped_column(String(20))  # citizen or relative
+
+
+class OfferDecision(Base):
+    """What a decision did to its offer's plan (portal.domain.decisions): the plan before, the
+    plan decided, and what the case system has said since.
+
+    The decided values are written onto the offer itself, so every page, file and feed shows
+    them; ``before`` keeps the old plan for the decision page only. ``case_system``: ``waiting``
+    until an import carries the offer again, then ``agrees`` (it applied the decision: the case
+    system owns the plan again) or ``disagrees`` (the decided values stay, and the caseworker is
+    told); ``replaced`` when a later decision about the offer takes this one's place."""
+
+    __tablename__ = "offer_decision"
+    __table_args__ = (Index("ix_offer_decision_offer_id_case_system", "offer_id", "case_system"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id"), unique=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"))
+    outcome: Mapped[str] = mapped_column(String(20))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    before: Mapped[dict] = mapped_column(JSON)
+    after: Mapped[dict] = mapped_column(JSON)
+    # The parts of the plan the decision changed, with their decided values (JSON form).
+    decided: Mapped[dict] = mapped_column(JSON, default=dict)
+    change_text: Mapped[str] = mapped_column(Text, default="")
+    replacement: Mapped[str] = mapped_column(Text, default="")
+    case_system: Mapped[str] = mapped_column(String(20), default="waiting")
+    case_system_said: Mapped[dict] = mapped_column(JSON, default=dict)
+    case_system_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    concern: Mapped[Concern] = relationship()

@@ -8,7 +8,9 @@ calendar holds what a calendar needs — title, place, times, contact — and ne
 health considerations or anything of a concern but its meeting.
 
 An offer on hold stays in the feed as a cancelled event (same UID), so calendar apps take its
-sessions out until the decision; the meeting with the sundhedskoordinator keeps one UID, and a
+sessions out until the decision; a decision's plan is the offer's own (portal.services.decisions),
+so the feed and the files carry it as soon as it is recorded, and an offer the decision cancelled
+leaves the feed; the meeting with the sundhedskoordinator keeps one UID, and a
 moved meeting raises its SEQUENCE, so it updates the same event. Every text is cleaned of
 control characters before icalendar escapes it: a line break in a case-system title can never
 start a new property.
@@ -21,12 +23,21 @@ from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from portal.domain.danish import DANISH_TIME
 from portal.domain.offers import first_session, weekdays_of
-from portal.models import OPEN_OFFER_STATUSES, Citizen, Concern, CoordinatorMeeting, Forloeb, Offer
+from portal.models import (
+    OPEN_OFFER_STATUSES,
+    Citizen,
+    Concern,
+    CoordinatorMeeting,
+    Forloeb,
+    Offer,
+    OfferDecision,
+)
+from portal.services.story import PLAN_CHANGING
 from portal.services.transaction import saved
 
 FEED_SALT = "calendar-feed"
@@ -127,13 +138,37 @@ def _meeting_event(
     return event
 
 
-def _event(offer: Offer, host: str, offer_url: str, now: datetime) -> icalendar.Event:
+def plan_versions(db: Session, offer_ids: list[int]) -> dict[int, int]:
+    """How many decisions changed each offer's plan: its SEQUENCE, so that a calendar which
+    imported the file before replaces the event with the decided plan."""
+    if not offer_ids:
+        return {}
+    return dict(
+        db.execute(
+            select(OfferDecision.offer_id, func.count())
+            .where(
+                OfferDecision.offer_id.in_(offer_ids),
+                OfferDecision.outcome.in_(PLAN_CHANGING),
+            )
+            .group_by(OfferDecision.offer_id)
+        ).all()
+    )
+
+
+def _event(
+    offer: Offer, host: str, offer_url: str, now: datetime, sequence: int = 0
+) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", f"offer-{clean(offer.external_id)}@{host}")
+    event.add("sequence", sequence)
     event.add("dtstamp", now)
     if offer.status == "on_hold":
         # Sat i bero: the citizen is not to go until the municipality has decided.
         event.add("summary", f"Sat i bero: {clean(offer.title)}")
+        event.add("status", "CANCELLED")
+    elif offer.status == "cancelled":
+        # Aflyst, e.g. by a decision: an app that has the event takes its sessions out.
+        event.add("summary", f"Aflyst: {clean(offer.title)}")
         event.add("status", "CANCELLED")
     else:
         event.add("summary", clean(offer.title))
@@ -169,8 +204,10 @@ def calendar_bytes(
     name: str,
     meetings: list[CoordinatorMeeting] = (),
     concern_url=None,
+    versions: dict[int, int] | None = None,
 ) -> bytes:
-    """``offer_url(offer)`` and ``concern_url(meeting)`` give the pages' absolute URLs."""
+    """``offer_url(offer)`` and ``concern_url(meeting)`` give the pages' absolute URLs;
+    ``versions`` each offer's SEQUENCE (``plan_versions``)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Mit ressourceforloeb//DA")
     calendar.add("version", "2.0")
@@ -179,7 +216,8 @@ def calendar_bytes(
     calendar.add("x-wr-timezone", "Europe/Copenhagen")
     now = datetime.now(UTC)
     for offer in offers:
-        calendar.add_component(_event(offer, host, offer_url(offer), now))
+        sequence = (versions or {}).get(offer.id, 0)
+        calendar.add_component(_event(offer, host, offer_url(offer), now, sequence))
     for meeting in meetings:
         calendar.add_component(_meeting_event(meeting, host, concern_url(meeting), now))
     calendar.add_missing_timezones()

@@ -37,6 +37,8 @@ from portal.models import (
     OfferKind,
     OfferStatus,
 )
+from portal.models.base import utcnow
+from portal.services import decisions
 from portal.services.transaction import NotSaved, saved
 
 CHUNK = 500  # keys per IN (...) query
@@ -333,22 +335,29 @@ def _write(db: Session, payload: dict, cpr_hashes: list[str], stored: _Stored) -
             for item in record.get("forloeb", [])
         ],
     )
-    held = _held_offers(db, [offers[e["id"]].id for _, e in offers_in if e["id"] in offers])
+    known = [offers[e["id"]].id for _, e in offers_in if e["id"] in offers]
+    held = _held_offers(db, known)
+    # A decision the case system has not followed yet keeps its plan (portal.services.decisions).
+    standing, verdicts = decisions.standing(db, known), decisions.Verdicts()
+
+    def kept(entry: dict, forloeb_id: int) -> dict:
+        stored = offers.get(entry["id"])
+        values = _offer_values(entry, forloeb_id, stored, held)
+        if stored is None:
+            return values
+        values = decisions.follow_import(values, standing.get(stored.id), verdicts)
+        return values | {"status": OfferStatus(values["status"])}
+
     changed = _upsert(
         db,
         summary,
         "offers",
         Offer.external_id,
         offers,
-        [
-            (
-                entry["id"],
-                _offer_values(entry, forloebs[item["id"]].id, offers.get(entry["id"]), held),
-            )
-            for item, entry in offers_in
-        ],
+        [(entry["id"], kept(entry, forloebs[item["id"]].id)) for item, entry in offers_in],
         ids_needed=False,
     )
+    decisions.write_verdicts(db, verdicts, utcnow())
     # A held offer that moved its start keeps its concern in the right place in the queue.
     moved = [offer_id for offer_id in changed if offer_id in held]
     for i in range(0, len(moved), CHUNK):

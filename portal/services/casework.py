@@ -24,6 +24,7 @@ from portal.domain.casework import (
     add_working_days,
     attention_points,
     danish_holidays,
+    forloeb_ends_first,
     open_goals,
     times_unanswered,
 )
@@ -38,9 +39,11 @@ from portal.models import (
     Forloeb,
     MeetingProposal,
     Offer,
+    OfferDecision,
 )
 from portal.models.base import UTCDateTime
 from portal.services import access_log, cursors, documents
+from portal.services.decisions import DISAGREES
 
 PAGE_SIZE = 25
 STATUS_FILTERS = ("open", "finished", "all", *(str(s) for s in ConcernStatus if s not in UNSENT))
@@ -91,12 +94,16 @@ class AttentionFacts:
     times_proposed_at: datetime | None
     commented: bool = False
     comment_until: date | None = None
+    forloeb_ends_first: bool = False
+    case_system_disagrees: bool = False
 
     @classmethod
-    def of(cls, concern: Concern) -> AttentionFacts:
-        """From a concern with its events, meetings and offered times loaded."""
+    def of(cls, concern: Concern, today: date, goals: ServiceGoals) -> AttentionFacts:
+        """From a concern with its events, meetings, offered times, forløb and the decision's
+        plan loaded."""
         meeting = concern.meetings[-1] if concern.meetings else None
         times = concern.proposals[-1] if concern.proposals else None
+        decided = concern.plan_decision
         return cls(
             status=concern.status,
             answer_disagrees=answer_disagrees(
@@ -109,7 +116,34 @@ class AttentionFacts:
             times_proposed_at=times.proposed_at if times is not None else None,
             commented=any(event.kind == "advice_commented" for event in concern.events),
             comment_until=concern.comment_until,
+            forloeb_ends_first=forloeb_ends_before_meeting(concern, today, goals),
+            case_system_disagrees=decided is not None and decided.case_system == DISAGREES,
         )
+
+
+def forloeb_ends_before_meeting(concern: Concern, today: date, goals: ServiceGoals) -> bool:
+    """The forløb ends (by plan) before the booked meeting or a service goal still to be met
+    (the concern's offer, forløb and meetings loaded)."""
+    meeting = concern.meetings[-1] if concern.meetings else None
+    return _forloeb_ends_first(
+        concern.status,
+        concern.right_applies,
+        concern.offer.forloeb.planned_end_date,
+        received_on(concern),
+        meeting.starts_at if meeting is not None and meeting.outcome is None else None,
+        today,
+        goals,
+    )
+
+
+def _forloeb_ends_first(
+    status, right: bool, ends: date, received: date, meeting_at, today: date, goals: ServiceGoals
+) -> bool:
+    due = [
+        goal.due for goal in open_goals(status, right, received, today, goals, danish_holidays())
+    ]
+    meeting_on = danish_date(meeting_at) if meeting_at is not None else None
+    return forloeb_ends_first(status, right, ends, due, meeting_on)
 
 
 @dataclass(frozen=True)
@@ -239,6 +273,13 @@ def _last_times(column):
     )
 
 
+_CASE_SYSTEM_DISAGREES = (
+    select(OfferDecision.id)
+    .where(OfferDecision.concern_id == Concern.id, OfferDecision.case_system == DISAGREES)
+    .correlate(Concern)
+    .exists()
+)
+
 _QUEUE_COLUMNS = (
     Concern.id,
     Concern.citizen_id,
@@ -253,7 +294,9 @@ _QUEUE_COLUMNS = (
     Citizen.name.label("citizen_name"),
     Offer.title.label("offer_title"),
     Offer.start_date.label("offer_start"),
+    Forloeb.planned_end_date.label("forloeb_ends"),
     _MEETING_UNRECORDED_FROM.label("meeting_unrecorded_from"),
+    _CASE_SYSTEM_DISAGREES.label("case_system_disagrees"),
     _last_times(MeetingProposal.status).label("times_status"),
     _last_times(MeetingProposal.proposed_at).label("times_proposed_at"),
 )
@@ -308,6 +351,7 @@ def queue(
         select(*_QUEUE_COLUMNS)
         .join(Citizen, Citizen.id == Concern.citizen_id)
         .join(Offer, Offer.id == Concern.offer_id)
+        .join(Forloeb, Forloeb.id == Offer.forloeb_id)
         .where(*_in_scope(principal, filters))
         .order_by(*_URGENCY_KEY)
         .limit(PAGE_SIZE + 1)
@@ -349,6 +393,16 @@ def queue(
             times_status=row.times_status,
             times_proposed_at=row.times_proposed_at,
             comment_until=row.comment_until,
+            forloeb_ends_first=_forloeb_ends_first(
+                row.status,
+                row.right_applies,
+                row.forloeb_ends,
+                received,
+                row.meeting_unrecorded_from,
+                today,
+                goals,
+            ),
+            case_system_disagrees=row.case_system_disagrees,
         )
         rows.append(
             QueueRow(
@@ -413,6 +467,7 @@ def open_concern(
             selectinload(Concern.meetings),
             selectinload(Concern.proposals),
             selectinload(Concern.documents),
+            selectinload(Concern.plan_decision),
         )
     )
     if concern is None:
@@ -481,6 +536,8 @@ def record_look(db: Session, principal: Principal, concern: Concern) -> None:
 # What a queue row flags (the comment period needs the timeline, which the queue does not read).
 SHOWN_IN_QUEUE = frozenset(
     {
+        Attention.CASE_SYSTEM_DISAGREES,
+        Attention.FORLOEB_ENDS_FIRST,
         Attention.TIMES_DECLINED,
         Attention.TIMES_UNANSWERED,
         Attention.ANSWER_DISAGREES,
@@ -489,9 +546,11 @@ SHOWN_IN_QUEUE = frozenset(
 )
 
 
-def attention(concern: Concern, now: datetime, answer_days: int = 3) -> list[Attention]:
-    """What is unusual about this concern (its events, meetings and offered times loaded)."""
-    return attention_of(AttentionFacts.of(concern), now, answer_days)
+def attention(
+    concern: Concern, now: datetime, goals: ServiceGoals, answer_days: int = 3
+) -> list[Attention]:
+    """What is unusual about this concern (loaded as ``open_concern`` loads it)."""
+    return attention_of(AttentionFacts.of(concern, danish_date(now), goals), now, answer_days)
 
 
 def attention_of(facts: AttentionFacts, now: datetime, answer_days: int = 3) -> list[Attention]:
@@ -505,6 +564,8 @@ def attention_of(facts: AttentionFacts, now: datetime, answer_days: int = 3) -> 
         facts.comment_until,
         danish_date(now),
     )
+    if facts.forloeb_ends_first:
+        points.insert(0, Attention.FORLOEB_ENDS_FIRST)
     if facts.times_status == "declined":
         points.insert(0, Attention.TIMES_DECLINED)
     elif (
@@ -513,6 +574,8 @@ def attention_of(facts: AttentionFacts, now: datetime, answer_days: int = 3) -> 
         and times_unanswered(facts.times_proposed_at, now, answer_days)
     ):
         points.insert(0, Attention.TIMES_UNANSWERED)
+    if facts.case_system_disagrees:
+        points.insert(0, Attention.CASE_SYSTEM_DISAGREES)
     return points
 
 

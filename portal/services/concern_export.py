@@ -16,11 +16,12 @@ from babel.dates import format_date
 from sqlalchemy import literal, select, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from portal.domain.concerns import UNSENT, complaint_deadline, complaint_guidance
-from portal.domain.danish import danish_date
+from portal.domain.concerns import UNSENT
+from portal.domain.decisions import complaint_deadline, complaint_guidance
 from portal.models import ApiClient, Concern, ConcernDocument, Offer
 from portal.models.base import UTCDateTime
-from portal.services import access_log, cursors
+from portal.services import access_log, cursors, decisions
+from portal.services.concern_steps import decision_event
 
 MAX_PAGE = 200
 
@@ -51,25 +52,40 @@ def _danish(text: str, values: dict) -> str:
 
 
 def _decision(concern: Concern) -> dict | None:
-    """The decision as the citizen got it: outcome, reasons, what changes, and the
-    klagevejledning in Danish (forvaltningsloven §§ 22, 24 and 25)."""
-    decided = next((e for e in reversed(concern.events) if e.kind == "decided"), None)
+    """The decision as the citizen got it (forvaltningsloven §§ 22, 24 and 25): the outcome,
+    what it rests on (rules, facts, assessment), what it does to the offer's plan for the case
+    system to apply, how and when it reached the citizen, and the klagevejledning in Danish,
+    its deadline counted from that day (none while the letter is on its way)."""
+    decided = decision_event(concern)
     if decided is None:
         return None
-    received = (
-        date.fromisoformat(decided.data["decided_on"])
-        if decided.data.get("decided_on")
-        else danish_date(decided.occurred_at)
-    )
-    guidance = complaint_guidance(concern.municipality.name, received)
+    received = decisions.delivery(concern)
+    guidance = complaint_guidance(concern.municipality.name, received[1] if received else None)
+    plan = concern.plan_decision
     return {
         "outcome": decided.data.get("decision"),
-        "reason": decided.data.get("reason", ""),
+        "legal_basis": decided.data.get("legal_basis", []),
+        "case_facts": decided.data.get("case_facts", {}),
+        "facts": decided.data.get("facts", ""),
+        "assessment": decided.data.get("assessment") or decided.data.get("reason", ""),
         "changes": decided.data.get("changes", ""),
+        "replacement": decided.data.get("replacement", ""),
         "decided_early_because": decided.data.get("early_reason", ""),
-        "decided_on": received.isoformat(),
+        "decided_on": decisions.decided_on(decided).isoformat(),
+        "plan": {
+            "before": plan.before,
+            "after": plan.after,
+            "changed": plan.decided,
+            "case_system": plan.case_system,
+            "case_system_said": plan.case_system_said,
+        }
+        if plan is not None and plan.after
+        else None,
+        "delivery": {"channel": received[0], "received_on": received[1].isoformat()}
+        if received
+        else None,
         "complaint": {
-            "deadline": complaint_deadline(received).isoformat(),
+            "deadline": complaint_deadline(received[1]).isoformat() if received else None,
             "to": concern.municipality.name,
             "guidance_da": [_danish(text, values) for text, values in guidance],
         },
@@ -171,6 +187,7 @@ def changed(
             selectinload(Concern.meetings),
             selectinload(Concern.proposals),
             selectinload(Concern.documents),  # their content is loaded only when downloaded
+            selectinload(Concern.plan_decision),
         )
         .order_by(Concern.updated_at, Concern.id)
         .limit(limit + 1)

@@ -50,7 +50,7 @@ from portal.services import access_log
 from portal.services.concerns import right_for
 from portal.services.transaction import AlreadyExists, saved
 
-OUTCOMES = ("adapted", "kept", "stopped")
+OUTCOMES = ("adapted", "kept", "replaced", "stopped")
 # The steps timed from the day a concern was sent, with the municipality's goal where it has one.
 STAGES = ("acknowledged", "meeting_booked", "meeting_held", "decided")
 _COUNTED = (

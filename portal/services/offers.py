@@ -13,9 +13,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
+from portal.domain.concerns import ConcernRefusal, ForloebDates, concern_refusal, right_applies
 from portal.domain.offers import phase
 from portal.domain.principal import Principal
-from portal.models import Forloeb, Offer
+from portal.models import Forloeb, ForloebStatus, Offer
 
 
 @dataclass
@@ -60,4 +61,24 @@ def own_offer(db: Session, principal: Principal, offer_id: int) -> Offer | None:
         _own_offers(principal)
         .options(joinedload(Offer.forloeb).joinedload(Forloeb.caseworker))
         .where(Offer.id == offer_id)
+    )
+
+
+def forloeb_dates(forloeb: Forloeb) -> ForloebDates:
+    return ForloebDates(
+        start=forloeb.start_date,
+        planned_end=forloeb.planned_end_date,
+        ended=forloeb.status is ForloebStatus.ENDED,
+    )
+
+
+def right_for(offer: Offer, today: date) -> bool:
+    """Whether LAB § 113, stk. 3 gives the right for this offer today (its forløb loaded)."""
+    return right_applies(offer.kind, offer.start_date, forloeb_dates(offer.forloeb), today)
+
+
+def refusal_for(offer: Offer, today: date) -> ConcernRefusal | None:
+    """Why no concern can be started about this offer today, or None (its forløb loaded)."""
+    return concern_refusal(
+        offer.status, offer.start_date, offer.end_date, forloeb_dates(offer.forloeb), today
     )

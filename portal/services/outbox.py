@@ -17,7 +17,9 @@ import ssl
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.utils import formataddr
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,7 +38,14 @@ BACKOFF = (
 
 
 class Transport(Protocol):
-    def send(self, to: str, subject: str, body: str) -> None: ...
+    def send(self, to: str, subject: str, body: str, sender_name: str = "") -> None: ...
+
+
+def written_out(url: str) -> str:
+    """'https://mitforloeb.nordby.dk/' → 'mitforloeb.nordby.dk': an address to type, which mail
+    programs are less eager to turn into a link than a full URL."""
+    parts = urlsplit(url)
+    return (parts.netloc + parts.path).rstrip("/") or url
 
 
 def masked(address: str) -> str:
@@ -48,8 +57,8 @@ def masked(address: str) -> str:
 class LogTransport:
     """Development: the message goes to the log (it holds no health details by design)."""
 
-    def send(self, to: str, subject: str, body: str) -> None:
-        log.info("e-mail to %s: %s\n%s", masked(to), subject, body)
+    def send(self, to: str, subject: str, body: str, sender_name: str = "") -> None:
+        log.info("e-mail to %s: %s (from %s)\n%s", masked(to), subject, sender_name, body)
 
 
 @dataclass(frozen=True)
@@ -62,9 +71,10 @@ class SmtpTransport:
     starttls: bool = True
     timeout: float = 10.0
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: str, subject: str, body: str, sender_name: str = "") -> None:
         message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = self.sender, to, subject
+        message["From"] = formataddr((sender_name, self.sender)) if sender_name else self.sender
+        message["To"], message["Subject"] = to, subject
         message.set_content(body)
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             if self.starttls:
@@ -118,7 +128,9 @@ def deliver_due(
     keep_going=lambda: True,
 ) -> Delivery:
     """Deliver up to ``limit`` due messages, one at a time, each claimed and marked in its own
-    transaction; stop early when ``keep_going()`` says so (a worker asked to stop)."""
+    transaction; stop early when ``keep_going()`` says so (a worker asked to stop). The portal's
+    address goes in written out (host and path), not as a link to click."""
+    address = written_out(portal_url)
     sent = retried = failed = 0
     for _ in range(limit):
         if not keep_going():
@@ -129,7 +141,10 @@ def deliver_due(
             break
         try:
             transport.send(
-                message.to_address, message.subject, message.body.format(portal_url=portal_url)
+                message.to_address,
+                message.subject,
+                message.body.replace("{portal_url}", address),
+                sender_name=message.sender_name,
             )
         except (OSError, smtplib.SMTPException) as error:
             message.attempts += 1

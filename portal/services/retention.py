@@ -33,6 +33,7 @@ from portal.models import (
     MeetingProposal,
     Notice,
     Offer,
+    OfferDecision,
     OutboxMessage,
 )
 from portal.services.transaction import saved
@@ -83,7 +84,15 @@ def run(db: Session, policy: Policy, today: date, now: datetime) -> Removed:
     )
 
     def remove_concerns(ids: list[int]) -> None:
-        for child in (ConcernEvent, CoordinatorMeeting, MeetingProposal, ConcernDocument, Notice):
+        children = (
+            ConcernEvent,
+            CoordinatorMeeting,
+            MeetingProposal,
+            ConcernDocument,
+            Notice,
+            OfferDecision,
+        )
+        for child in children:
             db.execute(delete(child).where(child.concern_id.in_(ids)))
         db.execute(delete(Concern).where(Concern.id.in_(ids)))
 

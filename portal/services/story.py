@@ -7,14 +7,26 @@ finished one. A few queries for a citizen's whole case, however many offers and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, load_only
 
 from portal.domain.concerns import FINISHED, OPEN, ConcernStatus
-from portal.models import Concern, ConcernEvent, CoordinatorMeeting, MeetingProposal, Offer
+from portal.models import Concern, CoordinatorMeeting, MeetingProposal, Offer, OfferDecision
+
+# Decisions that change what the citizen plans around (a kept offer stays as it was).
+PLAN_CHANGING = frozenset({"adapted", "replaced", "stopped"})
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """A decision that changed an offer's plan (adapted, replaced or stopped)."""
+
+    concern_id: int
+    outcome: str
+    decided_at: datetime
 
 
 @dataclass(frozen=True)
@@ -22,6 +34,7 @@ class ConcernState:
     concern_id: int
     offer_id: int
     offer_title: str
+    offer_start: date
     status: ConcernStatus
     reference: str | None
     submitted_at: datetime | None
@@ -31,11 +44,18 @@ class ConcernState:
     started_when_sent: bool | None
     meeting: CoordinatorMeeting | None  # booked, not yet held or not held
     comment_until: date | None
-    decision: str | None  # adapted, kept or stopped, once decided
+    decision: str | None  # adapted, kept, replaced or stopped, once decided
     changes: str
     decided_at: datetime | None
-    # The caseworker offered meeting times and no one has answered yet.
-    times_to_choose: bool = False
+    # The caseworker offered meeting times and no one has answered yet: when they were offered.
+    times_offered_at: datetime | None = None
+    # The latest decision that changed the offer's plan, whichever concern it came from: the
+    # offer's pages say "Ændret efter din bekymring den …" and link to it.
+    plan_changed: PlanChange | None = None
+
+    @property
+    def times_to_choose(self) -> bool:
+        return self.times_offered_at is not None
 
     @property
     def is_open(self) -> bool:
@@ -79,34 +99,32 @@ def all_states(db: Session, citizen_id: int | None) -> list[ConcernState]:
                     Concern.version,
                 ),
                 joinedload(Concern.meetings),
-                joinedload(Concern.offer).load_only(Offer.id, Offer.title),
+                joinedload(Concern.offer).load_only(Offer.id, Offer.title, Offer.start_date),
             )
             .order_by(Concern.created_at.desc(), Concern.id.desc())
         ).unique()
     )
     finished = [c.id for c in concerns if c.status in FINISHED]
-    decisions: dict[int, ConcernEvent] = {}
+    decisions: dict[int, OfferDecision] = {}
     if finished:
-        for event in db.scalars(
-            select(ConcernEvent)
-            .where(ConcernEvent.concern_id.in_(finished), ConcernEvent.kind == "decided")
-            .order_by(ConcernEvent.occurred_at)
+        for decision in db.scalars(
+            select(OfferDecision).where(OfferDecision.concern_id.in_(finished))
         ):
-            decisions[event.concern_id] = event
+            decisions[decision.concern_id] = decision
     waiting = [c.id for c in concerns if c.status in _TIMES_OFFERED_IN]
-    with_times = (
-        set(
-            db.scalars(
-                select(MeetingProposal.concern_id).where(
+    offered = (
+        dict(
+            db.execute(
+                select(MeetingProposal.concern_id, MeetingProposal.proposed_at).where(
                     MeetingProposal.concern_id.in_(waiting), MeetingProposal.status == "open"
                 )
-            )
+            ).all()
         )
         if waiting
-        else set()
+        else {}
     )
     return [
-        _state(concern, decisions.get(concern.id), concern.id in with_times) for concern in concerns
+        _state(concern, decisions.get(concern.id), offered.get(concern.id)) for concern in concerns
     ]
 
 
@@ -115,13 +133,14 @@ _TIMES_OFFERED_IN = frozenset({ConcernStatus.ACKNOWLEDGED, ConcernStatus.MEETING
 
 
 def _state(
-    concern: Concern, decided: ConcernEvent | None, times_to_choose: bool = False
+    concern: Concern, decided: OfferDecision | None, times_offered_at: datetime | None = None
 ) -> ConcernState:
     meeting = concern.meetings[-1] if concern.meetings else None
     return ConcernState(
         concern_id=concern.id,
         offer_id=concern.offer_id,
         offer_title=concern.offer.title,
+        offer_start=concern.offer.start_date,
         status=concern.status,
         reference=concern.reference,
         submitted_at=concern.submitted_at,
@@ -131,18 +150,24 @@ def _state(
         started_when_sent=concern.offer_started_when_sent,
         meeting=meeting if meeting is not None and meeting.outcome is None else None,
         comment_until=concern.comment_until,
-        decision=decided.data.get("decision") if decided else None,
-        changes=decided.data.get("changes", "") if decided else "",
-        decided_at=decided.occurred_at if decided else None,
-        times_to_choose=times_to_choose,
+        decision=decided.outcome if decided else None,
+        changes=decided.change_text if decided else "",
+        decided_at=decided.decided_at if decided else None,
+        times_offered_at=times_offered_at,
     )
 
 
 def by_offer(states: list[ConcernState]) -> dict[int, ConcernState]:
-    """Per offer, the state that tells its story."""
+    """Per offer, the state that tells its story, with the latest decision that changed the
+    offer's plan."""
+    changed: dict[int, PlanChange] = {}
+    for state in sorted(states, key=lambda s: s.decided_at or datetime.min.replace(tzinfo=UTC)):
+        if state.decision in PLAN_CHANGING:
+            changed[state.offer_id] = PlanChange(state.concern_id, state.decision, state.decided_at)
     chosen: dict[int, ConcernState] = {}
     for state in sorted(states, key=_rank):
-        chosen.setdefault(state.offer_id, state)
+        if state.offer_id not in chosen:
+            chosen[state.offer_id] = replace(state, plan_changed=changed.get(state.offer_id))
     return chosen
 
 

@@ -87,11 +87,11 @@ def meeting_has_passed(app, reference: str) -> None:
 
     from portal import db as database
     from portal.models import Concern
-    from portal.services import concerns
+    from portal.services import concern_steps
 
     with app.app_context(), database.new_session() as session:
         concern = session.scalar(select(Concern).where(Concern.reference == reference))
-        concerns.current_meeting(concern).starts_at = datetime.now(UTC) - timedelta(hours=1)
+        concern_steps.current_meeting(concern).starts_at = datetime.now(UTC) - timedelta(hours=1)
         session.commit()
 
 
@@ -110,3 +110,17 @@ def fill_meeting(desk: Page, day: str, form: str, place: str) -> None:
     booking.get_by_label("Sted eller link (frivilligt)").fill(place)
     booking.get_by_label("Sundhedskoordinatorens navn").fill("Dr. Anne Berg")
     booking.get_by_label("Regionens kliniske funktion").fill("Klinisk Funktion, Region Nord")
+
+
+def advice_given(app, reference: str) -> None:
+    """Set the scene: the concern has been acknowledged, its meeting held and the advice given
+    (the journey that walks those steps in the browser is its own test)."""
+    from sqlalchemy import select
+
+    from portal import db as database
+    from portal.models import Concern
+    from tests import factories
+
+    with app.app_context(), database.new_session() as session:
+        concern = session.scalar(select(Concern).where(Concern.reference == reference))
+        factories.walk(session, concern, "advice_given")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from portal.domain.concerns import ConcernAction as A
 from portal.domain.concerns import ConcernStatus as S
 from portal.models import AuditEvent, Concern, ConcernEvent, LoginSession, Offer, OfferStatus
-from portal.services import concerns, cursors
+from portal.services import concern_steps, concerns, cursors
 from portal.services.casework import PAGE_SIZE
 from tests.factories import (
     TODAY,
@@ -30,7 +30,7 @@ from tests.factories import (
     sent,
     walk,
 )
-from tests.pages import list_item_with
+from tests.pages import list_item_with, text_of
 
 CASEWORKER = concerns.Actor("caseworker", "caseworker:someone-else")
 
@@ -337,8 +337,10 @@ def test_the_whole_path_to_a_decision_is_visible_to_the_citizen(app, db, demo):
         "beslutning",
         {
             "decision": "adapted",
-            "reason": "Du kan tåle 10 timer.",
-            "changes": "10 timer om ugen, siddende arbejde.",
+            "facts": "Borgeren bliver træt efter 3 timer. Rådet er 10 timer.",
+            "assessment": "Du kan tåle 10 timer.",
+            "hours_per_week": "10",
+            "changes": "Siddende arbejde.",
             "early_reason": "",
         },
     )
@@ -358,7 +360,7 @@ def test_the_whole_path_to_a_decision_is_visible_to_the_citizen(app, db, demo):
         "Start med 10 timer om ugen, siddende arbejde.",
         "Du skrev om rådgivningen:",
         "Kommunen har besluttet: Tilbuddet bliver ændret.",
-        "10 timer om ugen, siddende arbejde.",
+        "Siddende arbejde.",
         "Du kan klage over afgørelsen.",
         "Sagen om din bekymring er afsluttet.",
     ):
@@ -367,12 +369,17 @@ def test_the_whole_path_to_a_decision_is_visible_to_the_citizen(app, db, demo):
     for seen in (
         "Afgørelse om dit tilbud",
         "Begrundelse",
+        "§ 113, stk. 3",
+        "kapitel 11",
+        "Borgeren bliver træt efter 3 timer.",
         "Du kan tåle 10 timer.",
+        "Timer om ugen 10",
+        "Timer om ugen 12",
         "4 uger",
         "Ankestyrelsen",
         "Nordby Kommune",
     ):
-        assert seen in letter, seen
+        assert seen in text_of(letter), seen
     handled = audit_events(db, "concern.decide")
     assert handled and handled[0].actor_ref == "caseworker:demo-cw-nordby-1"
 
@@ -414,19 +421,30 @@ def test_a_decision_before_the_comment_period_needs_a_reason(app, db, demo):
     _m, concern = sent(db, demo)
     walk(db, concern, "advice_given")
     lone = as_caseworker(app)
-    fields = {"decision": "kept", "reason": "Tilbuddet passer.", "changes": "", "early_reason": ""}
+    fields = {
+        "decision": "kept",
+        "facts": "Mødet er holdt.",
+        "assessment": "Tilbuddet passer.",
+        "early_reason": "",
+    }
     refused = post_action(lone, concern.id, "beslutning", fields)
     assert refused.status_code == 400
     assert "Vent, eller skriv hvorfor kommunen beslutter nu." in text(refused)
     assert "Tilbuddet passer." in text(refused), "what was typed is kept"
     fields["early_reason"] = "Borgeren bad om en hurtig afgørelse."
     assert post_action(lone, concern.id, "beslutning", fields).status_code == 302
-    adapted = {"decision": "adapted", "reason": "x", "changes": "", "early_reason": "y"}
+    adapted = {
+        "decision": "adapted",
+        "facts": "x",
+        "assessment": "x",
+        "changes": "",
+        "early_reason": "y",
+    }
     _m2, other = sent(db, demo, "ali", "demo-offer-ali-1")
     walk(db, other, "advice_given")
     refused = post_action(lone, other.id, "beslutning", adapted)
     assert refused.status_code == 400
-    assert "Skriv, hvad der bliver ændret i tilbuddet." in text(refused)
+    assert "Ret planen herover, eller skriv hvad der bliver ændret i tilbuddet." in text(refused)
 
 
 def test_a_message_reaches_the_citizen(app, db, demo):
@@ -483,7 +501,8 @@ def test_deciding_before_the_advice_is_refused_with_the_reason(app, db, demo):
             "csrf_token": csrf_token(page),
             "beslutning-version": shown_version(page),
             "beslutning-decision": "kept",
-            "beslutning-reason": "Det passer fint.",
+            "beslutning-facts": "Mødet er ikke holdt.",
+            "beslutning-assessment": "Det passer fint.",
         },
     )
     assert answer.status_code == 409
@@ -520,7 +539,7 @@ def test_two_caseworkers_at_once_the_second_is_told_and_nothing_is_lost(app, db,
     lone = as_caseworker(app)
     page = lone.get(f"/sagsbehandler/bekymringer/{concern.id}")
     seen = concern.version
-    concerns.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)  # a colleague was quicker
+    concern_steps.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)  # a colleague was quicker
     answer = lone.post(
         f"/sagsbehandler/bekymringer/{concern.id}/besked",
         data={
@@ -598,7 +617,7 @@ def test_the_export_is_incremental_and_logged(client, nordby, db, demo):
     assert "cpr" not in str(record).lower()
     again = export(client, nordby, after=first["next_after"]).get_json()
     assert again["concerns"] == [] and again["next_after"] == first["next_after"]
-    concerns.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)
+    concern_steps.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)
     changed = export(client, nordby, after=first["next_after"]).get_json()
     assert [e["kind"] for e in changed["concerns"][0]["timeline"]] == ["submitted", "acknowledged"]
     exported = audit_events(db, "concern.export")

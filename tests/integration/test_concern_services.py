@@ -11,12 +11,13 @@ from portal.domain.concerns import ConcernAction as A
 from portal.domain.concerns import ConcernStatus as S
 from portal.domain.concerns import TransitionRefused
 from portal.models import Concern, ConcernEvent, OfferStatus
-from portal.services import concerns
+from portal.services import casework_steps, concern_steps, concerns, decisions
 from portal.services.concerns import Actor
 from tests.factories import (
     CASEWORKER,
     COMPLETE,
     TODAY,
+    decision_input,
     login,
     meeting_plan,
     offer,
@@ -129,18 +130,18 @@ def test_the_whole_path_to_the_decision_releases_the_hold(db, demo):
 
 def test_deciding_before_the_advice_is_refused(db, demo):
     _mette, concern = sent(db, demo)
-    concerns.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)
+    concern_steps.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)
     with pytest.raises(TransitionRefused, match="decide only after the advice"):
-        concerns.transition(db, CASEWORKER, concern, A.DECIDE, decision="kept")
+        concern_steps.transition(db, CASEWORKER, concern, A.DECIDE, decision="kept")
     assert concern.status is S.ACKNOWLEDGED
 
 
 def test_the_second_of_two_caseworkers_acting_at_once_is_told(db, demo):
     _mette, concern = sent(db, demo)
     seen_version = concern.version
-    concerns.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE, expected_version=seen_version)
+    concern_steps.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE, expected_version=seen_version)
     with pytest.raises(concerns.ConcurrentChange):
-        concerns.transition(
+        concern_steps.transition(
             db,
             Actor("caseworker", "caseworker:2"),
             concern,
@@ -168,24 +169,21 @@ def test_own_concerns_are_listed_newest_first(db, demo):
 def test_the_citizen_reads_the_whole_path_in_plain_danish(client, db, demo):
     _mette, concern = sent(db, demo)
     walk(db, concern, "meeting_booked")
-    concerns.book_meeting(
+    casework_steps.book_meeting(
         db,
         CASEWORKER,
         concern,
         meeting_plan(starts_at=datetime(2027, 1, 12, 9, 0, tzinfo=UTC)),  # moved to 10.00 Danish
     )
-    walk_on = concerns.current_meeting(concern)
+    walk_on = concern_steps.current_meeting(concern)
     walk_on.starts_at = datetime.now(UTC) - timedelta(hours=1)
-    concerns.record_meeting(db, CASEWORKER, concern, True, datetime.now(UTC), ["citizen"])
-    concerns.record_advice(db, CASEWORKER, concern, "Færre timer.", TODAY, 7)
-    concerns.decide(
+    casework_steps.record_meeting(db, CASEWORKER, concern, True, datetime.now(UTC), ["citizen"])
+    casework_steps.record_advice(db, CASEWORKER, concern, "Færre timer.", TODAY, 7)
+    decisions.decide(
         db,
         CASEWORKER,
         concern,
-        "adapted",
-        "Du kan tåle 8 timer.",
-        "8 timer om ugen.",
-        "Borgeren har sagt, at hun ikke vil kommentere.",
+        decision_input(assessment="Du kan tåle 8 timer.", change_text="8 timer om ugen."),
         TODAY,
     )
     login(client, "mette")
@@ -217,7 +215,7 @@ def test_a_caseworkers_steps_are_in_the_access_log_and_the_citizens_are_not(db, 
     from portal.models import AuditEvent
 
     mette, concern = sent(db, demo)
-    concerns.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)
+    concern_steps.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)
     concerns.withdraw(db, mette, concern)
     (event,) = db.scalars(select(AuditEvent)).all()
     assert (event.actor_role, event.actor_ref, event.action) == (

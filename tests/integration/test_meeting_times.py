@@ -16,7 +16,7 @@ from portal.domain.casework import add_working_days, danish_holidays
 from portal.domain.concerns import ConcernAction as A
 from portal.domain.danish import DANISH_TIME
 from portal.models import Concern, CoordinatorMeeting, MeetingProposal, Notice
-from portal.services import concern_export, concerns
+from portal.services import casework_steps, concern_export, concern_steps, concerns
 from tests.factories import (
     CASEWORKER,
     TODAY,
@@ -59,7 +59,7 @@ THREE_TIMES = [
 
 def acknowledged(db, demo, persona="mette", offer="demo-offer-mette-1"):
     who, concern = sent(db, demo, persona, offer)
-    concerns.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)
+    concern_steps.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)
     return who, concern
 
 
@@ -219,12 +219,12 @@ def test_the_same_race_in_the_service_two_sessions_one_booking(app, db, demo):
     open before the first answer is refused by the conditional update."""
     mette, concern = acknowledged(db, demo)
     times = _times()
-    proposal = concerns.propose_times(
+    proposal = casework_steps.propose_times(
         db, CASEWORKER, concern, times, meeting_plan(starts_at=times[0])
     )
     other = app.extensions["db_sessionmaker"]()
     stale = other.get(Concern, concern.id)
-    assert concerns.open_proposal(stale).id == proposal.id  # the other tab sees them open
+    assert concern_steps.open_proposal(stale).id == proposal.id  # the other tab sees them open
 
     concerns.choose_time(db, mette, concern, proposal.id, times[0])
     with pytest.raises(concerns.TimesAlreadyAnswered):
@@ -249,7 +249,7 @@ def test_a_direct_booking_replaces_the_times_and_a_late_choice_is_told(app, db, 
     page = mette.get(f"/bekymringer/{concern.id}")
     url = choose_url(page)
     db.refresh(concern)  # as the caseworker's next request sees it
-    concerns.book_meeting(db, CASEWORKER, concern, meeting_plan())
+    casework_steps.book_meeting(db, CASEWORKER, concern, meeting_plan())
     late = mette.post(url, data={"csrf_token": csrf_token(page), "time": radio_values(page)[0]})
     assert late.status_code == 409 and "Tiderne er allerede besvaret" in text_of(late)
     db.expire_all()
@@ -321,7 +321,7 @@ def test_a_relative_who_may_act_picks_a_time_and_the_citizen_is_told(app, db, de
 
 def test_the_export_tells_the_case_system_the_times_and_the_answer(app, db, demo):
     mette, concern = acknowledged(db, demo)
-    proposal = concerns.propose_times(
+    proposal = casework_steps.propose_times(
         db, CASEWORKER, concern, _times(), meeting_plan(starts_at=_times()[0])
     )
     concerns.decline_times(db, mette, concern, proposal.id, "Jeg er på sygehuset den uge.")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from portal.db import utcnow
 from portal.domain.concerns import ConcernAction as A
 from portal.models import Concern, Notice, OutboxMessage
-from portal.services import concerns, outbox
+from portal.services import concern_steps, concerns, outbox
 from portal.services.concerns import Actor
 from tests.factories import fill_all, login
 from tests.pages import text_of
@@ -35,13 +35,18 @@ def test_a_caseworker_step_leaves_a_notice_and_an_email_without_health_details(c
     assert db.scalar(select(func.count()).select_from(OutboxMessage)) == 0, (
         "the citizen's own sending is confirmed on screen, not by e-mail"
     )
-    concerns.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)
+    concern_steps.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)
 
     message = db.scalar(select(OutboxMessage))
     assert message.to_address == "mette@example.dk"
     for private in ("træt", "kronisk", "Planteskole", "planteskole", concern.offer.title):
         assert private not in message.body and private not in message.subject
-    assert "Der er nyt i din sag" in message.body
+    assert message.subject == (
+        "Kommunen har modtaget din bekymring / The municipality has received your concern"
+    )
+    assert message.sender_name == "Nordby Kommune", "the sender is the municipality"
+    assert "Log ind på portalen" in message.body and "{portal_url}" in message.body
+    assert "http" not in message.body, "no link to click"
 
     front = text_of(client.get("/mit-forloeb"))
     assert "Der er nyt i din sag" in front
@@ -54,7 +59,7 @@ class FailingThenWorking:
     def __init__(self, failures: int):
         self.failures, self.sent = failures, []
 
-    def send(self, to, subject, body):
+    def send(self, to, subject, body, sender_name=""):
         if self.failures:
             self.failures -= 1
             raise ConnectionRefusedError
@@ -66,6 +71,7 @@ def queue(db, n=1):
     db.add_all(
         OutboxMessage(
             to_address=f"a{i}@example.dk",
+            sender_name="Nordby Kommune",
             subject="Nyt",
             body="Log ind: {portal_url}",
             created_at=now,
@@ -87,7 +93,7 @@ def test_delivery_failures_are_retried_later_and_never_lost(db):
     assert outbox.deliver_due(db, transport, now, "https://portal.example").sent == 0, "not yet"
     later = outbox.deliver_due(db, transport, now + timedelta(minutes=2), "https://portal.example")
     assert later.sent == 1
-    assert transport.sent == [("a0@example.dk", "Nyt", "Log ind: https://portal.example")]
+    assert transport.sent == [("a0@example.dk", "Nyt", "Log ind: portal.example")]
 
 
 def test_a_message_that_keeps_failing_is_marked_failed(db):
@@ -159,7 +165,8 @@ def test_smtp_delivery_over_a_real_connection(db, smtp_server):
     assert outbox.deliver_due(db, transport, now, "https://portal.example").sent == 1
     (mail,) = SmtpHandler.received
     assert "To: a0@example.dk" in mail and "Subject: Nyt" in mail
-    assert "https://portal.example" in mail
+    assert "From: Nordby Kommune <noreply@portal.example>" in mail
+    assert "Log ind: portal.example" in mail, "the address written out, not a link"
 
 
 def test_an_unreachable_mail_server_does_not_fail_delivery_runs(db):

@@ -18,7 +18,7 @@ from portal.models import (
     Forloeb,
     OutboxMessage,
 )
-from portal.services import concerns, retention
+from portal.services import concern_steps, concerns, retention
 from portal.services.demo_seed import seed_demo
 from tests.factories import (
     CASEWORKER,
@@ -187,5 +187,5 @@ def test_retention_from_the_command_line(app, db, demo):
 
 def test_a_caseworker_action_is_unaffected_by_retention_of_others(db, demo):
     _mette, concern = sent(db, demo)
-    concerns.transition(db, CASEWORKER, concern, concerns.ConcernAction.ACKNOWLEDGE)
+    concern_steps.transition(db, CASEWORKER, concern, concerns.ConcernAction.ACKNOWLEDGE)
     assert retention.run(db, POLICY, TODAY, datetime.now(UTC)).concerns == 0

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from portal.domain.concerns import ConcernAction as A
 from portal.domain.principal import Actor
 from portal.models import AuditEvent, Concern, ConcernEvent, Notice
-from portal.services import concerns
+from portal.services import casework_steps, concern_steps, concerns
 from portal.services.transaction import ConcurrentChange, NotSaved
 from tests.factories import COMPLETE, TODAY, csrf_token, login, offer, principal, sent
 from tests.pages import text_of
@@ -27,8 +27,8 @@ WRITES = [
         "add_information",
         lambda db, who, c: concerns.add_information(db, who, c, "Mere.", c.version),
     ),
-    ("send_message", lambda db, who, c: concerns.send_message(db, CASEWORKER, c, "Hej.")),
-    ("transition", lambda db, who, c: concerns.transition(db, CASEWORKER, c, A.ACKNOWLEDGE)),
+    ("send_message", lambda db, who, c: casework_steps.send_message(db, CASEWORKER, c, "Hej.")),
+    ("transition", lambda db, who, c: concern_steps.transition(db, CASEWORKER, c, A.ACKNOWLEDGE)),
     ("withdraw", lambda db, who, c: concerns.withdraw(db, who, c)),
 ]
 DRAFT_WRITES = {"save_step", "delete_draft", "submit"}

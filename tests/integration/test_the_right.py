@@ -166,18 +166,31 @@ def test_consent_is_separate_informed_withdrawable_and_the_citizens_own(app, cli
     text = text_of(page)
     for informed in ("Hvem", "Må kontakte", "Om hvad", "Hvor længe", "trække det tilbage"):
         assert informed in text, informed
-    unticked = client.post(
+    assert "Klinisk funktion, Region Nordjylland" in text, "the coordinator's unit is named"
+    unanswered = client.post(
         f"/bekymringer/{concern.id}/samtykke",
         data={"csrf_token": csrf_token(page), "version": str(concern.version)},
     )
-    assert unticked.status_code == 400, "a consent is a tick the citizen sets"
+    assert unanswered.status_code == 400, "a consent is an answer the citizen gives"
+    nameless = client.post(
+        f"/bekymringer/{concern.id}/samtykke",
+        data={"csrf_token": csrf_token(page), "version": str(concern.version), "answer": "yes"},
+    )
+    assert nameless.status_code == 400
+    assert "Skriv navnet på din læge eller dit lægehus." in text_of(nameless)
     given = client.post(
         f"/bekymringer/{concern.id}/samtykke",
-        data={"csrf_token": csrf_token(page), "version": str(concern.version), "agree": "y"},
+        data={
+            "csrf_token": csrf_token(page),
+            "version": str(concern.version),
+            "answer": "yes",
+            "doctor": "Lægehuset Torvet",
+        },
     )
     assert given.status_code == 302
     detail = client.get(f"/bekymringer/{concern.id}")
     assert "Du gav sundhedskoordinatoren lov til at kontakte din læge." in text_of(detail)
+    assert "Læge: Lægehuset Torvet" in text_of(detail)
     db.refresh(concern)
     withdrawn = client.post(
         f"/bekymringer/{concern.id}/samtykke/tilbagekald",
@@ -202,10 +215,15 @@ def test_a_relative_cannot_give_the_doctor_consent(app, db, demo):
     db.commit()
     page = relative.get(f"/bekymringer/{concern.id}/samtykke")
     assert "Kun borgeren selv kan give lov" in text_of(page)
-    assert 'name="agree"' not in page.get_data(as_text=True)
+    assert 'name="answer"' not in page.get_data(as_text=True)
     forced = relative.post(
         f"/bekymringer/{concern.id}/samtykke",
-        data={"csrf_token": csrf_token(page), "version": str(concern.version), "agree": "y"},
+        data={
+            "csrf_token": csrf_token(page),
+            "version": str(concern.version),
+            "answer": "yes",
+            "doctor": "Lægehuset Torvet",
+        },
     )
     assert forced.status_code == 403
     kinds = db.scalars(select(ConcernEvent.kind).where(ConcernEvent.concern_id == concern.id))
@@ -222,7 +240,12 @@ def test_the_decision_reaches_the_export_with_reasons_and_klagevejledning(db, de
     record = next(r for r in records if r["reference"] == concern.reference)
     decision = record["decision"]
     assert decision["outcome"] == "kept"
-    assert decision["reason"] == "Du kan bedst tåle 8 timer om ugen."
+    assert decision["assessment"] == "Du kan bedst tåle 8 timer om ugen."
+    assert decision["facts"].startswith("Borgeren får ondt efter 3 timer.")
+    assert any("§ 113, stk. 3" in rule for rule in decision["legal_basis"])
+    assert decision["case_facts"]["sent_on"] == TODAY.isoformat()
+    assert decision["delivery"] is None, "the letter is on its way"
+    assert decision["complaint"]["deadline"] is None, "counted from the day it is received"
     assert decision["complaint"]["to"] == "Nordby Kommune"
     assert any("4 uger" in line for line in decision["complaint"]["guidance_da"])
     assert any("Ankestyrelsen" in line for line in decision["complaint"]["guidance_da"])

@@ -12,19 +12,19 @@ from portal.domain.concerns import ConcernAction as A
 from portal.domain.concerns import ConcernRefusal as R
 from portal.domain.concerns import ConcernStatus as S
 from portal.domain.concerns import (
-    Decision,
-    DecisionProblem,
+    ConsentAnswer,
     ForloebDates,
     TransitionRefused,
     allowed_actions,
     answer_disagrees,
     comment_until,
-    complaint_deadline,
-    complaint_guidance,
     concern_refusal,
+    consent_answer,
     consent_given,
-    decision_problem,
     event_kind,
+    hold_deadline,
+    last_day_for_hold,
+    may,
     meeting_can_be_recorded,
     next_status,
     puts_offer_on_hold,
@@ -70,8 +70,15 @@ KEEPING = {
     **{(status, A.ADD_INFORMATION): status for status in OPEN},
     **{(status, A.MESSAGE): status for status in (*OPEN, S.DECIDED)},
     (S.ADVICE_GIVEN, A.COMMENT): S.ADVICE_GIVEN,
-    **{(status, A.GIVE_CONSENT): status for status in OPEN},
+    # Consent serves the coordinator's advice: asked for until the advice is recorded.
+    **{
+        (status, action): status
+        for status in (S.SUBMITTED, S.ACKNOWLEDGED, S.MEETING_BOOKED, S.MEETING_HELD)
+        for action in (A.GIVE_CONSENT, A.DECLINE_CONSENT)
+    },
     **{(status, A.WITHDRAW_CONSENT): status for status in (*OPEN, *FINISHED)},
+    # How the decision reached the citizen is recorded once it is decided.
+    **{(status, A.RECORD_DELIVERY): status for status in (S.DECIDED, S.CLOSED)},
     # Times are offered (and declined) for a meeting to come: before it is booked, or to move it.
     **{
         (status, action): status
@@ -134,9 +141,11 @@ def test_a_moved_meeting_is_one_moved_event_and_every_kind_is_past_tense():
         "information_added",
         "message_sent",
         "consent_given",
+        "consent_declined",
         "consent_withdrawn",
         "times_proposed",
         "times_declined",
+        "decision_delivered",
     }
 
 
@@ -250,46 +259,6 @@ def test_the_comment_period_is_a_setting_from_the_day_of_the_advice():
     assert comment_until(date(2026, 12, 8), 7) == date(2026, 12, 15)
 
 
-@pytest.mark.parametrize(
-    ("commented", "today", "early", "problem"),
-    [
-        (False, date(2026, 12, 10), "", DecisionProblem.TOO_EARLY),
-        (False, date(2026, 12, 15), "", DecisionProblem.TOO_EARLY),  # the last day still runs
-        (False, date(2026, 12, 16), "", None),
-        (True, date(2026, 12, 10), "", None),
-        (False, date(2026, 12, 10), "Borgeren sagde på mødet, at hun ikke vil kommentere.", None),
-        (False, date(2026, 12, 10), "   ", DecisionProblem.TOO_EARLY),
-    ],
-)
-def test_the_decision_waits_for_the_comment_or_the_period_or_says_why(
-    commented, today, early, problem
-):
-    assert (
-        decision_problem(Decision.KEPT, "", commented, date(2026, 12, 15), today, early) is problem
-    )
-
-
-def test_an_adapted_offer_says_what_changes():
-    assert (
-        decision_problem(Decision.ADAPTED, "", True, None, TODAY, "") is DecisionProblem.NO_CHANGES
-    )
-    assert decision_problem(Decision.ADAPTED, "8 timer om ugen", True, None, TODAY, "") is None
-
-
-def test_the_complaint_deadline_is_4_weeks_from_receipt():
-    assert complaint_deadline(date(2026, 12, 1)) == date(2026, 12, 29)
-
-
-def test_the_klagevejledning_says_where_how_when_free_and_no_pause():
-    lines = complaint_guidance("Nordby Kommune", date(2026, 12, 1))
-    texts = " ".join(text for text, _values in lines)
-    values = {key: value for _text, found in lines for key, value in found.items()}
-    assert "4 uger" in texts and "gratis" in texts and "Ankestyrelsen" in texts
-    assert "stopper ikke afgørelsen" in texts
-    assert values["deadline"] == date(2026, 12, 29)
-    assert values["municipality"] == "Nordby Kommune"
-
-
 def test_consent_holds_from_its_giving_until_it_is_withdrawn():
     t = [datetime(2026, 12, day, 10, tzinfo=UTC) for day in range(1, 5)]
     assert consent_given([]) is None
@@ -301,6 +270,77 @@ def test_consent_holds_from_its_giving_until_it_is_withdrawn():
         )
         == t[2]
     )
+
+
+def test_consent_is_given_declined_or_withdrawn_and_never_answered_is_none():
+    t = [datetime(2026, 12, day, 10, tzinfo=UTC) for day in range(1, 5)]
+    assert consent_answer([]) is None, "Ikke besvaret: not the same as no"
+    assert consent_answer([("consent_declined", t[0])]) == (ConsentAnswer.DECLINED, t[0])
+    assert consent_answer([("consent_declined", t[0]), ("consent_given", t[1])]) == (
+        ConsentAnswer.GIVEN,
+        t[1],
+    ), "a no can become a yes"
+    assert consent_answer([("consent_given", t[0]), ("consent_withdrawn", t[1])])[0] is (
+        ConsentAnswer.WITHDRAWN
+    )
+    assert consent_given([("consent_declined", t[0])]) is None
+    assert consent_answer([("message_sent", t[0])]) is None
+
+
+@pytest.mark.parametrize(
+    ("status", "asked"),
+    [
+        (S.SUBMITTED, True),
+        (S.ACKNOWLEDGED, True),
+        (S.MEETING_BOOKED, True),
+        (S.MEETING_HELD, True),  # the advice is still to come
+        (S.ADVICE_GIVEN, False),
+        (S.DECIDED, False),
+        (S.CLOSED, False),
+        (S.WITHDRAWN, False),
+        (S.DRAFT, False),
+    ],
+)
+def test_consent_is_asked_for_only_while_it_can_serve_the_advice(status, asked):
+    for action in (A.GIVE_CONSENT, A.DECLINE_CONSENT):
+        assert may(status, action, right_applies=True) is asked
+        assert not may(status, action, right_applies=False), "no coordinator without the right"
+
+
+def test_consent_cannot_be_given_after_the_advice_and_says_why():
+    with pytest.raises(TransitionRefused, match="consent serves the advice"):
+        next_status(S.ADVICE_GIVEN, A.GIVE_CONSENT, right_applies=True)
+
+
+# -- the last day to send for the offer to wait -------------------------------------------------
+def test_the_last_day_for_the_hold_is_the_day_before_the_start():
+    assert last_day_for_hold(date(2026, 12, 15)) == date(2026, 12, 14)
+    assert last_day_for_hold(date(2027, 1, 1)) == date(2026, 12, 31), "across the year"
+
+
+@pytest.mark.parametrize(
+    ("applies", "today", "deadline"),
+    [
+        (True, date(2026, 12, 6), date(2026, 12, 14)),
+        (True, date(2026, 12, 14), date(2026, 12, 14)),  # the last day itself: send today
+        (True, date(2026, 12, 15), None),  # the start day: too late for the hold
+        (True, date(2026, 12, 20), None),
+        (False, date(2026, 12, 6), None),  # no right, no hold to wait for
+    ],
+)
+def test_the_hold_deadline_is_shown_until_it_has_passed(applies, today, deadline):
+    assert hold_deadline(applies, date(2026, 12, 15), today) == deadline
+
+
+def test_sending_on_the_hold_deadline_puts_the_offer_on_hold_and_the_day_after_does_not():
+    """The deadline shown is the one the rule applies: sent at 23:59 Danish time on it, the
+    offer waits; sent at 00:00 the next day (the start), it does not."""
+    start = date(2026, 12, 15)
+    last = last_day_for_hold(start)
+    late_evening = datetime.combine(last, datetime.max.time().replace(microsecond=0), DK)
+    assert puts_offer_on_hold(True, started_when_sent(start, late_evening.astimezone(UTC)))
+    midnight = datetime.combine(start, datetime.min.time(), DK)
+    assert not puts_offer_on_hold(True, started_when_sent(start, midnight.astimezone(UTC)))
 
 
 def test_reference_numbers_are_readable():
