@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import io
 
+import pikepdf
 from PIL import ExifTags, Image
-from pypdf import PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+from tests.hostile_files import hostile_pdfs
 
 # Where the photo was taken (Aalborg), as a phone writes it into the EXIF data.
 GPS = {1: "N", 2: (57.0, 2.0, 54.0), 3: "E", 4: (9.0, 55.0, 12.0)}
@@ -31,36 +32,27 @@ def png() -> bytes:
     return out.getvalue()
 
 
-def _written(writer: PdfWriter) -> bytes:
+def _saved(document: pikepdf.Pdf, **options) -> bytes:
     out = io.BytesIO()
-    writer.write(out)
+    document.save(out, **options)
     return out.getvalue()
 
 
 def letter_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    return _written(writer)
+    document = pikepdf.new()
+    document.add_blank_page(page_size=(595, 842))
+    return _saved(document)
 
 
 def pdf_with_javascript() -> bytes:
     """A PDF that runs JavaScript when it is opened."""
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
-        {
-            NameObject("/S"): NameObject("/JavaScript"),
-            NameObject("/JS"): TextStringObject("app.alert('hej')"),
-        }
-    )
-    return _written(writer)
+    return hostile_pdfs()["JavaScript on opening"]
 
 
 def encrypted_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    writer.encrypt("hemmelig")
-    return _written(writer)
+    document = pikepdf.new()
+    document.add_blank_page(page_size=(595, 842))
+    return _saved(document, encryption=pikepdf.Encryption(owner="eier", user="hemmelig"))
 
 
 def broken_photo() -> bytes:

@@ -22,9 +22,18 @@ DOCUMENT_PROBLEMS = {
     DocumentProblem.TOO_LARGE: _l("Filen %(name)s er for stor. Den må højst fylde %(mb)s MB."),
     DocumentProblem.TOO_MANY: _l("Der kan højst være %(count)s filer ved en bekymring."),
     DocumentProblem.WRONG_TYPE: _l("Filen %(name)s er ikke en PDF, JPG eller PNG."),
-    DocumentProblem.BAD_NAME: _l("Et filnavn må ikke have tegn som / eller \\\\. Omdøb filen."),
+    DocumentProblem.BAD_NAME: _l(
+        "Et filnavn må kun have almindelige tegn, ikke fx / eller \\\\. Omdøb filen, fx til "
+        "brev.pdf."
+    ),
+    DocumentProblem.NAME_TOO_LONG: _l(
+        "Et filnavn må højst have 200 tegn. Giv filen et kortere navn, fx brev.pdf."
+    ),
     DocumentProblem.IMAGE_UNREADABLE: _l(
         "Billedet %(name)s kan ikke åbnes. Tag billedet igen, eller send det som PDF."
+    ),
+    DocumentProblem.IMAGE_TOO_LARGE: _l(
+        "Billedet %(name)s er for stort. Tag et nyt billede med telefonen, eller send en PDF."
     ),
     DocumentProblem.PDF_UNREADABLE: _l("PDF-filen %(name)s kan ikke åbnes."),
     DocumentProblem.PDF_ENCRYPTED: _l(
@@ -79,7 +88,8 @@ def read_files(field, already: int) -> list[documents.Prepared] | None:
         try:
             ready.append(documents.prepare(name, upload.read(), limits()["max_bytes"]))
         except documents.DocumentRefused as refused:
-            shown = "" if refused.problem is DocumentProblem.BAD_NAME else name
+            nameless = (DocumentProblem.BAD_NAME, DocumentProblem.NAME_TOO_LONG)
+            shown = "" if refused.problem in nameless else name
             field.errors = [problem_text(refused.problem, shown)]
             return None
     return ready

@@ -15,8 +15,12 @@ _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
 )
 MAX_NAME = 200
-# Control characters, path separators and the names a file system treats specially.
-_BAD_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f/\\\\:*?\"<>|]")
+# Control characters, path separators, the characters a file system treats specially, and the
+# invisible ones that turn text around or hide in it (right-to-left override and its kin,
+# zero-width spaces, the byte-order mark): "brev\u202efdp.exe" reads as "brevexe.pdf".
+_BAD_NAME = re.compile(
+    r"[\x00-\x1f\x7f-\x9f/\\\\:*?\"<>|\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
 
 
 class DocumentProblem(enum.StrEnum):
@@ -25,7 +29,9 @@ class DocumentProblem(enum.StrEnum):
     TOO_MANY = "too_many"
     WRONG_TYPE = "wrong_type"
     BAD_NAME = "bad_name"
+    NAME_TOO_LONG = "name_too_long"
     IMAGE_UNREADABLE = "image_unreadable"
+    IMAGE_TOO_LARGE = "image_too_large"  # more pixels than a phone's camera makes
     PDF_UNREADABLE = "pdf_unreadable"
     PDF_ENCRYPTED = "pdf_encrypted"
     PDF_ACTIVE = "pdf_active"  # JavaScript or actions that run when it is opened
@@ -39,15 +45,15 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def name_problem(name: str) -> bool:
-    """Whether a file's name has path characters, control characters or dots only."""
+def name_problem(name: str) -> DocumentProblem | None:
+    """What is wrong with a file's name: too long, or path, control or invisible characters,
+    or nothing but dots; None for a plain name."""
     stripped = name.strip()
-    return (
-        not stripped
-        or len(stripped) > MAX_NAME
-        or bool(_BAD_NAME.search(stripped))
-        or stripped.strip(".") == ""
-    )
+    if len(stripped) > MAX_NAME:
+        return DocumentProblem.NAME_TOO_LONG
+    if not stripped or _BAD_NAME.search(stripped) or stripped.strip(".") == "":
+        return DocumentProblem.BAD_NAME
+    return None
 
 
 def size_problem(size: int, max_bytes: int) -> DocumentProblem | None:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from portal.models import AuditEvent, Concern, ConcernDocument, ConcernEvent
 from portal.services import concerns, retention
-from tests import files
+from tests import files, hostile_files
 from tests.factories import (
     TODAY,
     api_token,
@@ -169,11 +169,27 @@ BAD_FILES = {
     ),
     "a name with a path": (
         [upload("../../etc/brev.pdf", files.letter_pdf())],
-        "Et filnavn må ikke have tegn som / eller",
+        "Et filnavn må kun have almindelige tegn",
     ),
     "a name with a control character": (
         [upload("brev\x07.pdf", files.letter_pdf())],
-        "Et filnavn må ikke have tegn som / eller",
+        "Et filnavn må kun have almindelige tegn",
+    ),
+    "a name turned around by a right-to-left override": (
+        [upload("brev\u202efdp.exe", files.letter_pdf())],
+        "Et filnavn må kun have almindelige tegn",
+    ),
+    "a name too long": (
+        [upload("b" * 210 + ".pdf", files.letter_pdf())],
+        "Et filnavn må højst have 200 tegn.",
+    ),
+    "a picture bomb": (
+        [upload("foto.png", hostile_files.png_bomb())],
+        "Billedet foto.png er for stort.",
+    ),
+    "a Launch action written with an escaped name": (
+        [upload("brev.pdf", hostile_files.hostile_pdfs()["Launch written with an escaped name"])],
+        "PDF-filen brev.pdf indeholder kode, der kører, når den åbnes.",
     ),
     "an empty file": ([upload("tom.pdf", b"")], "Filen tom.pdf er tom."),
     "a sixth file": (

@@ -25,15 +25,32 @@ def test_the_type_comes_from_the_content(start, kind):
 
 @pytest.mark.parametrize(
     "name",
-    ["../brev.pdf", "C:\\brev.pdf", "brev\x00.pdf", "brev\n.pdf", "..", " ", "a" * 201, "a|b.pdf"],
+    [
+        "../brev.pdf",
+        "C:\\brev.pdf",
+        "brev\x00.pdf",
+        "brev\n.pdf",
+        "..",
+        " ",
+        "a|b.pdf",
+        "brev\u202efdp.exe",  # right-to-left override: shows as "brevexe.pdf"
+        "brev\u2067.pdf",
+        "brev\u200b.pdf",  # a zero-width space
+        "\ufeffbrev.pdf",
+    ],
 )
-def test_a_name_with_path_or_control_characters_is_refused(name):
-    assert name_problem(name)
+def test_a_name_with_path_control_or_invisible_characters_is_refused(name):
+    assert name_problem(name) is DocumentProblem.BAD_NAME
+
+
+def test_a_too_long_name_is_told_so():
+    assert name_problem("a" * 201) is DocumentProblem.NAME_TOO_LONG
+    assert name_problem("a" * 196 + ".pdf") is None
 
 
 @pytest.mark.parametrize("name", ["Lægeerklæring 2026.pdf", "IMG_2041.JPG", "brev (1).png"])
 def test_a_plain_name_is_kept(name):
-    assert not name_problem(name)
+    assert name_problem(name) is None
 
 
 def test_size_limits():
