@@ -145,6 +145,16 @@ def short_date(value: date | datetime | None) -> str:
     return _date_text(day, SHORT_DATE[current_language()], current_language())
 
 
+MONTH_YEAR = {"da": "MMMM y", "en": "MMMM y"}
+
+
+def month_year(value: date | None) -> str:
+    """'januar 2026' / 'January 2026'."""
+    if value is None:
+        return ""
+    return _date_text(value, MONTH_YEAR[current_language()], current_language())
+
+
 def time_of_day(value: datetime | None) -> str:
     if value is None:
         return ""

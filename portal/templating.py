@@ -45,6 +45,7 @@ def init_common(app: Flask) -> None:
     app.jinja_env.filters.update(
         long_date=i18n.long_date,
         short_date=i18n.short_date,
+        month_year=i18n.month_year,
         time_of_day=i18n.time_of_day,
         relative_days=i18n.relative_days,
         duration_days=i18n.duration_days,

@@ -28,6 +28,7 @@ from portal.domain.danish import today_in_denmark
 from portal.domain.figures import Period, PeriodProblem, last_twelve_months, period_problem
 from portal.domain.vocabulary import OFFER_KIND_NAMES
 from portal.downloads import download
+from portal.figures.forms import month_or_day
 from portal.models import ApiClient
 from portal.services import api_clients, casework, concern_export, cursors, figures
 from portal.services.case_import import ImportRejected, import_batch
@@ -172,9 +173,10 @@ def document(document_id: int):
 @bp.get("/figures")
 @token_protected
 def figures_of_the_right():
-    """How the right is used, per municipality, for a period (``from``/``to``, days inclusive;
-    the last 365 days by default) and perhaps one ``offer_kind``: the counts of "Tal om retten",
-    suppressed as on the page. A municipality's client gets its own; a national client all."""
+    """How the right is used, per municipality, for a period of whole months that are over
+    (``from``/``to`` as YYYY-MM, or a month's first and last day; the last twelve months by
+    default) and perhaps one ``offer_kind``: the counts of "Tal om retten", published by the
+    same rule as on the page. A municipality's client gets its own; a national client all."""
     client = _client("figures")
     if isinstance(client, Response):
         return client
@@ -185,9 +187,10 @@ def figures_of_the_right():
     usual = last_twelve_months(today)
     days = {}
     for name, default in (("from", usual.first), ("to", usual.last)):
-        days[name] = cursors.day(request.args[name]) if name in request.args else default
+        given = request.args.get(name)
+        days[name] = month_or_day(given, end=name == "to") if given is not None else default
         if days[name] is None:
-            return problem(400, f"{name} must be a day written as YYYY-MM-DD, e.g. 2026-01-01.")
+            return problem(400, f"{name} must be a month written as YYYY-MM, e.g. 2026-01.")
     problem_found = period_problem(days["from"], days["to"], today)
     if problem_found is not None:
         return problem(400, PERIOD_MESSAGES[problem_found], reason=str(problem_found))
@@ -209,10 +212,13 @@ def figures_of_the_right():
 
 PERIOD_MESSAGES = {
     PeriodProblem.REVERSED: "to must not be before from.",
-    PeriodProblem.TOO_LONG: "The period must be shorter than 5 years.",
-    PeriodProblem.FUTURE: "The period has not begun.",
+    PeriodProblem.TOO_LONG: "The period must be at most 60 months.",
+    PeriodProblem.NOT_OVER: "to must be a month that is over (figures are for whole months).",
     PeriodProblem.MISSING: "Give both from and to.",
-    PeriodProblem.TOO_EARLY: "from must be 2013-01-01 or later (ressourceforløb began then).",
+    PeriodProblem.TOO_EARLY: "from must be 2013-01 or later (ressourceforløb began then).",
+    PeriodProblem.NOT_WHOLE_MONTHS: (
+        "The period is whole months: from a month's first day to a month's last (or YYYY-MM)."
+    ),
 }
 
 

@@ -1,38 +1,46 @@
-"""Figures on the use of the right (issue 17), as pure rules: the period a manager may ask for,
-how long a step took in working days, the median and the 90th percentile, and which counts must
-not be shown.
+"""Figures on the use of the right (issues 17 and 23), as pure rules: the period a manager may
+ask for, how long a step took in working days, the median and the 90th percentile, and how a
+count is published.
 
-**Suppression.** No figure may point at a person. A count below ``SMALLEST_SHOWN`` (5) is shown
-as "< 5" (primary suppression). Where counts add up to a total that is shown, one hidden count
-could be worked out from the others, so a second count is hidden as well ("skjult": secondary
-suppression). Parts that are not shown at all (the citizens who did *not* see the guidance)
-still count: if such a part is small, it must not be derivable either.
+**No figure may point at a person, alone or subtracted from another** (issue 23). Hiding the
+small counts of one table is not enough: two tables — all kinds of offer and one kind, or two
+periods that end a day apart — could be subtracted. So, by design:
+
+- a period is whole calendar months that are over (no day can be isolated, and a figure once
+  published does not change the next day);
+- every published count follows one rule (``publish``): 0 is shown as 0 — that no concern was
+  sent says nothing about anyone — 1 to 4 as "< 5", and 5 and more rounded to the nearest
+  multiple of 5. Each published count is then within 2 of the true one, so the difference of two
+  is never a small count, exactly; a filtered table and its complement are rounded alike.
 """
 
 from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+import re
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from portal.domain.casework import is_working_day
 
 SMALLEST_SHOWN = 5
-LONGEST_PERIOD_YEARS = 5
-DEFAULT_PERIOD_DAYS = 365  # the last twelve months, up to today
+ROUNDING = 5
+LONGEST_PERIOD_MONTHS = 60
+DEFAULT_PERIOD_MONTHS = 12  # the last twelve months that are over
 # Ressourceforløb exist from 1 January 2013 (lov nr. 1380 af 23. december 2012); a period that
 # starts earlier counts nothing more, and day 1 of year 1 is not a time the database can hold.
 FIRST_DAY = date(2013, 1, 1)
 
 
 class PeriodProblem(enum.StrEnum):
-    MISSING = "missing"  # a day not given, or not a day
+    MISSING = "missing"  # a month not given, or not a month
     REVERSED = "reversed"  # the end before the start
     TOO_LONG = "too_long"  # more than five years
-    FUTURE = "future"  # starts after today: nothing can have happened
+    NOT_OVER = "not_over"  # ends in a month that is not over yet
     TOO_EARLY = "too_early"  # starts before there were ressourceforløb
+    NOT_WHOLE_MONTHS = "not_whole_months"  # days that are not a month's first or last
 
 
 @dataclass(frozen=True)
@@ -45,24 +53,60 @@ class Period:
         return (self.last - self.first).days + 1
 
 
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    if day.month == 12:  # December: no day after it to count back from in the year 9999
+        return day.replace(day=31)
+    return day.replace(month=day.month + 1, day=1) - timedelta(days=1)
+
+
+_MONTH_OR_DAY = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$", re.ASCII)
+
+
+def month_or_day(text: str | None, end: bool = False) -> date | None:
+    """2026-01 is January 2026: its first day, or its last when ``end``. A whole day
+    (2026-01-31, from an older link or the API) is that day; anything else None."""
+    match = _MONTH_OR_DAY.match((text or "").strip())
+    if match is None:
+        return None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        if day is not None:
+            return date(year, month, day)
+        first = date(year, month, 1)
+    except ValueError:
+        return None
+    return month_end(first) if end else first
+
+
 def last_twelve_months(today: date) -> Period:
-    return Period(today - timedelta(days=DEFAULT_PERIOD_DAYS - 1), today)
+    """The twelve months that are over, before this one."""
+    last = month_start(today) - timedelta(days=1)
+    first = month_start(last)
+    for _ in range(DEFAULT_PERIOD_MONTHS - 1):
+        first = month_start(first - timedelta(days=1))
+    return Period(first, last)
+
+
+def month_count(period: Period) -> int:
+    return (period.last.year - period.first.year) * 12 + period.last.month - period.first.month + 1
 
 
 def period_problem(first: date | None, last: date | None, today: date) -> PeriodProblem | None:
     if first is None or last is None:
         return PeriodProblem.MISSING
+    if first != month_start(first) or last != month_end(last):
+        return PeriodProblem.NOT_WHOLE_MONTHS
     if last < first:
         return PeriodProblem.REVERSED
     if first < FIRST_DAY:
         return PeriodProblem.TOO_EARLY
-    if first > today:  # before the length: five years after the year 9999 is no day
-        return PeriodProblem.FUTURE
-    try:
-        longest = first.replace(year=first.year + LONGEST_PERIOD_YEARS)
-    except ValueError:  # 29 February
-        longest = first.replace(year=first.year + LONGEST_PERIOD_YEARS, day=28)
-    if last >= longest:
+    if last >= month_start(today):  # this month (or a later one) is not over
+        return PeriodProblem.NOT_OVER
+    if month_count(Period(first, last)) > LONGEST_PERIOD_MONTHS:
         return PeriodProblem.TOO_LONG
     return None
 
@@ -122,73 +166,38 @@ def spread(values: Iterable[float], goal: int | None = None) -> Spread:
     return Spread(count, median, percentile(ordered, 0.9), within)
 
 
-# -- suppression ------------------------------------------------------------------------------
+# -- publication -------------------------------------------------------------------------------
 class Shown(enum.StrEnum):
-    VALUE = "value"
-    BELOW_FIVE = "below_5"  # primary: a small count
-    HIDDEN = "hidden"  # secondary: hidden so that a small count cannot be worked out
+    EXACT = "exact"  # 0: nothing happened, which points at no one
+    BELOW_FIVE = "below_5"  # 1-4
+    ROUNDED = "rounded"  # 5 and more, to the nearest multiple of 5
 
 
 @dataclass(frozen=True)
 class Cell:
-    value: int
+    value: int  # the true count, never shown
     shown: Shown
+    published: int | None  # what a reader sees (None: "< 5")
 
     @property
     def visible(self) -> int | None:
-        return self.value if self.shown is Shown.VALUE else None
+        return self.published
 
 
-@dataclass(frozen=True)
-class Sum:
-    """``total`` = the sum of ``parts`` (names of counts). A part named in ``unshown`` is a count
-    that is never displayed (the rest), but must not become derivable if it is small."""
-
-    total: str
-    parts: tuple[str, ...]
-    unshown: frozenset[str] = field(default_factory=frozenset)
-
-
-def suppress(counts: Mapping[str, int], sums: Sequence[Sum] = ()) -> dict[str, Cell]:
-    """Which counts are shown, "< 5" or hidden. Unshown parts are given in ``counts`` too.
-
-    The rule for a sum: the counts a reader cannot see (hidden or never shown) must together
-    hold at least five, or else none of them is small; otherwise the smallest count still shown
-    is hidden too, and so on (a part first, the total when no part is left)."""
-    hidden: set[str] = {name for name, value in counts.items() if value < SMALLEST_SHOWN}
-    primary = set(hidden)
-    changed = True
-    while changed:
-        changed = False
-        for relation in sums:
-            members = (relation.total, *relation.parts)
-            unknown = [m for m in members if m in hidden or m in relation.unshown]
-            if not any(m in hidden for m in unknown):
-                continue
-            if len(unknown) > 1 and _together(counts, relation, unknown) >= SMALLEST_SHOWN:
-                continue
-            candidates = [
-                part
-                for part in relation.parts
-                if part not in hidden and part not in relation.unshown
-            ] or [total for total in (relation.total,) if total not in hidden]
-            if candidates:
-                hidden.add(min(candidates, key=lambda name: (counts[name], name)))
-                changed = True
-    return {
-        name: Cell(
-            value,
-            Shown.VALUE
-            if name not in hidden
-            else (Shown.BELOW_FIVE if name in primary else Shown.HIDDEN),
-        )
-        for name, value in counts.items()
-    }
+def publish(value: int) -> Cell:
+    """A count as every page, file and API shows it (the rule above)."""
+    if value == 0:
+        return Cell(0, Shown.EXACT, 0)
+    if value < SMALLEST_SHOWN:
+        return Cell(value, Shown.BELOW_FIVE, None)
+    rounded = ROUNDING * ((value + ROUNDING // 2) // ROUNDING)
+    return Cell(value, Shown.ROUNDED, rounded)
 
 
-def _together(counts: Mapping[str, int], relation: Sum, unknown: list[str]) -> int:
-    """What a reader can work out about the unknown counts of a sum: their sum (the total less
-    the parts shown), or, when the total itself is unknown, nothing (counted as plenty)."""
-    if relation.total in unknown:
-        return SMALLEST_SHOWN
-    return sum(counts[name] for name in unknown)
+def possible(cell: Cell) -> range:
+    """The true counts a reader can tell from a published one (what subtraction starts from)."""
+    if cell.shown is Shown.EXACT:
+        return range(0, 1)
+    if cell.shown is Shown.BELOW_FIVE:
+        return range(1, SMALLEST_SHOWN)
+    return range(max(SMALLEST_SHOWN, cell.published - ROUNDING // 2), cell.published + 3)

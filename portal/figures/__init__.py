@@ -63,7 +63,7 @@ def _page(form: PeriodForm, found, status: int = 200):
         stage_names=STAGE_NAMES,
         kind_names=OFFER_KIND_NAMES,
         charts=_charts(found) if found else None,
-        suppressed=_suppressed(found) if found else None,
+        below_five=_below_five(found) if found else None,
     ), status
 
 
@@ -97,8 +97,9 @@ def csv_file():
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([gettext("Tal"), gettext("Værdi"), gettext("Fra"), gettext("Til")])
+    period = form.period()
     for label, value in rows(found):
-        writer.writerow([label, value, form.first.data, form.last.data])
+        writer.writerow([label, value, period.first.isoformat(), period.last.isoformat()])
     filename = f"tal-om-retten-{found.code}-{form.period().first}-{form.period().last}.csv"
     return Response(
         out.getvalue(),
@@ -107,22 +108,14 @@ def csv_file():
     )
 
 
-def _suppressed(found) -> dict[str, int]:
-    """How many of the counts on the page are "< 5" and how many are hidden, for the note."""
-    shown = [found.cell(name).shown for name, _label in labels_of(found)]
-    return {
-        "below_5": sum(1 for s in shown if s is Shown.BELOW_FIVE),
-        "hidden": sum(1 for s in shown if s is Shown.HIDDEN),
-    }
+def _below_five(found) -> int:
+    """How many of the counts on the page are "< 5", for the note."""
+    return sum(1 for name, _label in labels_of(found) if found.cell(name).shown is Shown.BELOW_FIVE)
 
 
 def shown(cell) -> str:
-    """A count as the CSV shows it: the number, "< 5" or "skjult"."""
-    if cell.shown is Shown.BELOW_FIVE:
-        return "< 5"
-    if cell.shown is Shown.HIDDEN:
-        return gettext("skjult")
-    return str(cell.value)
+    """A count as the CSV shows it: "< 5", or the published number (0, or rounded to 5)."""
+    return "< 5" if cell.shown is Shown.BELOW_FIVE else str(cell.published)
 
 
 # Which counts each chart (and its table) shows, in order.

@@ -1,5 +1,6 @@
-"""The choice on "Tal om retten": a period of days and, if wanted, one kind of offer. A GET form
-(it changes nothing, and the address can be bookmarked or shared), so it carries no CSRF token."""
+"""The choice on "Tal om retten": a period of whole months that are over and, if wanted, one kind
+of offer (portal.domain.figures says why). A GET form (it changes nothing, and the address can be
+bookmarked or shared), so it carries no CSRF token."""
 
 from __future__ import annotations
 
@@ -11,25 +12,27 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import StopValidation
 
-from portal.domain.figures import Period, PeriodProblem, last_twelve_months, period_problem
+from portal.domain.figures import (
+    Period,
+    PeriodProblem,
+    last_twelve_months,
+    month_or_day,
+    period_problem,
+)
 from portal.domain.vocabulary import OFFER_KIND_NAMES
 from portal.forms import TextField, required
-from portal.services import cursors
 
 PERIOD_PROBLEMS = {
-    PeriodProblem.REVERSED: _l("Den sidste dag skal ligge efter den første dag."),
+    PeriodProblem.REVERSED: _l("Den sidste måned skal ligge efter den første måned."),
     PeriodProblem.TOO_LONG: _l("Vælg en periode på højst 5 år."),
-    PeriodProblem.FUTURE: _l("Perioden er ikke begyndt endnu. Vælg en periode, der er begyndt."),
-    PeriodProblem.TOO_EARLY: _l(
-        "Ressourceforløb findes fra 1. januar 2013. Vælg en første dag fra 2013-01-01."
+    PeriodProblem.NOT_OVER: _l(
+        "Vælg måneder, der er slut. Tallene for en måned kommer, når den er slut."
     ),
+    PeriodProblem.TOO_EARLY: _l(
+        "Ressourceforløb findes fra januar 2013. Vælg en første måned fra 2013-01."
+    ),
+    PeriodProblem.NOT_WHOLE_MONTHS: _l("Vælg hele måneder, fx 2026-01."),
 }
-
-
-def _day(text: str | None) -> date | None:
-    return cursors.day((text or "").strip())
-
-
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -39,8 +42,8 @@ def _printable(value):
     return _CONTROL.sub("", value)[:40] if isinstance(value, str) else value
 
 
-class _Day(TextField):
-    """A day written as 2026-01-01 (what a date field sends, and what a person can type)."""
+class _Month(TextField):
+    """A month written as 2026-01 (what a month field sends, and what a person can type)."""
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("filters", [_printable])
@@ -48,8 +51,8 @@ class _Day(TextField):
 
     def pre_validate(self, form) -> None:
         super().pre_validate(form)
-        if (self.data or "").strip() and _day(self.data) is None:
-            raise StopValidation(_l("Skriv datoen sådan: 2026-01-01."))
+        if (self.data or "").strip() and month_or_day(self.data) is None:
+            raise StopValidation(_l("Skriv måneden sådan: 2026-01."))
 
 
 def _kinds() -> list[SelectChoice]:
@@ -63,8 +66,8 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    first = _Day(name="fra", validators=[required(_l("Skriv den første dag."))])
-    last = _Day(name="til", validators=[required(_l("Skriv den sidste dag."))])
+    first = _Month(name="fra", validators=[required(_l("Skriv den første måned."))])
+    last = _Month(name="til", validators=[required(_l("Skriv den sidste måned."))])
     kind = SelectField(name="slags", choices=_kinds(), validate_choice=False, default="")
 
     @classmethod
@@ -73,7 +76,11 @@ class PeriodForm(FlaskForm):
         default = last_twelve_months(today)
         return cls(
             formdata=args or None,
-            data={"first": default.first.isoformat(), "last": default.last.isoformat(), "kind": ""},
+            data={
+                "first": default.first.strftime("%Y-%m"),
+                "last": default.last.strftime("%Y-%m"),
+                "kind": "",
+            },
         )
 
     def validate_kind(self, field) -> None:
@@ -84,16 +91,17 @@ class PeriodForm(FlaskForm):
         """Valid, and a period the rules allow (``portal.domain.figures.period_problem``)."""
         if not self.validate():
             return False
-        problem = period_problem(_day(self.first.data), _day(self.last.data), today)
+        period = self.period()
+        problem = period_problem(period.first, period.last, today)
         if problem is None:
             return True
-        on_first = problem in (PeriodProblem.FUTURE, PeriodProblem.TOO_EARLY)
+        on_first = problem is PeriodProblem.TOO_EARLY
         field = self.first if on_first else self.last
         field.errors = [*field.errors, PERIOD_PROBLEMS[problem]]
         return False
 
     def period(self) -> Period:
-        return Period(_day(self.first.data), _day(self.last.data))
+        return Period(month_or_day(self.first.data), month_or_day(self.last.data, end=True))
 
     @property
     def offer_kind(self) -> str | None:

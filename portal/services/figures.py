@@ -7,7 +7,9 @@ offer; no second copy of the data. Five queries — the guidance, the concerns s
 timeline's steps and outcomes, the kinds of offer, and the times — each grouped by municipality,
 so one municipality and all of them cost the same number; the times are grouped by Danish day
 in the database (``danish_day``), so a year comes back as a few hundred rows. Nothing here names
-a person; the counts go through ``portal.domain.figures.suppress`` before anyone sees them.
+a person; every count goes through ``portal.domain.figures.publish`` (0 as 0, 1-4 as "< 5",
+else rounded to 5) before anyone sees it, so no two published counts can be subtracted into a
+person.
 
 ``record_guidance`` writes the first showing of an offer's guidance; ``note_view`` logs a look
 at the page (not a look at any citizen's data).
@@ -25,14 +27,14 @@ from sqlalchemy.orm import Session
 from portal.domain.casework import ServiceGoals, danish_holidays
 from portal.domain.danish import DANISH_TIME, danish_date
 from portal.domain.figures import (
+    ROUNDING,
     SMALLEST_SHOWN,
     Cell,
     Period,
     Spread,
-    Sum,
     WorkingDays,
+    publish,
     spread,
-    suppress,
 )
 from portal.domain.offers import EMPLOYMENT_ORIENTED_KINDS
 from portal.domain.principal import Actor, Principal
@@ -129,38 +131,12 @@ def figures(
             durations[stage] = spread(values, goal_days[stage])
             counts[f"time_{stage}_n"] = durations[stage].count
             if goal_days[stage] is not None:
-                within = sum(1 for v in values if v <= goal_days[stage])
-                counts[f"time_{stage}_within"] = within
-                counts[f"time_{stage}_over"] = len(values) - within
-        cells = suppress(counts, _sums(kinds))
+                counts[f"time_{stage}_within"] = sum(1 for v in values if v <= goal_days[stage])
+        cells = {name: publish(value) for name, value in counts.items()}
         result.municipalities.append(
             MunicipalityFigures(place.code, place.name, cells, durations, goal_days, kinds)
         )
     return result
-
-
-def _sums(kinds: tuple[str, ...]) -> list[Sum]:
-    """How the counts add up, so that a small one cannot be worked out from the others."""
-    sums = [
-        Sum(
-            "offer_citizens",
-            ("saw_guidance", "not_saw_guidance"),
-            frozenset({"not_saw_guidance"}),
-        ),
-        Sum("started", ("started_not_sent", "started_sent"), frozenset({"started_sent"})),
-        Sum("sent", ("sent_by_relative", "sent_by_citizen"), frozenset({"sent_by_citizen"})),
-        Sum("decided", tuple(f"outcome_{o}" for o in OUTCOMES)),
-        Sum("sent", tuple(f"kind_{k}" for k in kinds)),
-    ]
-    for stage in ("acknowledged", "meeting_booked"):
-        sums.append(
-            Sum(
-                f"time_{stage}_n",
-                (f"time_{stage}_within", f"time_{stage}_over"),
-                frozenset({f"time_{stage}_over"}),
-            )
-        )
-    return sums
 
 
 def _counts(
@@ -177,13 +153,10 @@ def _counts(
     counts = {
         "offer_citizens": had,
         "saw_guidance": saw,
-        "not_saw_guidance": had - saw,
         "started": begun,
         "started_not_sent": unsent,
-        "started_sent": begun - unsent,
         "sent": events.get("submitted", 0),
         "sent_by_relative": events.get("submitted_by_relative", 0),
-        "sent_by_citizen": events.get("submitted", 0) - events.get("submitted_by_relative", 0),
         "withdrawn": events.get("withdrawn", 0),
         "meeting_held": events.get("meeting_held", 0),
         "decided": events.get("decided", 0),
@@ -351,8 +324,7 @@ def _durations(
 
 # -- for machines ----------------------------------------------------------------------------
 def published_counts(kinds: tuple[str, ...]) -> list[str]:
-    """The counts a reader sees (page, CSV, API), in the page's order; the parts that are never
-    shown (those who did not see the guidance, …) stay inside the suppression."""
+    """The counts a reader sees (page, CSV, API), in the page's order."""
     return [
         "offer_citizens",
         "saw_guidance",
@@ -369,7 +341,7 @@ def published_counts(kinds: tuple[str, ...]) -> list[str]:
 
 
 def _cell_record(cell: Cell) -> dict:
-    return {"value": cell.visible, "suppressed": None if cell.visible is not None else cell.shown}
+    return {"value": cell.published, "shown": str(cell.shown)}
 
 
 def as_record(found: Figures) -> dict:
@@ -378,6 +350,7 @@ def as_record(found: Figures) -> dict:
         "period": {"from": found.period.first.isoformat(), "to": found.period.last.isoformat()},
         "offer_kind": found.offer_kind,
         "smallest_shown": SMALLEST_SHOWN,
+        "rounded_to": ROUNDING,
         "municipalities": [
             {
                 "code": place.code,

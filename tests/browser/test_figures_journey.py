@@ -5,14 +5,27 @@ JavaScript too."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from portal.domain.figures import month_start
 from tests.browser.helpers import assert_accessible
+from tests.factories import TODAY
+
+# The last month that is over, and one five months before it.
+LAST = month_start(TODAY) - timedelta(days=1)
+FIRST = month_start(LAST - timedelta(days=150))
 
 pytestmark = pytest.mark.browser
+
+
+def month_name(day) -> str:
+    from babel.dates import format_date
+
+    return format_date(day, "MMMM y", locale="da")
 
 
 def _log_in_as_karim(page: Page, live_portal) -> None:
@@ -36,16 +49,16 @@ def test_a_manager_reads_the_figures_on_a_phone(phone: Page, live_portal):
     assert_accessible(phone)
     _fits_the_phone(phone)
 
-    phone.get_by_label("Første dag").fill("2026-06-01")
-    phone.get_by_label("Sidste dag").fill("2026-05-01")
+    phone.get_by_label("Første måned").fill(f"{FIRST:%Y-%m}")
+    phone.get_by_label("Sidste måned").fill(f"{month_start(FIRST) - timedelta(days=1):%Y-%m}")
     phone.get_by_role("button", name="Vis tallene").click()
     summary = phone.get_by_role("alert")
-    expect(summary).to_contain_text("Den sidste dag skal ligge efter den første dag.")
-    expect(phone.get_by_label("Første dag")).to_have_value("2026-06-01")
+    expect(summary).to_contain_text("Den sidste måned skal ligge efter den første måned.")
+    expect(phone.get_by_label("Første måned")).to_have_value(f"{FIRST:%Y-%m}")
     assert_accessible(phone)
     summary.get_by_role("link").click()
-    expect(phone.get_by_label("Sidste dag")).to_be_focused()
-    phone.get_by_label("Sidste dag").fill("2026-11-30")
+    expect(phone.get_by_label("Sidste måned")).to_be_focused()
+    phone.get_by_label("Sidste måned").fill(f"{LAST:%Y-%m}")
     phone.get_by_label("Slags tilbud").select_option(label="Virksomhedspraktik")
     phone.get_by_role("button", name="Vis tallene").click()
     expect(phone.get_by_text("Kun tilbud af slagsen Virksomhedspraktik.")).to_be_visible()
@@ -59,7 +72,7 @@ def test_a_manager_reads_the_figures_on_a_phone(phone: Page, live_portal):
         phone.get_by_role("link", name="Hent tallene som CSV-fil").click()
     saved = Path(download.value.path()).read_text(encoding="utf-8")
     assert saved.startswith("\ufeffTal;Værdi;Fra;Til")
-    assert "Bekymringer sendt;" in saved and ";2026-06-01;2026-11-30" in saved
+    assert "Bekymringer sendt;" in saved and f";{FIRST};{LAST}" in saved
 
     phone.emulate_media(media="print")
     expect(phone.get_by_role("img", name="Bekymringer trin for trin")).to_be_visible()
@@ -69,7 +82,7 @@ def test_a_manager_reads_the_figures_on_a_phone(phone: Page, live_portal):
 def test_the_figures_need_no_javascript(phone_without_js: Page, live_portal):
     _log_in_as_karim(phone_without_js, live_portal)
     phone_without_js.goto(f"{live_portal}/kommune/tal-om-retten")
-    phone_without_js.get_by_label("Første dag").fill("2026-01-01")
+    phone_without_js.get_by_label("Første måned").fill(f"{FIRST:%Y-%m}")
     phone_without_js.get_by_role("button", name="Vis tallene").click()
-    expect(phone_without_js.get_by_text("Periode: torsdag den 1. januar 2026")).to_be_visible()
+    expect(phone_without_js.get_by_text(f"Periode: {month_name(FIRST)}")).to_be_visible()
     expect(phone_without_js.get_by_role("img", name="Afgørelser")).to_be_visible()

@@ -1,5 +1,6 @@
 """The rules behind "Tal om retten": the period a manager may ask for, working days, the median
-and the 90th percentile, and which counts are suppressed so that no person can be picked out."""
+and the 90th percentile, and how a count is published so that no person can be picked out — not
+even by subtracting two published counts (issue 23)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ import pytest
 
 from portal.domain.casework import danish_holidays
 from portal.domain.figures import (
+    Period,
     PeriodProblem,
     Shown,
-    Sum,
     WorkingDays,
     last_twelve_months,
+    month_or_day,
     percentile,
     period_problem,
+    possible,
+    publish,
     spread,
-    suppress,
 )
 
 TODAY = date(2026, 12, 1)
@@ -26,28 +29,50 @@ TODAY = date(2026, 12, 1)
 @pytest.mark.parametrize(
     ("first", "last", "problem"),
     [
-        (date(2026, 1, 1), date(2026, 12, 1), None),
-        (date(2026, 12, 1), date(2026, 12, 1), None),  # one day is a period
-        (None, date(2026, 12, 1), PeriodProblem.MISSING),
+        (date(2026, 1, 1), date(2026, 11, 30), None),
+        (date(2026, 11, 1), date(2026, 11, 30), None),  # one month is a period
+        (None, date(2026, 11, 30), PeriodProblem.MISSING),
         (date(2026, 5, 1), date(2026, 4, 30), PeriodProblem.REVERSED),
-        (date(2021, 12, 2), date(2026, 12, 1), None),  # a day short of five years
-        (date(2021, 12, 1), date(2026, 12, 1), PeriodProblem.TOO_LONG),
-        (date(2024, 2, 29), date(2029, 2, 28), PeriodProblem.TOO_LONG),
-        (date(2026, 12, 2), date(2026, 12, 31), PeriodProblem.FUTURE),
-        (date(2026, 11, 1), date(2026, 12, 31), None),  # may end after today
-        (date(1, 1, 1), date(2, 1, 1), PeriodProblem.TOO_EARLY),  # Schemathesis found a 500
-        (date(2012, 12, 31), date(2013, 6, 1), PeriodProblem.TOO_EARLY),
-        (date(2013, 1, 1), date(2013, 6, 1), None),
-        (date(9996, 1, 1), date(9996, 2, 1), PeriodProblem.FUTURE),  # not a 500 either
+        (date(2021, 12, 1), date(2026, 11, 30), None),  # 60 months
+        (date(2021, 11, 1), date(2026, 11, 30), PeriodProblem.TOO_LONG),
+        (date(2026, 11, 1), date(2026, 12, 31), PeriodProblem.NOT_OVER),  # December runs
+        (date(2026, 12, 1), date(2026, 12, 31), PeriodProblem.NOT_OVER),
+        (date(2026, 1, 2), date(2026, 11, 30), PeriodProblem.NOT_WHOLE_MONTHS),
+        (date(2026, 1, 1), date(2026, 11, 29), PeriodProblem.NOT_WHOLE_MONTHS),  # a day short
+        (date(1, 1, 1), date(2, 1, 31), PeriodProblem.TOO_EARLY),  # Schemathesis found a 500
+        (date(2012, 12, 1), date(2013, 6, 30), PeriodProblem.TOO_EARLY),
+        (date(2013, 1, 1), date(2013, 6, 30), None),
+        (date(9996, 1, 1), date(9996, 2, 29), PeriodProblem.NOT_OVER),  # not a 500 either
     ],
 )
-def test_a_period_must_be_readable_in_order_under_five_years_and_begun(first, last, problem):
+def test_a_period_is_whole_months_that_are_over_in_order_at_most_five_years(first, last, problem):
     assert period_problem(first, last, TODAY) == problem
 
 
-def test_the_default_period_is_the_last_twelve_months_up_to_today():
+def test_the_default_period_is_the_twelve_months_that_are_over():
     period = last_twelve_months(TODAY)
-    assert (period.first, period.last, period.days) == (date(2025, 12, 2), TODAY, 365)
+    assert (period.first, period.last) == (date(2025, 12, 1), date(2026, 11, 30))
+    assert last_twelve_months(date(2026, 1, 31)) == Period(date(2025, 1, 1), date(2025, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("text", "end", "day"),
+    [
+        ("2026-02", False, date(2026, 2, 1)),
+        ("2026-02", True, date(2026, 2, 28)),
+        ("2024-02", True, date(2024, 2, 29)),
+        ("2026-12", True, date(2026, 12, 31)),
+        ("9999-12", True, date(9999, 12, 31)),  # the URL fuzz found a 500 here
+        ("2026-02-15", False, date(2026, 2, 15)),  # a day is kept, and then not a whole month
+        ("2026-13", False, None),
+        ("2026-1", False, None),
+        ("٢٠٢٦-٠١", False, None),  # other digits than ASCII
+        ("", False, None),
+        (None, False, None),
+    ],
+)
+def test_a_month_is_read_as_its_first_or_last_day(text, end, day):
+    assert month_or_day(text, end) == day
 
 
 def test_working_days_leave_out_weekends_and_public_holidays():
@@ -73,77 +98,60 @@ def test_fewer_than_five_times_show_no_median_a_median_of_three_is_three_peoples
     assert spread([1, 2, 3, 4, 5], goal=2).within_goal == 2
 
 
-def test_a_count_below_five_is_shown_as_below_five_zero_included():
-    cells = suppress({"sent": 12, "withdrawn": 3, "decided": 0, "held": 5})
-    assert cells["sent"].shown is Shown.VALUE and cells["sent"].visible == 12
-    assert cells["withdrawn"].shown is Shown.BELOW_FIVE and cells["withdrawn"].visible is None
-    assert cells["decided"].shown is Shown.BELOW_FIVE
-    assert cells["held"].shown is Shown.VALUE, "5 is shown"
+@pytest.mark.parametrize(
+    ("true", "shown", "published"),
+    [
+        (0, Shown.EXACT, 0),  # nothing happened: that points at no one
+        (1, Shown.BELOW_FIVE, None),
+        (4, Shown.BELOW_FIVE, None),
+        (5, Shown.ROUNDED, 5),
+        (7, Shown.ROUNDED, 5),
+        (8, Shown.ROUNDED, 10),
+        (12, Shown.ROUNDED, 10),
+        (13, Shown.ROUNDED, 15),
+        (1002, Shown.ROUNDED, 1000),
+    ],
+)
+def test_every_count_is_published_by_one_rule(true, shown, published):
+    cell = publish(true)
+    assert (cell.shown, cell.published) == (shown, published)
+    assert true in possible(cell), "what a reader can tell holds the truth"
 
 
-def test_a_small_part_of_a_shown_total_hides_a_second_part():
-    counts = {"decided": 20, "adapted": 12, "kept": 6, "stopped": 2}
-    cells = suppress(counts, [Sum("decided", ("adapted", "kept", "stopped"))])
-    assert cells["stopped"].shown is Shown.BELOW_FIVE
-    assert cells["kept"].shown is Shown.HIDDEN, "else 20 - 12 - 6 = 2 could be worked out"
-    assert cells["adapted"].shown is Shown.VALUE and cells["decided"].shown is Shown.VALUE
+def test_what_a_reader_can_tell_from_a_published_count():
+    assert list(possible(publish(0))) == [0]
+    assert list(possible(publish(3))) == [1, 2, 3, 4]
+    assert list(possible(publish(7))) == [5, 6, 7]
+    assert list(possible(publish(10))) == [8, 9, 10, 11, 12]
 
 
-def test_two_small_parts_that_together_hold_five_need_no_second_suppression():
-    counts = {"decided": 20, "adapted": 14, "kept": 3, "stopped": 3}
-    cells = suppress(counts, [Sum("decided", ("adapted", "kept", "stopped"))])
-    assert [cells[n].shown for n in ("adapted", "kept", "stopped")] == [
-        Shown.VALUE,
-        Shown.BELOW_FIVE,
-        Shown.BELOW_FIVE,
-    ]
+def _rests(whole: int, part: int) -> set[int]:
+    """Every value the rest (whole - part) can have, to one who subtracts the published counts."""
+    return {w - p for w in possible(publish(whole)) for p in possible(publish(part)) if w - p >= 0}
 
 
-def test_two_small_parts_that_together_hold_under_five_hide_one_more():
-    counts = {"decided": 20, "adapted": 9, "kept": 9, "stopped": 1, "other": 1}
-    cells = suppress(counts, [Sum("decided", ("adapted", "kept", "stopped", "other"))])
-    hidden = [n for n in ("adapted", "kept") if cells[n].shown is Shown.HIDDEN]
-    assert len(hidden) == 1, "one more part goes, so the unknown ones hold at least five"
+@pytest.mark.parametrize(
+    ("whole", "part"),
+    [
+        (7, 6),  # issue 23: all sent 7, virksomhedspraktik 6, so løntilskud 1
+        (6, 5),
+        (8, 4),
+        (11, 10),
+        (12, 11),  # two periods a month apart
+        (13, 12),
+        (101, 100),
+        (5, 4),
+    ],
+)
+def test_subtracting_two_published_counts_never_pins_down_a_small_rest(whole, part):
+    told = _rests(whole, part)
+    assert whole - part in told
+    assert len(told) > 1, f"{whole} - {part}: the rest is one of {sorted(told)}"
 
 
-def test_a_rest_that_is_never_shown_still_counts():
-    # 100 citizens had an offer and 97 saw the guidance: the 3 who did not must not show.
-    counts = {"had": 100, "saw": 97, "not_saw": 3}
-    cells = suppress(counts, [Sum("had", ("saw", "not_saw"), frozenset({"not_saw"}))])
-    assert cells["saw"].shown is Shown.HIDDEN
-    assert cells["had"].shown is Shown.VALUE
-    counts = {"had": 100, "saw": 60, "not_saw": 40}
-    cells = suppress(counts, [Sum("had", ("saw", "not_saw"), frozenset({"not_saw"}))])
-    assert cells["saw"].shown is Shown.VALUE
-
-
-def test_a_small_total_hides_nothing_more():
-    counts = {"sent": 3, "by_relative": 1, "by_citizen": 2}
-    cells = suppress(
-        counts, [Sum("sent", ("by_relative", "by_citizen"), frozenset({"by_citizen"}))]
-    )
-    assert cells["sent"].shown is Shown.BELOW_FIVE
-    assert cells["by_relative"].shown is Shown.BELOW_FIVE
-
-
-def test_suppression_follows_a_count_through_two_sums():
-    # "sent" is a total twice: by who sent it and by kind of offer. Hiding a kind to protect a
-    # small kind must not leave the relatives' count derivable, and the reverse.
-    counts = {
-        "sent": 30,
-        "by_relative": 2,
-        "by_citizen": 28,
-        "kind_a": 20,
-        "kind_b": 8,
-        "kind_c": 2,
-    }
-    sums = [
-        Sum("sent", ("by_relative", "by_citizen"), frozenset({"by_citizen"})),
-        Sum("sent", ("kind_a", "kind_b", "kind_c")),
-    ]
-    cells = suppress(counts, sums)
-    assert cells["by_relative"].shown is Shown.BELOW_FIVE
-    assert cells["sent"].shown is Shown.VALUE, "the rest (28) is never shown, so 2 is safe"
-    assert cells["kind_c"].shown is Shown.BELOW_FIVE
-    assert cells["kind_b"].shown is Shown.HIDDEN
-    assert cells["kind_a"].shown is Shown.VALUE
+def test_no_subtraction_names_a_rest_of_one_to_four_exactly():
+    for whole in range(1, 400):
+        for rest in range(1, 5):
+            if whole - rest >= 0:
+                told = _rests(whole, whole - rest)
+                assert rest in told and len(told) > 1, (whole, rest, sorted(told))
