@@ -26,7 +26,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.api import bp as api_bp
     from portal.auth import bp as auth_bp
     from portal.auth import oidc, principal
-    from portal.auth.sessions import DatabaseSessionInterface
+    from portal.auth.sessions import DatabaseSessionInterface, refuse_without_store
     from portal.casework import bp as casework_bp
     from portal.citizen import bp as citizen_bp
     from portal.concerns import bp as concerns_bp
@@ -66,6 +66,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     db.init_app(app)
     app.session_interface = DatabaseSessionInterface()
+    app.before_request(refuse_without_store)  # before the CSRF check: it reads the session
     security.csrf.init_app(app)
     Compress(app)
     i18n.init_app(app)

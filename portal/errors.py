@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
@@ -106,9 +107,38 @@ def _way_back() -> str:
     return url_for("public.start")
 
 
+# The free-text fields of the portal's forms (a caseworker's carry the action as a prefix:
+# "beslutning-facts"). Their text is shown back on a page that says nothing was saved.
+_TYPED = frozenset(
+    {
+        "worry_text", "health_text", "helps_text", "unavailable", "companion", "interpreter",
+        "information", "comment", "reason", "text", "message", "advice", "facts", "assessment",
+        "changes", "replacement", "early_reason", "note", "place", "doctor",
+    }
+)  # fmt: skip
+
+
+def typed_text() -> list[str]:
+    """What a person typed into the form they sent, when a POST could not be saved (the
+    database went away): shown back to be copied, so nothing is lost. Only free text — never a
+    token, a version or a choice — and only to the browser that sent it."""
+    if request.method != "POST":
+        return []
+    try:
+        fields = request.form.items(multi=True)
+        return [
+            value.strip()
+            for name, value in fields
+            if name.rsplit("-", 1)[-1] in _TYPED and value.strip()
+        ][:10]
+    except Exception:  # a body that cannot be read keeps nothing, and fails nothing
+        return []
+
+
 def _render(name: str, status: int):
     page = ERROR_PAGES[name]
-    return render_template("errors/error.html", page=page, way_back=_way_back()), status
+    kept = typed_text() if name in ("unavailable", "not_saved") else []
+    return render_template("errors/error.html", page=page, way_back=_way_back(), kept=kept), status
 
 
 def init_app(app: Flask) -> None:
@@ -181,4 +211,22 @@ def _render_or_fallback(name: str, status: int):
         return _render(name, status)
     except Exception:  # the layout itself failed (e.g. the database is down)
         log.warning("error page %s could not be rendered; the plain page was sent", name)
-        return FALLBACK_PAGE, status, {"Content-Type": "text/html; charset=utf-8"}
+        return _fallback(), status, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def _fallback() -> str:
+    """The plain page, with what was typed shown back (escaped) when a POST was not saved."""
+    kept = typed_text()
+    if not kept:
+        return FALLBACK_PAGE
+    texts = "".join(
+        Markup('<p><label for="kept-{n}">Din tekst {n} / Your text {n}</label><br>'
+               '<textarea id="kept-{n}" rows="4" cols="60" readonly>{text}</textarea></p>')
+        .format(n=n, text=text)
+        for n, text in enumerate(kept, start=1)
+    )  # fmt: skip
+    note = (
+        "<h2>Det, du skrev, er ikke gemt</h2><p>Kopiér teksten, før du går tilbage.</p>"
+        '<p lang="en">What you wrote is not saved. Copy it before you go back.</p>'
+    )
+    return FALLBACK_PAGE.replace("</body>", note + texts + "</body>")

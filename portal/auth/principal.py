@@ -117,10 +117,6 @@ def _load_user(user_id: str) -> Principal | None:
 def guard_request() -> None:
     from flask import current_app
 
-    if getattr(session, "store_error", None) is not None and not request.path.startswith(
-        ("/health", "/ready")
-    ):
-        raise session.store_error  # the database is away: portal.errors answers 503
     if request.endpoint is None:
         return  # 404 or 405: the error handlers answer
     view = current_app.view_functions.get(request.endpoint)

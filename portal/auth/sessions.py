@@ -122,6 +122,17 @@ class ServerSession(CallbackDict, SessionMixin):
         return max(int((end - now).total_seconds()), 0)
 
 
+def refuse_without_store() -> None:
+    """The session store (the database) could not be read: answer 503 before anything else
+    looks at the session — the CSRF check first of all, which would otherwise call a POST from a
+    logged-in person an expired session and lose what they typed (portal.errors keeps it)."""
+    from flask import request, session
+
+    error = getattr(session, "store_error", None)
+    if error is not None and not request.path.startswith(("/health", "/ready")):
+        raise error
+
+
 def cookie_name(app: Flask) -> str:
     return HOST_COOKIE_NAME if app.config.get("PORTAL_ENV") == "production" else COOKIE_NAME
 

@@ -71,6 +71,11 @@ class Concern(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The last day the citizen may comment on the coordinator's advice (partshøring).
     comment_until: Mapped[date | None]
+    # When the concern was finished (decided, closed, withdrawn) or the draft discarded: the
+    # portal's own clock for retention, which no import can move.
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last day to complain about the decision, once the day it was received is recorded.
+    complaint_deadline: Mapped[date | None]
     # Where the concern stands in the caseworker's queue, kept on the row so that one index
     # orders every page (portal.domain.casework.queue_position): 0 when the citizen said none
     # of the offered times fit, 1 while it holds its offer on hold (with the offer's start day,

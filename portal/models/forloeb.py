@@ -77,6 +77,10 @@ class Forloeb(Base):
     # No new ressourceforløb from 1 February 2026 (lov nr. 1750 af 29/12/2025): a forløb that
     # starts on or after that day is imported only with the case system's reason.
     start_after_stop_reason: Mapped[str] = mapped_column(Text, default="")
+    # The day the portal first saw this forløb as ended (its planned end passed, or the case
+    # system said so): the retention clock starts here, and an import that moves the end or the
+    # status starts it again (portal.services.retention).
+    ended_recorded_on: Mapped[date | None]
 
     citizen: Mapped[Citizen] = relationship()
     municipality: Mapped[Municipality] = relationship()

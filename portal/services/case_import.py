@@ -85,6 +85,7 @@ COLUMNS = {
         "caseworker_id",
         "status",
         "start_after_stop_reason",
+        "ended_recorded_on",
     ),
     Offer: (
         "forloeb_id",
@@ -317,19 +318,13 @@ def _write(db: Session, payload: dict, cpr_hashes: list[str], stored: _Stored) -
         [
             (
                 item["id"],
-                {
-                    "citizen_id": citizens[cpr_hash].id,
-                    "municipality_id": municipalities[record["municipality"]].id,
-                    "start_date": date.fromisoformat(item["start"]),
-                    "planned_end_date": date.fromisoformat(item["planned_end"]),
-                    "legal_basis": item["legal_basis"],
-                    "goals": item.get("goals", ""),
-                    "caseworker_id": caseworkers[item["caseworker"]].id
-                    if item.get("caseworker")
-                    else None,
-                    "status": ForloebStatus(item.get("status", "active")),
-                    "start_after_stop_reason": item.get("start_after_stop_reason", ""),
-                },
+                _forloeb_values(
+                    item,
+                    citizens[cpr_hash].id,
+                    municipalities[record["municipality"]].id,
+                    caseworkers[item["caseworker"]].id if item.get("caseworker") else None,
+                    forloebs.get(item["id"]),
+                ),
             )
             for record, cpr_hash in zip(citizens_in, cpr_hashes, strict=True)
             for item in record.get("forloeb", [])
@@ -375,6 +370,30 @@ def _write(db: Session, payload: dict, cpr_hashes: list[str], stored: _Stored) -
             .execution_options(synchronize_session=False)
         )
     return summary
+
+
+def _forloeb_values(
+    item: dict, citizen_id: int, municipality_id: int, caseworker_id: int | None, stored
+) -> dict:
+    values = {
+        "citizen_id": citizen_id,
+        "municipality_id": municipality_id,
+        "start_date": date.fromisoformat(item["start"]),
+        "planned_end_date": date.fromisoformat(item["planned_end"]),
+        "legal_basis": item["legal_basis"],
+        "goals": item.get("goals", ""),
+        "caseworker_id": caseworker_id,
+        "status": ForloebStatus(item.get("status", "active")),
+        "start_after_stop_reason": item.get("start_after_stop_reason", ""),
+    }
+    # The retention clock is the portal's: an import that moves the end or the status (to a
+    # day long gone, say) starts it again, from the next retention run, never sooner.
+    same_end = stored is not None and (stored.planned_end_date, stored.status) == (
+        values["planned_end_date"],
+        values["status"],
+    )
+    values["ended_recorded_on"] = stored.ended_recorded_on if same_end else None
+    return values
 
 
 def _copy(db: Session, model, rows: list[dict]) -> None:

@@ -21,6 +21,7 @@ from portal.domain.casework import queue_position
 from portal.domain.concerns import (
     FINISHED,
     ConcernAction,
+    ConcernStatus,
     consent_answer,
     consent_given,
     event_kind,
@@ -53,6 +54,17 @@ class MeetingPlan:
     coordinator: str
     clinical_unit: str
     message: str = ""
+
+
+# Where a concern ends: the retention clock starts (portal.services.retention).
+ENDED = FINISHED | {ConcernStatus.DISCARDED}
+
+
+def move(concern: Concern, after: ConcernStatus) -> None:
+    """The concern's new status; reaching an end records when, once."""
+    concern.status = after
+    if after in ENDED and concern.finished_at is None:
+        concern.finished_at = utcnow()
 
 
 def write_event(
@@ -132,7 +144,7 @@ def transition(
     before = concern.status
     after = next_status(before, action, concern.right_applies)
     with saved(db):
-        concern.status = after
+        move(concern, after)
         concern.updated_at = utcnow()
         if action is ConcernAction.WITHDRAW:
             release_hold(db, concern)

@@ -54,6 +54,7 @@ from portal.services.concern_steps import (
     book,
     consent_since,
     log_if_someone_else,
+    move,
     open_proposal,
     reposition,
     still_as_seen,
@@ -235,7 +236,7 @@ def delete_draft(db: Session, concern: Concern, by: Principal | None = None) -> 
             db.delete(document)
         concern.answers = {}
         concern.steps_done = 0
-        concern.status = after
+        move(concern, after)
         concern.updated_at = utcnow()
         if by is not None:
             log_if_someone_else(db, Actor.citizen(by), concern, "concern.delete_draft")

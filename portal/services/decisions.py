@@ -30,6 +30,7 @@ from portal.domain.decisions import (
     Plan,
     case_system_agrees,
     changed_fields,
+    complaint_deadline,
     decided_plan,
     decision_problem,
     delivery_problem,
@@ -40,10 +41,10 @@ from portal.domain.principal import Actor
 from portal.models import Concern, OfferDecision, OfferStatus
 from portal.models.base import utcnow
 from portal.services.concern_steps import (
-    act_without_transition,
     decision_event,
     has_comment,
     log_if_someone_else,
+    move,
     release_hold,
     still_as_seen,
     write_event,
@@ -136,7 +137,7 @@ def decide(
     after = decided_plan(before, decision, wanted)
     facts = case_facts(concern)
     with saved(db):
-        concern.status = after_status
+        move(concern, after_status)
         concern.updated_at = utcnow()
         offer = release_hold(db, concern)
         for name in PLAN_FIELDS:
@@ -207,15 +208,21 @@ def record_delivery(
     problem = delivery_problem(received_on, decided_on(decided), today)
     if problem is not None:
         raise DeliveryRefused(problem)
-    act_without_transition(
-        db,
-        actor,
-        concern,
-        ConcernAction.RECORD_DELIVERY,
-        expected_version,
-        channel=str(DeliveryChannel(channel)),
-        received_on=received_on.isoformat(),
-    )
+    still_as_seen(concern, expected_version)
+    action = ConcernAction.RECORD_DELIVERY
+    next_status(concern.status, action, concern.right_applies)
+    with saved(db):
+        concern.complaint_deadline = complaint_deadline(received_on)
+        concern.updated_at = utcnow()
+        write_event(
+            db,
+            concern,
+            event_kind(concern.status, action),
+            actor,
+            channel=str(DeliveryChannel(channel)),
+            received_on=received_on.isoformat(),
+        )
+        log_if_someone_else(db, actor, concern, f"concern.{action}")
 
 
 def decided_on(decided) -> date:

@@ -1,10 +1,14 @@
 """Keeping personal data no longer than it is needed (GDPR art. 5(1)(e)), run by
 ``flask retention run`` (cron, e.g. nightly).
 
-- A concern — with its timeline, meetings, offered times, files and notices — goes a set time
-  after its forløb ended (``PORTAL_RETENTION_CONCERN_DAYS`` after the planned end; the
-  municipality's case system keeps the journalised copy from the export). An open concern stays
-  until it is finished.
+- A concern — with its timeline, meetings, offered times, files, notices and what its decision
+  did to the plan — goes ``PORTAL_RETENTION_CONCERN_DAYS`` after both its forløb ended and the
+  concern itself was finished (the municipality's case system keeps the journalised copy from
+  the export). The clock is the portal's own (issue 23): the day a concern was finished, and the
+  day a run first saw its forløb as ended (``Forloeb.ended_recorded_on``, started again by an
+  import that moves the end or the status) — never a date an import can move into the past.
+  An open concern stays; so does a decided one until its complaint deadline has passed, and
+  always at least ``MIN_KEPT_DAYS`` after it was finished (the letter may be slow to arrive).
 - Access-log entries go after ``PORTAL_RETENTION_ACCESS_LOG_DAYS`` (six months: established
   practice for such logs, domain.md); "Hvem har set mine oplysninger" shows the same period.
 - E-mails in the outbox, once sent or given up, go after ``PORTAL_RETENTION_OUTBOX_DAYS``.
@@ -19,10 +23,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from portal.domain.concerns import FINISHED, UNSENT
+from portal import page_marks
+from portal.domain.concerns import FINISHED, UNSENT, ConcernStatus
 from portal.models import (
     AuditEvent,
     Concern,
@@ -30,6 +35,7 @@ from portal.models import (
     ConcernEvent,
     CoordinatorMeeting,
     Forloeb,
+    ForloebStatus,
     MeetingProposal,
     Notice,
     Offer,
@@ -40,6 +46,8 @@ from portal.services.transaction import saved
 
 log = logging.getLogger(__name__)
 BATCH = 1000
+# A decision must outlive its complaint period: 4 weeks from receipt, and time for the letter.
+MIN_KEPT_DAYS = 56
 
 
 @dataclass(frozen=True)
@@ -69,16 +77,36 @@ def _in_batches(db: Session, ids_query, remove) -> int:
         removed += len(ids)
 
 
+def record_ended(db: Session, today: date) -> int:
+    """The forløb this run sees as ended for the first time get today as their day."""
+    with saved(db):
+        seen = db.execute(
+            update(Forloeb)
+            .where(
+                Forloeb.ended_recorded_on.is_(None),
+                or_(Forloeb.planned_end_date < today, Forloeb.status == ForloebStatus.ENDED),
+            )
+            .values(ended_recorded_on=today)
+            .execution_options(**page_marks.changes_pages_of())  # no page shows this day
+        ).rowcount
+    return seen or 0
+
+
 def run(db: Session, policy: Policy, today: date, now: datetime) -> Removed:
     removed = Removed()
+    record_ended(db, today)
     ended_before = today - timedelta(days=policy.concern_days)
+    finished_before = now - timedelta(days=max(policy.concern_days, MIN_KEPT_DAYS))
     old_concerns = (
         select(Concern.id)
         .join(Offer, Concern.offer_id == Offer.id)
         .join(Forloeb, Offer.forloeb_id == Forloeb.id)
         .where(
-            Forloeb.planned_end_date < ended_before,
+            Forloeb.ended_recorded_on < ended_before,
             Concern.status.in_([*FINISHED, *UNSENT]),
+            # A draft never sent has no finished time; it goes with its forløb.
+            or_(Concern.finished_at < finished_before, Concern.status == ConcernStatus.DRAFT),
+            or_(Concern.complaint_deadline.is_(None), Concern.complaint_deadline < today),
         )
         .order_by(Concern.id)
     )

@@ -514,7 +514,8 @@ def test_files_go_with_the_concern_under_the_retention_rules(db, demo):
     concerns.add_information(db, mette, concern, "", concern.version, [concern_file("brev.pdf")])
     walk(db, concern, "closed")
     forloeb = db.scalar(select(Forloeb).join(Offer).where(Offer.id == concern.offer_id))
-    forloeb.planned_end_date = TODAY - timedelta(days=800)
+    forloeb.ended_recorded_on = TODAY - timedelta(days=800)  # a run saw it end long ago
+    concern.finished_at = datetime.now(UTC) - timedelta(days=800)
     db.commit()
     policy = retention.Policy(concern_days=365, access_log_days=183, outbox_days=30)
     removed = retention.run(db, policy, TODAY, datetime.now(UTC))
