@@ -99,13 +99,24 @@ def csv_file():
     writer.writerow([gettext("Tal"), gettext("Værdi"), gettext("Fra"), gettext("Til")])
     period = form.period()
     for label, value in rows(found):
-        writer.writerow([label, value, period.first.isoformat(), period.last.isoformat()])
+        cells = [label, value, period.first.isoformat(), period.last.isoformat()]
+        writer.writerow([spreadsheet_safe(str(cell)) for cell in cells])
     filename = f"tal-om-retten-{found.code}-{form.period().first}-{form.period().last}.csv"
     return Response(
         out.getvalue(),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+# What a spreadsheet would read as a formula when it starts a cell (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text as given, but never run as a formula by the spreadsheet that opens the file: a
+    leading apostrophe makes it plain text. Every cell of every CSV goes through here."""
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def _below_five(found) -> int:

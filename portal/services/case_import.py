@@ -219,6 +219,8 @@ def import_batch(
     problems = _reference_problems(
         payload, municipalities, caseworkers, citizens, forloebs, offers, cpr_hashes, cvr_owners
     )
+    if not problems and for_municipality is not None:
+        problems = _held_elsewhere(payload, municipalities, citizens, cpr_hashes)
     if problems:
         raise ImportRejected(problems)
     stored = _Stored(municipalities, caseworkers, citizens, forloebs, offers)
@@ -489,6 +491,28 @@ def _outside(payload: dict, own: str) -> list[Problem]:
                         record.get("id"),
                     )
                 )
+    return problems[:MAX_PROBLEMS]
+
+
+def _held_elsewhere(payload, municipalities, citizens, cpr_hashes) -> list[Problem]:
+    """A case system may create or change only its own municipality's citizens: a CPR number
+    already held by another municipality's citizen is refused, naming no person (issue 23: a
+    client renamed another municipality's citizen and re-homed him). A citizen who moves is
+    moved by the operator's own import (``flask import-cases``)."""
+    problems = []
+    for i, (record, cpr_hash) in enumerate(
+        zip(payload.get("citizens", []), cpr_hashes, strict=True)
+    ):
+        citizen = citizens.get(cpr_hash)
+        own = municipalities.get(record["municipality"])
+        if citizen is not None and own is not None and citizen.municipality_id != own.id:
+            problems.append(
+                Problem(
+                    f"citizens[{i}].cpr",
+                    "this CPR number belongs to a citizen of another municipality; the "
+                    "portal's operator moves a citizen who moves",
+                )
+            )
     return problems[:MAX_PROBLEMS]
 
 

@@ -477,3 +477,23 @@ def test_a_day_is_a_danish_day_in_the_database_too(db, demo):
     place = db.scalar(select(Municipality).where(Municipality.code == "901"))
     acknowledged = _nordby_figures(db, place).durations["acknowledged"]
     assert (acknowledged.count, acknowledged.median, acknowledged.p90) == (5, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        (
+            '=HYPERLINK("https://evil.example","Klik")',
+            '\'=HYPERLINK("https://evil.example","Klik")',
+        ),
+        ("+4570102030", "'+4570102030"),
+        ("-1", "'-1"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("Bekymringer sendt", "Bekymringer sendt"),
+        ("< 5", "< 5"),
+    ],
+)
+def test_no_csv_cell_is_run_as_a_formula_by_a_spreadsheet(cell, written):
+    from portal.figures import spreadsheet_safe
+
+    assert spreadsheet_safe(cell) == written

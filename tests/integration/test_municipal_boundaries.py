@@ -9,7 +9,9 @@ import re
 from sqlalchemy import select
 
 from portal.models import Citizen, Concern, Forloeb
+from portal.services.case_import import import_batch
 from tests.factories import (
+    CPR_KEY,
     api_token,
     as_caseworker,
     bearer,
@@ -102,11 +104,34 @@ def test_another_municipalitys_forloeb_cannot_be_taken_over(client, db, demo):
     assert forloeb.municipality.code == "901"
 
 
+def test_a_client_cannot_change_another_municipalitys_citizen(client, db, demo):
+    """Issue 23: Nordby's token renamed Jens, a Sydhavn citizen, to a spreadsheet formula and
+    re-homed him. A CPR number held by another municipality's citizen is refused, naming no
+    one, and nothing changes."""
+    nordby = api_token(db, "901", "import")
+    batch = moved_mette()
+    batch["citizens"][0].update(
+        cpr="0404904444", name='=HYPERLINK("https://evil.example","Klik")', municipality="901"
+    )
+    batch["citizens"][0]["forloeb"][0].update(id="nordby-forloeb-x", caseworker="demo-cw-nordby-1")
+    answer = client.post("/api/v1/case-import", json=batch, headers=bearer(nordby))
+    assert answer.status_code == 422
+    [problem] = answer.get_json()["problems"]
+    assert problem["where"] == "citizens[0].cpr"
+    assert "another municipality" in problem["message"]
+    assert "Jens" not in str(answer.get_json()) and "0404904444" not in str(answer.get_json())
+    db.expire_all()
+    jens = db.scalar(select(Citizen).where(Citizen.name == "Jens Testhansen"))
+    assert jens is not None and jens.municipality.code == "902"
+    assert not db.scalar(select(Forloeb).where(Forloeb.external_id == "nordby-forloeb-x"))
+
+
 def test_a_citizen_who_moves_gets_a_new_forloeb_and_the_old_concern_stays(app, client, db, demo):
     _mette, concern = sent(db, demo)
     sydhavn = api_token(db, "902", "import")
-    answer = client.post("/api/v1/case-import", json=moved_mette(), headers=bearer(sydhavn))
-    assert answer.status_code == 200, answer.get_json()
+    refused = client.post("/api/v1/case-import", json=moved_mette(), headers=bearer(sydhavn))
+    assert refused.status_code == 422, "Sydhavn's client cannot take Nordby's citizen"
+    import_batch(db, moved_mette(), CPR_KEY)  # the operator moves her
     db.expire_all()
     mette = db.scalar(select(Citizen).where(Citizen.name == "Mette Testesen"))
     assert mette.municipality.code == "902", "she lives in Sydhavn now"
