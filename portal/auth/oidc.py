@@ -76,7 +76,6 @@ class LoginRefused(Exception):
 @dataclass(frozen=True)
 class LoginResult:
     identity: Identity | WorkIdentity
-    id_token: str
 
 
 def init_app(app: Flask) -> None:
@@ -215,11 +214,15 @@ def complete_login(audience: str) -> LoginResult:
         raise LoginRefused("no_cpr")
     if isinstance(identity, WorkIdentity) and (not identity.professional_id or not identity.cvr):
         raise LoginRefused("no_professional_identity")
-    return LoginResult(identity=identity, id_token=token["id_token"])
+    return LoginResult(identity=identity)
 
 
-def logout_url(audience: str, id_token: str | None, post_logout_redirect_uri: str) -> str | None:
-    """The provider's end-session URL (RP-initiated logout), or None if it has none or is down."""
+def logout_url(audience: str, post_logout_redirect_uri: str) -> str | None:
+    """The provider's end-session URL (RP-initiated logout), or None if it has none or is down.
+
+    It names the client and where to come back to (OpenID Connect RP-Initiated Logout 1.0 §2:
+    ``client_id`` instead of ``id_token_hint``) and nothing of the person: an ID token carries
+    the CPR number and the name, and a URL ends up in browser histories and proxy logs."""
     try:
         metadata = _metadata(audience)
     except (ProviderUnavailable, LoginRefused):
@@ -228,6 +231,5 @@ def logout_url(audience: str, id_token: str | None, post_logout_redirect_uri: st
         return None
     return _client(audience).create_logout_url(
         post_logout_redirect_uri=post_logout_redirect_uri,
-        id_token_hint=id_token,
         client_id=_settings(audience)["client_id"],
     )["url"]

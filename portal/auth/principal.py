@@ -73,13 +73,12 @@ def home_endpoint(principal: Principal) -> str:
     return "casework.queue" if "caseworker" in principal.roles else "figures.index"
 
 
-def sign_in(principal: Principal, id_token: str | None) -> None:
+def sign_in(principal: Principal) -> None:
     """Start the logged-in session for this principal, at login and at every act-as switch:
-    everything the session held is forgotten and its id is new (design.md §3)."""
+    everything the session held is forgotten and its id is new (docs/architecture.md). The ID
+    token is not kept: logout at the provider names the client, not the person."""
     session.clear()
     session.rotate(principal.audience)  # a new id, and the audience's timeouts
-    if id_token:
-        session["id_token"] = id_token  # for RP-initiated logout
     session["principal"] = asdict(principal)
     login_user(as_session_user(principal))
 

@@ -73,9 +73,9 @@ def _complete_login(audience: str):
         return None, _login_problem("refused", 400, audience)
 
 
-def _log_in(principal: Principal, id_token: str, landing: str | None = None):
+def _log_in(principal: Principal, landing: str | None = None):
     after = session.get("after_login")
-    sign_in(principal, id_token)
+    sign_in(principal)
     return redirect(landing or after or url_for(home_endpoint(principal)))
 
 
@@ -102,7 +102,7 @@ def callback():
     # A person holding a fuldmagt chooses first: "Mig selv" or "På vegne af …" (design.md §3).
     chooses = bool(delegations.held_by(db, principal.person_hash, now))
     principal = replace(principal, helps_others=chooses)
-    return _log_in(principal, result.id_token, url_for("delegations.choose") if chooses else None)
+    return _log_in(principal, url_for("delegations.choose") if chooses else None)
 
 
 @bp.get("/sagsbehandler/login")
@@ -123,7 +123,7 @@ def caseworker_callback():
         session.pop("after_login", None)
         return render_template("auth/no_access.html"), 403
     log.info("caseworker login ok (known=%s)", principal.caseworker_id is not None)
-    return _log_in(principal, result.id_token)
+    return _log_in(principal)
 
 
 @bp.post("/logout")
@@ -132,11 +132,10 @@ def logout():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.logged_out"))
     audience = current_user.audience
-    id_token = session.get("id_token")
     logout_user()
     session.destroy()
     logged_out = "auth.caseworker_logged_out" if audience == "caseworker" else "auth.logged_out"
-    target = oidc.logout_url(audience, id_token, _base_url() + url_for(logged_out))
+    target = oidc.logout_url(audience, _base_url() + url_for(logged_out))
     return redirect(target or url_for(logged_out))
 
 

@@ -55,7 +55,7 @@ def _me() -> Principal:
 
 def _switch_to(principal: Principal) -> None:
     """The same login, now as this principal: a new session id on every switch (design.md §3)."""
-    sign_in(principal, session.get("id_token"))
+    sign_in(principal)
 
 
 @bp.before_app_request

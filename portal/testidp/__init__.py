@@ -273,10 +273,12 @@ def create_app(
 
     @app.get("/end_session")
     def end_session():
+        # RP-Initiated Logout 1.0 §2: the client by its id_token_hint, or by client_id alone
+        # (what the portal sends: no ID token, with the person's CPR number, in a URL).
         hint = provider.verify_own(request.args.get("id_token_hint", ""))
         target = request.args.get("post_logout_redirect_uri")
         provider.close_sso(request.cookies.get(SSO_COOKIE))
-        client = None
+        client = provider.clients.get(request.args.get("client_id", ""))
         if hint:
             aud = hint.get("aud")
             client = provider.clients.get(aud if isinstance(aud, str) else (aud or [""])[0])
