@@ -117,7 +117,9 @@ SETTINGS: tuple[Setting, ...] = (
         "login starts and callbacks per client IP",
     ),
     Setting(
-        "PORTAL_LIMIT_API_FAILURES", "10 per minute", "failed API authentications per client IP"
+        "PORTAL_LIMIT_API_FAILURES",
+        "10 per minute",
+        "failed API authentications per token (per client IP without one)",
     ),
     Setting("PORTAL_LIMIT_WRITES", "30 per minute", "form posts that write, per session, per form"),
     Setting(

@@ -2,8 +2,11 @@
 at the API, or post a form that writes.
 
 - Login starts and callbacks: per client IP (``PORTAL_LIMIT_LOGIN``).
-- API authentication failures: per client IP; only 401 answers count, and once the limit is
-  reached every API call from that address waits (``PORTAL_LIMIT_API_FAILURES``).
+- API authentication failures (``PORTAL_LIMIT_API_FAILURES``), on every API route: per token
+  presented, so one case system's wrong or revoked token never locks out another's valid one
+  behind the same address (a supplier hosting many municipalities); per address only for
+  requests that present no token. Only 401 answers count; over the limit, that token (or that
+  address without one) waits.
 - Every POST outside the API: per session (or IP, before there is one) and per form
   (``PORTAL_LIMIT_WRITES``).
 
@@ -15,6 +18,8 @@ page, or JSON on the API (``portal.errors``).
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Flask, current_app, request, session
 from flask_limiter import Limiter
 
@@ -24,6 +29,16 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 def client_ip() -> str:
     """The caller's address (behind ``PORTAL_TRUSTED_PROXIES`` proxies, their X-Forwarded-For)."""
     return request.remote_addr or "unknown"
+
+
+def api_caller() -> str:
+    """Whose failures an API request counts toward: the token it presents (by a hash: no token
+    is ever stored or logged), or its address when it presents none."""
+    given = request.headers.get("Authorization", "")
+    token = given[7:].strip() if given.startswith("Bearer ") else ""
+    if token:
+        return "token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+    return f"ip:{client_ip()}"
 
 
 def session_or_ip() -> str:
@@ -62,8 +77,10 @@ ROUTE_LIMITS = {
     "auth.callback": (login_limit, client_ip, None),
     "auth.caseworker_login": (login_limit, client_ip, None),
     "auth.caseworker_callback": (login_limit, client_ip, None),
-    "api.case_import": (api_auth_failures, client_ip, _refused),
-    "api.export_concerns": (api_auth_failures, client_ip, _refused),
+    "api.case_import": (api_auth_failures, api_caller, _refused),
+    "api.export_concerns": (api_auth_failures, api_caller, _refused),
+    "api.document": (api_auth_failures, api_caller, _refused),
+    "api.figures_of_the_right": (api_auth_failures, api_caller, _refused),
 }
 
 
