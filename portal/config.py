@@ -10,7 +10,10 @@ HTTPS, or no Redis for the rate limits stops the process before it serves a sing
 
 from __future__ import annotations
 
+import math
 import os
+import zlib
+from collections import Counter
 from dataclasses import dataclass
 from ipaddress import ip_network
 from pathlib import Path
@@ -179,6 +182,24 @@ def _networks(text: str | None) -> tuple:
         ) from None
 
 
+# A secret must look random, not only be long: 32 times "a" is 32 characters and no secret.
+MIN_SECRET_BITS = 100
+MIN_SECRET_DISTINCT = 10
+
+
+def estimated_bits(value: str) -> float:
+    """What the characters of a secret can carry at most: its length times the Shannon entropy
+    of their distribution (0 for "aaaa…", about 5.5 a character for secrets.token_urlsafe)."""
+    counts = Counter(value)
+    return -sum(n * math.log2(n / len(value)) for n in counts.values())
+
+
+def _repeats(value: str) -> bool:
+    """Whether the value repeats itself ("Password123Password123…"): it compresses to well
+    under its length (zlib adds 8 bytes of its own; a random hex secret keeps 3/4 of it)."""
+    return len(zlib.compress(value.encode(), 9)) - 8 < 0.7 * len(value)
+
+
 def _secret_problems(name: str, value: str | None) -> list[str]:
     if not value:
         return [f"{name} is missing."]
@@ -186,6 +207,15 @@ def _secret_problems(name: str, value: str | None) -> list[str]:
         return [f"{name} is a development default or the test IdP's published secret."]
     if len(value) < MIN_SECRET_LENGTH:
         return [f"{name} must be at least {MIN_SECRET_LENGTH} characters."]
+    if (
+        len(set(value)) < MIN_SECRET_DISTINCT
+        or _repeats(value)
+        or estimated_bits(value) < MIN_SECRET_BITS
+    ):
+        return [
+            f"{name} does not look random (a repeated pattern or too few different characters). "
+            'Make one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+        ]
     return []
 
 

@@ -124,10 +124,12 @@ def typed_text() -> list[str]:
     token, a version or a choice — and only to the browser that sent it."""
     if request.method != "POST":
         return []
+    from portal.templating import typed  # the page's own rule for text shown again
+
     try:
         fields = request.form.items(multi=True)
         return [
-            value.strip()
+            typed(value).strip()
             for name, value in fields
             if name.rsplit("-", 1)[-1] in _TYPED and value.strip()
         ][:10]

@@ -52,17 +52,24 @@ def ready():
     except SQLAlchemyError:
         db.rollback()
         checks["database"] = "unavailable"
+    warnings: list[str] = []
     url = current_app.config.get("REDIS_URL")
     if url:
         try:
-            redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1).ping()
+            store = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+            policy = store.info("memory").get("maxmemory_policy")
             checks["redis"] = "ok"
+            if policy == "noeviction":
+                # Full, Redis would refuse every write: a kept page could not be forgotten and
+                # the rate limits would stop counting. README: maxmemory-policy volatile-lru.
+                warnings.append("redis_noeviction")
         except redis.RedisError:
             checks["redis"] = "unavailable"
     fine = all(value == "ok" for value in checks.values())
-    if not fine:
-        log.warning("not ready", extra={"checks": checks})
-    return jsonify(status="ok" if fine else "unavailable", checks=checks), 200 if fine else 503
+    if not fine or warnings:
+        log.warning("not ready" if not fine else "ready, with warnings", extra={"checks": checks})
+    body = {"status": "ok" if fine else "unavailable", "checks": checks, "warnings": warnings}
+    return jsonify(body), 200 if fine else 503
 
 
 def _may_read_metrics() -> bool:

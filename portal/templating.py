@@ -8,6 +8,7 @@ session's time left.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from urllib.parse import quote, urlencode
@@ -52,6 +53,7 @@ def init_common(app: Flask) -> None:
         number=i18n.number,
         file_size=i18n.file_size,
         meeting_time=i18n.meeting_time,
+        typed=typed,
     )
     app.jinja_env.globals.update(
         current_language=i18n.current_language,
@@ -91,6 +93,17 @@ def init_portal(app: Flask) -> None:
         session_seconds_left=session_seconds_left,
         rules_checked=CHECKED,
     )
+
+
+# Characters an HTML page cannot carry (HTML 5, 13.2.5 "noncharacter" and control characters):
+# a crafted form post can send them, and the page that shows the text again must stay valid.
+_NOT_IN_HTML = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def typed(text) -> str:
+    """What a person typed, as a page can show it again: the characters HTML cannot hold are
+    left out (the field's own check still says why the text was not saved)."""
+    return _NOT_IN_HTML.sub("", text) if isinstance(text, str) else text
 
 
 def in_language(code: str) -> str:

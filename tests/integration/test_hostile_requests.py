@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.factories import as_caseworker, as_citizen, as_relative_for, csrf_token
+from tests.factories import as_caseworker, as_citizen, as_relative_for, csrf_token, sent, walk
 
 PATH_VALUES = [
     "0",
@@ -58,6 +58,17 @@ FORM = {
     "moede-starts_at": "25:61",
     "moede-form": "video",
     "moede-place": "javascript:alert(1)",
+    "beslutning-decision": "adapted",
+    "beslutning-facts": "x\x00",
+    "beslutning-assessment": "x" * 5000,
+    "beslutning-start_date": "99999-99-99",
+    "beslutning-end_date": "0001-01-01",
+    "beslutning-weekdays": ["XX", "MO"],
+    "beslutning-day_starts_at": "25:00",
+    "beslutning-day_ends_at": "00:00",
+    "beslutning-hours_per_week": "1e400",
+    "afgoerelse-sendt-channel": "pigeon",
+    "afgoerelse-sendt-received_on": "0000-00-00",
 }
 
 
@@ -119,6 +130,26 @@ def test_no_form_answers_5xx_to_hostile_fields(app, db, demo, who):
         response = client.post(path, data={**FORM, "csrf_token": token})
         if response.status_code >= 500:
             failures.append((rule.endpoint, response.status_code))
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("until", ["acknowledged", "advice_given", "decided"])
+def test_no_caseworker_action_answers_5xx_to_hostile_fields_on_a_real_concern(app, db, demo, until):
+    from portal.casework import ACTIONS
+
+    _mette, concern = sent(db, demo)
+    walk(db, concern, until)
+    client = clients(app, "caseworker")
+    page = client.get(f"/sagsbehandler/bekymringer/{concern.id}")
+    token = csrf_token(page)
+    failures = []
+    for slug in ACTIONS:
+        for decision in ("adapted", "replaced", "stopped", "kept", "x"):
+            data = {**FORM, "csrf_token": token, f"{slug}-version": str(concern.version)}
+            data["beslutning-decision"] = decision
+            answer = client.post(f"/sagsbehandler/bekymringer/{concern.id}/{slug}", data=data)
+            if answer.status_code >= 500:
+                failures.append((slug, decision, answer.status_code))
     assert not failures, failures
 
 

@@ -50,6 +50,28 @@ def test_ready_turns_red_when_the_migrations_are_behind(app, client, monkeypatch
     assert ready.status_code == 503 and ready.get_json()["checks"]["migrations"] == "behind"
 
 
+def test_ready_warns_when_redis_would_refuse_writes_once_full(database_url, idp, work_idp):
+    """Issue 23: with Redis's default maxmemory-policy, noeviction, a full Redis refuses every
+    write — a kept page could not be forgotten and the limits would stop counting."""
+    import redis as redis_client
+
+    url = "redis://127.0.0.1:6379/13"
+    store = redis_client.Redis.from_url(url)
+    before = store.config_get("maxmemory-policy")["maxmemory-policy"]
+    settings = portal_settings(database_url, idp.url, work_idp.url) | {"REDIS_URL": url}
+    portal = create_app(settings)
+    try:
+        store.config_set("maxmemory-policy", "noeviction")
+        ready = portal.test_client().get("/ready")
+        assert ready.status_code == 200, "still ready: nothing is full yet"
+        assert ready.get_json()["warnings"] == ["redis_noeviction"]
+        store.config_set("maxmemory-policy", "volatile-lru")
+        assert portal.test_client().get("/ready").get_json()["warnings"] == []
+    finally:
+        store.config_set("maxmemory-policy", before)
+        portal.extensions["db_engine"].dispose()
+
+
 def test_ready_names_redis_when_it_is_away_and_the_portal_keeps_serving(
     database_url, idp, work_idp, caplog
 ):

@@ -8,13 +8,14 @@ from portal.config import DEVELOPMENT_SECRET, ConfigError, load
 
 SAFE_PRODUCTION = {
     "PORTAL_ENV": "production",
-    "PORTAL_SECRET_KEY": "x" * 48,
-    "PORTAL_CPR_HASH_KEY": "y" * 48,
+    # As the README's command makes them (secrets.token_urlsafe(48)), written out here.
+    "PORTAL_SECRET_KEY": "fT2vQ8mZ1xK9pL4rW7nB3cJ6hY0sD5gA8eU2iO1tR4wE6qN9",
+    "PORTAL_CPR_HASH_KEY": "Zk3Mv8Qx1Nt6Ry4Ub9Wc2Pe7Ls5Hd0Gj3Af8Ki1Oq6Tn4Ym2",
     "PORTAL_BASE_URL": "https://ressourceforloeb.nordby.example",
     "PORTAL_OIDC_ISSUER": "https://broker.example",
-    "PORTAL_OIDC_CLIENT_SECRET": "from-the-broker-" + "b" * 32,
+    "PORTAL_OIDC_CLIENT_SECRET": "from-the-broker-Vw7Xq2Lm9Kp4Zr1Ty6Nb3Hc8Jd5Gf0Sa",
     "PORTAL_CASEWORKER_OIDC_ISSUER": "https://erhverv-broker.example",
-    "PORTAL_CASEWORKER_OIDC_CLIENT_SECRET": "from-the-other-broker-" + "c" * 32,
+    "PORTAL_CASEWORKER_OIDC_CLIENT_SECRET": "other-broker-Pq4Rs8Tu2Vw6Xy0Za3Bc7De1Fg5Hi9Jk",
     "PORTAL_REDIS_URL": "redis://redis.internal:6379/0",
 }
 
@@ -36,6 +37,12 @@ def test_a_safe_production_configuration_loads():
         ({"PORTAL_OIDC_CLIENT_SECRET": "test-idp-secret-citizen"}, "published secret"),
         ({"PORTAL_CASEWORKER_OIDC_CLIENT_SECRET": "test-idp-secret-caseworker"}, "published"),
         ({"PORTAL_OIDC_CLIENT_SECRET": "short"}, "PORTAL_OIDC_CLIENT_SECRET must be at least"),
+        # Issue 23: long is not random.
+        ({"PORTAL_SECRET_KEY": "a" * 32}, "PORTAL_SECRET_KEY does not look random"),
+        ({"PORTAL_SECRET_KEY": "x" * 48}, "does not look random"),
+        ({"PORTAL_CPR_HASH_KEY": "abc" * 16}, "PORTAL_CPR_HASH_KEY does not look random"),
+        ({"PORTAL_SECRET_KEY": "Password123" * 4}, "does not look random"),
+        ({"PORTAL_METRICS_TOKEN": "m" * 40}, "PORTAL_METRICS_TOKEN does not look random"),
         ({"PORTAL_REDIS_URL": ""}, "PORTAL_REDIS_URL is missing"),
         ({"PORTAL_TESTIDP_ENABLED": "1"}, "test IdP must not run"),
         ({"PORTAL_BASE_URL": "http://ressourceforloeb.nordby.example"}, "https://"),
@@ -48,6 +55,15 @@ def test_a_safe_production_configuration_loads():
 def test_production_refuses_unsafe_settings(change, complaint):
     with pytest.raises(ConfigError, match=complaint):
         load({**SAFE_PRODUCTION, **change})
+
+
+def test_random_secrets_of_every_common_kind_pass():
+    import secrets
+
+    for make in (lambda: secrets.token_urlsafe(48), lambda: secrets.token_hex(16),
+                 lambda: secrets.token_hex(32), lambda: secrets.token_urlsafe(24)):  # fmt: skip
+        for _ in range(100):
+            load({**SAFE_PRODUCTION, "PORTAL_SECRET_KEY": make()})
 
 
 def test_without_portal_env_the_production_rules_apply():
