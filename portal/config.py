@@ -225,52 +225,55 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         load_dotenv(PROJECT_ROOT / ".env", override=False)
         environ = dict(os.environ)
     raw = {s.name: environ.get(s.name) or s.default for s in SETTINGS}
-
     env = raw["PORTAL_ENV"]
     if env not in ENVIRONMENTS:
         raise ConfigError(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
     production = env == "production"
-
     testidp_enabled = (
         _truthy(raw["PORTAL_TESTIDP_ENABLED"])
         if raw["PORTAL_TESTIDP_ENABLED"] is not None
         else not production
     )
-    base_url = (raw["PORTAL_BASE_URL"] or "").rstrip("/")
-
-    problems: list[str] = []
-    if production:
-        for name in (
-            "PORTAL_SECRET_KEY",
-            "PORTAL_CPR_HASH_KEY",
-            "PORTAL_OIDC_CLIENT_SECRET",
-            "PORTAL_CASEWORKER_OIDC_CLIENT_SECRET",
-        ):
-            problems += _secret_problems(name, raw[name])
-        if testidp_enabled:
-            problems.append("The built-in test IdP must not run in production.")
-        for name in ("PORTAL_BASE_URL", "PORTAL_OIDC_ISSUER", "PORTAL_CASEWORKER_OIDC_ISSUER"):
-            if urlsplit(raw[name] or "").scheme != "https":
-                problems.append(f"{name} must start with https:// in production.")
-        if raw["PORTAL_METRICS_TOKEN"]:
-            problems += _secret_problems("PORTAL_METRICS_TOKEN", raw["PORTAL_METRICS_TOKEN"])
-        if not raw["PORTAL_REDIS_URL"]:
-            problems.append(
-                "PORTAL_REDIS_URL is missing: the rate limits must be shared by every instance."
-            )
+    problems = _production_problems(raw, testidp_enabled) if production else []
     if problems:
         raise ConfigError("The portal will not start:\n- " + "\n- ".join(problems))
-
     profile = raw["PORTAL_OIDC_CLAIMS_PROFILE"]
     if profile not in CLAIMS_PROFILES:
         raise ConfigError(
             f"PORTAL_OIDC_CLAIMS_PROFILE must be one of {', '.join(CLAIMS_PROFILES)}, "
             f"not {profile!r}."
         )
+    return _settings(raw, env, testidp_enabled, profile)
 
+
+def _production_problems(raw: dict, testidp_enabled: bool) -> list[str]:
+    """Everything that makes production unsafe: secrets, the test IdP, http, no Redis."""
+    problems: list[str] = []
+    for name in (
+        "PORTAL_SECRET_KEY",
+        "PORTAL_CPR_HASH_KEY",
+        "PORTAL_OIDC_CLIENT_SECRET",
+        "PORTAL_CASEWORKER_OIDC_CLIENT_SECRET",
+    ):
+        problems += _secret_problems(name, raw[name])
+    if testidp_enabled:
+        problems.append("The built-in test IdP must not run in production.")
+    for name in ("PORTAL_BASE_URL", "PORTAL_OIDC_ISSUER", "PORTAL_CASEWORKER_OIDC_ISSUER"):
+        if urlsplit(raw[name] or "").scheme != "https":
+            problems.append(f"{name} must start with https:// in production.")
+    if raw["PORTAL_METRICS_TOKEN"]:
+        problems += _secret_problems("PORTAL_METRICS_TOKEN", raw["PORTAL_METRICS_TOKEN"])
+    if not raw["PORTAL_REDIS_URL"]:
+        problems.append(
+            "PORTAL_REDIS_URL is missing: the rate limits must be shared by every instance."
+        )
+    return problems
+
+
+def _settings(raw: dict, env: str, testidp_enabled: bool, profile: str) -> dict[str, object]:
+    production = env == "production"
+    base_url = (raw["PORTAL_BASE_URL"] or "").rstrip("/")
     database_url = raw["PORTAL_DATABASE_URL"] or f"sqlite:///{INSTANCE_DIR / 'portal.db'}"
-    max_age = raw["PORTAL_OIDC_MAX_AGE"]
-    caseworker_max_age = raw["PORTAL_CASEWORKER_OIDC_MAX_AGE"]
     return {
         "PORTAL_ENV": env,
         "TESTING": env == "test",
@@ -324,25 +327,33 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
             "sender": raw["PORTAL_SMTP_FROM"],
             "starttls": _truthy(raw["PORTAL_SMTP_STARTTLS"]),
         },
-        "OIDC": {
-            "citizen": {
-                "issuer": (raw["PORTAL_OIDC_ISSUER"] or "").rstrip("/"),
-                "client_id": raw["PORTAL_OIDC_CLIENT_ID"],
-                "client_secret": raw["PORTAL_OIDC_CLIENT_SECRET"] or TEST_IDP_SECRETS["citizen"],
-                "claims_profile": profile,
-                "scopes": raw["PORTAL_OIDC_SCOPES"] or DEFAULT_SCOPES[profile],
-                "max_age": _number(raw, "PORTAL_OIDC_MAX_AGE") if max_age else None,
-            },
-            "caseworker": {
-                "issuer": (raw["PORTAL_CASEWORKER_OIDC_ISSUER"] or "").rstrip("/"),
-                "client_id": raw["PORTAL_CASEWORKER_OIDC_CLIENT_ID"],
-                "client_secret": raw["PORTAL_CASEWORKER_OIDC_CLIENT_SECRET"]
-                or TEST_IDP_SECRETS["caseworker"],
-                "claims_profile": "mitid_erhverv",
-                "scopes": raw["PORTAL_CASEWORKER_OIDC_SCOPES"],
-                "max_age": (
-                    _number(raw, "PORTAL_CASEWORKER_OIDC_MAX_AGE") if caseworker_max_age else None
-                ),
-            },
+        "OIDC": _oidc(raw, profile),
+    }
+
+
+def _oidc(raw: dict, profile: str) -> dict:
+    """The two OpenID Providers: the citizens' (MitID through a broker) and the caseworkers'
+    (MitID Erhverv). Outside production the test IdP's published secrets are the default."""
+
+    def max_age(name: str) -> int | None:
+        return _number(raw, name) if raw[name] else None
+
+    return {
+        "citizen": {
+            "issuer": (raw["PORTAL_OIDC_ISSUER"] or "").rstrip("/"),
+            "client_id": raw["PORTAL_OIDC_CLIENT_ID"],
+            "client_secret": raw["PORTAL_OIDC_CLIENT_SECRET"] or TEST_IDP_SECRETS["citizen"],
+            "claims_profile": profile,
+            "scopes": raw["PORTAL_OIDC_SCOPES"] or DEFAULT_SCOPES[profile],
+            "max_age": max_age("PORTAL_OIDC_MAX_AGE"),
+        },
+        "caseworker": {
+            "issuer": (raw["PORTAL_CASEWORKER_OIDC_ISSUER"] or "").rstrip("/"),
+            "client_id": raw["PORTAL_CASEWORKER_OIDC_CLIENT_ID"],
+            "client_secret": raw["PORTAL_CASEWORKER_OIDC_CLIENT_SECRET"]
+            or TEST_IDP_SECRETS["caseworker"],
+            "claims_profile": "mitid_erhverv",
+            "scopes": raw["PORTAL_CASEWORKER_OIDC_SCOPES"],
+            "max_age": max_age("PORTAL_CASEWORKER_OIDC_MAX_AGE"),
         },
     }

@@ -129,17 +129,27 @@ def authorization_redirect(audience: str, redirect_uri: str, language: str):
 
 
 def complete_login(audience: str) -> LoginResult:
-    """Validate the callback and return who logged in, or raise one of the exceptions above."""
+    """Validate the callback and return who logged in, or raise one of the exceptions above.
+    Each check is a named step below; any of them refuses the login with its reason code."""
     settings = _settings(audience)
     metadata = _metadata(audience)
-    client = _client(audience)
+    _check_callback(settings, metadata)
+    started = int(time.time())
+    token = _exchange_code(_client(audience), metadata)
+    claims = _id_token_claims(token)
+    _check_audience(claims, settings["client_id"])
+    _check_auth_time(claims, settings["max_age"], started)
+    userinfo = _userinfo(_client(audience), metadata, token, claims)
+    return LoginResult(identity=_identity(audience, settings, claims, userinfo))
 
+
+def _check_callback(settings: dict, metadata: dict) -> None:
+    """The authorization response: its issuer (RFC 9207), an error, or a code with its state."""
     returned_issuer = request.args.get("iss")
     if returned_issuer is None and metadata.get("authorization_response_iss_parameter_supported"):
         raise LoginRefused("iss_parameter_missing")
     if returned_issuer is not None and returned_issuer.rstrip("/") != settings["issuer"]:
         raise LoginRefused("iss_parameter_mismatch")
-
     error = request.args.get("error")
     if error == "access_denied":
         raise LoginAborted
@@ -148,9 +158,11 @@ def complete_login(audience: str) -> LoginResult:
     if not request.args.get("code") or not request.args.get("state"):
         raise LoginRefused("callback_incomplete")
 
-    started = int(time.time())
+
+def _exchange_code(client, metadata: dict) -> dict:
+    """The token response for the code (state, PKCE, signature, iss, nonce checked by Authlib)."""
     try:
-        token = client.authorize_access_token(
+        return client.authorize_access_token(
             claims_options={"iss": {"essential": True, "value": metadata["issuer"]}},
             leeway=LEEWAY_SECONDS,
         )
@@ -173,36 +185,51 @@ def complete_login(audience: str) -> LoginResult:
     except ValueError as error:  # malformed JSON or token structure
         raise LoginRefused("malformed_response") from error
 
+
+def _id_token_claims(token: dict) -> dict:
     if "id_token" not in token or "userinfo" not in token:
         raise LoginRefused("no_id_token")
-    claims = dict(token["userinfo"])
+    return dict(token["userinfo"])
 
+
+def _check_audience(claims: dict, client_id: str) -> None:
+    """``aud`` must name us; with several audiences, ``azp`` must be us (Authlib accepts a
+    token whose ``azp`` is ours even when ``aud`` is not)."""
     audiences = claims.get("aud")
     audiences = [audiences] if isinstance(audiences, str) else list(audiences or [])
-    if settings["client_id"] not in audiences:
+    if client_id not in audiences:
         raise LoginRefused("aud_mismatch")
-    if len(audiences) > 1 and claims.get("azp") != settings["client_id"]:
+    if len(audiences) > 1 and claims.get("azp") != client_id:
         raise LoginRefused("azp_mismatch")
 
-    max_age = settings["max_age"]
-    if max_age is not None:
-        auth_time = claims.get("auth_time")
-        if not isinstance(auth_time, int | float):
-            raise LoginRefused("auth_time_missing")
-        if auth_time + max_age + LEEWAY_SECONDS < started:
-            raise LoginRefused("auth_time_too_old")
 
-    userinfo: dict = {}
-    if metadata.get("userinfo_endpoint"):
-        try:
-            userinfo = dict(client.userinfo(token=token))
-        except (requests.Timeout, requests.ConnectionError) as error:
-            raise ProviderUnavailable from error
-        except (requests.HTTPError, ValueError) as error:
-            raise LoginRefused("userinfo_failed") from error
-        if userinfo.get("sub") != claims.get("sub"):
-            raise LoginRefused("userinfo_sub_mismatch")
+def _check_auth_time(claims: dict, max_age: int | None, started: int) -> None:
+    if max_age is None:
+        return
+    auth_time = claims.get("auth_time")
+    if not isinstance(auth_time, int | float):
+        raise LoginRefused("auth_time_missing")
+    if auth_time + max_age + LEEWAY_SECONDS < started:
+        raise LoginRefused("auth_time_too_old")
 
+
+def _userinfo(client, metadata: dict, token: dict, claims: dict) -> dict:
+    """Userinfo, when the provider has it, for the same subject as the ID token."""
+    if not metadata.get("userinfo_endpoint"):
+        return {}
+    try:
+        userinfo = dict(client.userinfo(token=token))
+    except (requests.Timeout, requests.ConnectionError) as error:
+        raise ProviderUnavailable from error
+    except (requests.HTTPError, ValueError) as error:
+        raise LoginRefused("userinfo_failed") from error
+    if userinfo.get("sub") != claims.get("sub"):
+        raise LoginRefused("userinfo_sub_mismatch")
+    return userinfo
+
+
+def _identity(audience: str, settings: dict, claims: dict, userinfo: dict):
+    """Who logged in, at a level of assurance of at least Substantial, with what we need."""
     identity: Identity | WorkIdentity
     if audience == "caseworker":
         identity = extract_work_identity(claims, userinfo)
@@ -214,7 +241,7 @@ def complete_login(audience: str) -> LoginResult:
         raise LoginRefused("no_cpr")
     if isinstance(identity, WorkIdentity) and (not identity.professional_id or not identity.cvr):
         raise LoginRefused("no_professional_identity")
-    return LoginResult(identity=identity)
+    return identity
 
 
 def logout_url(audience: str, post_logout_redirect_uri: str) -> str | None:

@@ -109,66 +109,74 @@ def step(concern_id: int, number: int):
     if (sent := _draft_or_redirect(concern)) is not None:
         return sent
     if not 1 <= number <= len(STEPS) or number > concern.steps_done + 1:
-        return redirect(
-            url_for(
-                "concerns.step",
-                concern_id=concern.id,
-                number=min(concern.steps_done + 1, len(STEPS)),
-            )
-        )
+        first_open = min(concern.steps_done + 1, len(STEPS))
+        return redirect(url_for("concerns.step", concern_id=concern.id, number=first_open))
     form_class = STEPS[number - 1][1]
-    form = (
-        form_class.for_concern(concern, data=concern.answers)
-        if request.method == "GET"
-        else form_class.for_concern(concern)
-    )
-    not_saved = False
+    if request.method == "GET":
+        return _step_page(concern, form_class.for_concern(concern, data=concern.answers), number)
+    form = form_class.for_concern(concern)
     later = request.form.get("later") == "1"
-    complete = request.method == "POST" and form.validate()
-    has_files = "files" in form._fields
+    complete = form.validate()
     # "Gem og fortsæt senere" keeps what was typed even when an answer is still missing; a
     # real problem (too long, a character we cannot store) is shown instead, nothing lost.
-    if complete or (request.method == "POST" and later and _only_missing(form)):
-        # Files ticked "Fjern" go, and new ones come, with the answers: one save.
-        remove = _ticked_for_removal(concern) if has_files else set()
-        already = len(concern.documents) - len(remove)
-        files = attachments.read_files(form.files, already) if has_files else []
-        answers = {
-            name: field.data
-            for name, field in form._fields.items()
-            if name not in ("csrf_token", "files") and not field.errors
-        }
-        try:
-            if files is not None:
-                concerns.save_step(
-                    get_session(),
-                    concern,
-                    number if complete else 0,
-                    answers,
-                    by=current_user,
-                    files=files,
-                    remove=remove,
-                    max_files=attachments.limits()["max_files"],
-                )
-        except documents.DocumentRefused as refused:  # a file was added in another tab
-            form.files.errors = [attachments.problem_text(refused.problem)]
-        except (concerns.NotSaved, concerns.ConcurrentChange):
-            # Nothing of this step was saved; the earlier steps are untouched, and what was
-            # typed is shown again.
-            log.warning("saving step %s of a concern failed", number)
-            not_saved = True
-        else:
-            if files is not None:
-                if later:
-                    return redirect(url_for("concerns.index", later=1))
-                if request.form.get("return_to") == "summary" or number == len(STEPS):
-                    return redirect(url_for("concerns.summary", concern_id=concern.id))
-                return redirect(url_for("concerns.step", concern_id=concern.id, number=number + 1))
-    elif has_files and request.method == "POST" and chosen_files(form.files):
+    if complete or (later and _only_missing(form)):
+        saved = _save_step(concern, form, number if complete else 0)
+        if saved is True:
+            return redirect(_after_step(concern, number, later))
+        return _step_page(
+            concern, form, number, 503 if saved is None else 400, not_saved=saved is None
+        )
+    if "files" in form._fields and chosen_files(form.files):
         # A browser cannot fill in a file field again: say so, rather than lose it quietly.
         form.files.errors = [_l("Filen er ikke gemt endnu. Vælg den igen, når resten er rettet.")]
-    status = 503 if not_saved else (400 if form.errors else 200)
-    return _step_page(concern, form, number, status, not_saved=not_saved)
+    return _step_page(concern, form, number, 400 if form.errors else 200)
+
+
+def _save_step(concern, form, done: int) -> bool | None:
+    """Keep the step's answers, with the files chosen on it and without those ticked to go, in
+    one save. True: saved; False: a file could not be kept (the field says why); None: the
+    database did not save it (nothing of the step is; what was typed is shown again)."""
+    has_files = "files" in form._fields
+    remove = _ticked_for_removal(concern) if has_files else set()
+    files = (
+        attachments.read_files(form.files, len(concern.documents) - len(remove))
+        if has_files
+        else []
+    )
+    if files is None:
+        return False
+    answers = {
+        name: field.data
+        for name, field in form._fields.items()
+        if name not in ("csrf_token", "files") and not field.errors
+    }
+    try:
+        concerns.save_step(
+            get_session(),
+            concern,
+            done,
+            answers,
+            by=current_user,
+            files=files,
+            remove=remove,
+            max_files=attachments.limits()["max_files"],
+        )
+    except documents.DocumentRefused as refused:  # a file was added in another tab
+        form.files.errors = [attachments.problem_text(refused.problem)]
+        return False
+    except (concerns.NotSaved, concerns.ConcurrentChange):
+        log.warning("saving a step of a concern failed")
+        return None
+    return True
+
+
+def _after_step(concern, number: int, later: bool) -> str:
+    """Where a saved step leads: the list (later), the summary, or the next step."""
+    if later:
+        return url_for("concerns.index", later=1)
+    if request.form.get("return_to") == "summary" or number == len(STEPS):
+        return url_for("concerns.summary", concern_id=concern.id)
+    return url_for("concerns.step", concern_id=concern.id, number=number + 1)
 
 
 def _ticked_for_removal(concern) -> set[int]:
@@ -176,7 +184,7 @@ def _ticked_for_removal(concern) -> set[int]:
     return {document.id for document in concern.documents if document.id in ids}
 
 
-def _step_page(concern, form, number: int, status: int = 200, **extra):
+def _step_page(concern, form, number: int, status: int = 200, not_saved: bool = False):
     key, _form_class, heading = STEPS[number - 1]
     return render_template(
         f"concerns/step_{key}.html",
@@ -187,7 +195,7 @@ def _step_page(concern, form, number: int, status: int = 200, **extra):
         heading=heading,
         return_to=request.values.get("return_to"),
         today=today_in_denmark(),
-        **extra,
+        not_saved=not_saved,
     ), status
 
 

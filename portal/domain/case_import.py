@@ -168,33 +168,52 @@ def _record_id(payload: object, path) -> str | None:
     return found
 
 
+def _unknown_fields(error) -> str:
+    names = [n for n in error.instance if n not in error.schema.get("properties", {})]
+    shown = [n for n in names if isinstance(n, str) and FIELD_NAME.fullmatch(n)]
+    return "unknown field(s)" + (f": {', '.join(sorted(shown))}" if shown else "")
+
+
+def _pattern(error) -> str:
+    if "cpr" in error.path:
+        return "the CPR number must be 10 digits (DDMMYY-XXXX)"
+    return TEXT_PATTERNS.get(error.validator_value, "does not have the required form")
+
+
+def _type(error) -> str:
+    expected = error.validator_value
+    return f"must be of type {expected if isinstance(expected, str) else ' or '.join(expected)}"
+
+
+def _required(error) -> str:
+    missing = [
+        n
+        for n in error.validator_value
+        if isinstance(error.instance, dict) and n not in error.instance
+    ]
+    return f"missing required field(s): {', '.join(missing)}"
+
+
+# What each JSON Schema keyword's failure says, in words that never repeat the value (it may be
+# a CPR number).
+_SCHEMA_MESSAGES = {
+    "additionalProperties": _unknown_fields,
+    "pattern": _pattern,
+    "enum": lambda e: f"must be one of {', '.join(map(str, e.validator_value))}",
+    "type": _type,
+    "required": _required,
+    "maxLength": lambda e: f"must be at most {e.validator_value} characters",
+    "minLength": lambda e: f"must be at least {e.validator_value} characters",
+    "minimum": lambda e: f"must be at least {e.validator_value}",
+    "maximum": lambda e: f"must be at most {e.validator_value}",
+    "uniqueItems": lambda _e: "has the same item twice",
+}
+
+
 def _schema_message(error) -> str:
     """What is wrong, in words that never repeat the value (it may be a CPR number)."""
-    kind, expected = error.validator, error.validator_value
-    if kind == "additionalProperties":
-        names = [n for n in error.instance if n not in error.schema.get("properties", {})]
-        shown = [n for n in names if isinstance(n, str) and FIELD_NAME.fullmatch(n)]
-        return "unknown field(s)" + (f": {', '.join(sorted(shown))}" if shown else "")
-    if kind == "pattern" and "cpr" in error.path:
-        return "the CPR number must be 10 digits (DDMMYY-XXXX)"
-    if kind == "pattern":
-        return TEXT_PATTERNS.get(expected, "does not have the required form")
-    if kind == "enum":
-        return f"must be one of {', '.join(map(str, expected))}"
-    if kind == "type":
-        return f"must be of type {expected if isinstance(expected, str) else ' or '.join(expected)}"
-    if kind == "required":
-        missing = [
-            n for n in expected if isinstance(error.instance, dict) and n not in error.instance
-        ]
-        return f"missing required field(s): {', '.join(missing)}"
-    if kind in ("maxLength", "minLength"):
-        return f"must be {'at most' if kind == 'maxLength' else 'at least'} {expected} characters"
-    if kind in ("minimum", "maximum"):
-        return f"must be {'at least' if kind == 'minimum' else 'at most'} {expected}"
-    if kind == "uniqueItems":
-        return "has the same item twice"
-    return f"is not valid ({kind})"
+    message = _SCHEMA_MESSAGES.get(error.validator)
+    return message(error) if message else f"is not valid ({error.validator})"
 
 
 def _records(payload: dict) -> Iterator[tuple[str, dict, str]]:
@@ -216,6 +235,8 @@ def _parse_date(value: str | None) -> date | None:
 
 
 def _rule_problems(payload: dict) -> list[Problem]:
+    """What the schema cannot say: each record once, real CPR numbers and dates, no new forløb
+    after the stop, ends after starts, a day's times in order."""
     problems: list[Problem] = []
     seen: dict[str, dict[str, str]] = {}
 
@@ -225,62 +246,79 @@ def _rule_problems(payload: dict) -> list[Problem]:
             problems.append(Problem(where, f"the same {kind} is also at {first}", record_id))
 
     for kind, record, where in _records(payload):
-        record_id = record.get("id")
-        if kind == "municipality":
-            once(kind, record["code"], where, record["code"])
-            once("CVR number", record["cvr"], where, record["code"])
-        elif kind == "citizen":
-            cpr = normalise_cpr(record["cpr"])
-            if cpr is None:
-                problems.append(
-                    Problem(f"{where}.cpr", "not a real CPR number (DDMMYY-XXXX, a real date)")
-                )
-            else:
-                once(kind, cpr, where, None)
-        else:
-            once(kind, record_id, where, record_id)
-
-        hours = record.get("hours_per_week")
-        if isinstance(hours, float) and not math.isfinite(hours):
-            # Python's json reads NaN, and NaN passes every minimum and maximum.
-            problems.append(Problem(f"{where}.hours_per_week", "must be a number", record_id))
-        dates = {}
-        for field in ("start", "planned_end", "end"):
-            try:
-                dates[field] = _parse_date(record.get(field))
-            except ValueError:
-                problems.append(Problem(f"{where}.{field}", "not a real date", record_id))
-        start = dates.get("start")
-        if (
-            kind == "forloeb"
-            and start is not None
-            and start >= NO_NEW_FORLOEB_FROM
-            and not (record.get("start_after_stop_reason") or "").strip()
-        ):
-            problems.append(
-                Problem(
-                    f"{where}.start",
-                    "no new ressourceforløb start on or after 2026-02-01 (lov nr. 1750 af "
-                    "29/12/2025); give start_after_stop_reason to import it anyway",
-                    record_id,
-                )
-            )
-        for field in ("planned_end", "end"):
-            end = dates.get(field)
-            if start and end and end < start:
-                problems.append(Problem(f"{where}.{field}", "is before the start", record_id))
-        begins, ends = record.get("day_starts_at"), record.get("day_ends_at")
-        if (begins is None) != (ends is None):
-            problems.append(
-                Problem(
-                    f"{where}", "give both day_starts_at and day_ends_at, or neither", record_id
-                )
-            )
-        elif begins and ends and time.fromisoformat(ends) <= time.fromisoformat(begins):
-            problems.append(
-                Problem(f"{where}.day_ends_at", "is not after day_starts_at", record_id)
-            )
+        problems += _identity_problems(kind, record, where, once)
+        problems += _value_problems(kind, record, where)
     return problems
+
+
+def _identity_problems(kind: str, record: dict, where: str, once) -> list[Problem]:
+    """Each record once in the batch (``once`` records it); a citizen by a real CPR number."""
+    if kind == "municipality":
+        once(kind, record["code"], where, record["code"])
+        once("CVR number", record["cvr"], where, record["code"])
+    elif kind == "citizen":
+        cpr = normalise_cpr(record["cpr"])
+        if cpr is None:
+            return [Problem(f"{where}.cpr", "not a real CPR number (DDMMYY-XXXX, a real date)")]
+        once(kind, cpr, where, None)
+    else:
+        once(kind, record.get("id"), where, record.get("id"))
+    return []
+
+
+def _value_problems(kind: str, record: dict, where: str) -> list[Problem]:
+    record_id = record.get("id")
+    problems: list[Problem] = []
+    hours = record.get("hours_per_week")
+    if isinstance(hours, float) and not math.isfinite(hours):
+        # Python's json reads NaN, and NaN passes every minimum and maximum.
+        problems.append(Problem(f"{where}.hours_per_week", "must be a number", record_id))
+    dates = {}
+    for field in ("start", "planned_end", "end"):
+        try:
+            dates[field] = _parse_date(record.get(field))
+        except ValueError:
+            problems.append(Problem(f"{where}.{field}", "not a real date", record_id))
+    start = dates.get("start")
+    if kind == "forloeb" and _starts_after_the_stop(start, record):
+        problems.append(
+            Problem(
+                f"{where}.start",
+                "no new ressourceforløb start on or after 2026-02-01 (lov nr. 1750 af "
+                "29/12/2025); give start_after_stop_reason to import it anyway",
+                record_id,
+            )
+        )
+    for field in ("planned_end", "end"):
+        end = dates.get(field)
+        if start and end and end < start:
+            problems.append(Problem(f"{where}.{field}", "is before the start", record_id))
+    return problems + _day_problems(record, where)
+
+
+def _starts_after_the_stop(start: date | None, record: dict) -> bool:
+    """No new ressourceforløb from 1 February 2026 (lov nr. 1750 af 29/12/2025), unless the
+    case system says why."""
+    return (
+        start is not None
+        and start >= NO_NEW_FORLOEB_FROM
+        and not (record.get("start_after_stop_reason") or "").strip()
+    )
+
+
+def _day_problems(record: dict, where: str) -> list[Problem]:
+    begins, ends = record.get("day_starts_at"), record.get("day_ends_at")
+    if (begins is None) != (ends is None):
+        return [
+            Problem(
+                f"{where}",
+                "give both day_starts_at and day_ends_at, or neither",
+                record.get("id"),
+            )
+        ]
+    if begins and ends and time.fromisoformat(ends) <= time.fromisoformat(begins):
+        return [Problem(f"{where}.day_ends_at", "is not after day_starts_at", record.get("id"))]
+    return []
 
 
 def validate_batch(payload: object) -> list[Problem]:

@@ -181,49 +181,21 @@ def import_batch(
 
     ``for_municipality`` is the code of the API client's municipality (None: the operator's own
     import, which may hold several)."""
-    problems = validate_batch(payload)
-    if not problems and for_municipality is not None:
-        problems = _outside(payload, for_municipality)
+    problems = _batch_problems(payload, for_municipality)
     if problems:
         raise ImportRejected(problems)
-    if not isinstance(payload, dict):  # the schema said so already; never trust an assert
-        raise ImportRejected([Problem("(the batch)", "must be a JSON object")])
-    municipalities_in = payload.get("municipalities", [])
-    caseworkers_in = payload.get("caseworkers", [])
-    citizens_in = payload.get("citizens", [])
-    forloeb_in = [(c, f) for c in citizens_in for f in c.get("forloeb", [])]
-    offers_in = [(f, o) for _, f in forloeb_in for o in f.get("offers", [])]
-    cpr_hashes = [hash_cpr(c["cpr"], cpr_hash_key) for c in citizens_in]
-
+    cpr_hashes = [hash_cpr(c["cpr"], cpr_hash_key) for c in payload.get("citizens", [])]
     if db.get_bind().dialect.name == "postgresql":
         # The look-ups below are the same statement with 500 keys, again and again; psycopg
         # prepares it, and PostgreSQL's generic plan for a table that just grew (stale
         # statistics) scans the whole table for each: 40 times slower than planning each one.
         db.execute(text("SET LOCAL plan_cache_mode TO force_custom_plan"))
-    municipality_codes = {m["code"] for m in municipalities_in}
-    municipality_codes |= {c["municipality"] for c in (*caseworkers_in, *citizens_in)}
-    municipalities = _load(db, Municipality.code, municipality_codes)
-    caseworker_ids = {c["id"] for c in caseworkers_in}
-    caseworker_ids |= {f["caseworker"] for _, f in forloeb_in if f.get("caseworker")}
-    caseworkers = _load(db, Caseworker.professional_id, caseworker_ids)
-    citizens = _load(db, Citizen.cpr_hash, cpr_hashes)
-    forloebs = _load(db, Forloeb.external_id, [f["id"] for _, f in forloeb_in])
-    offers = _load(db, Offer.external_id, [o["id"] for _, o in offers_in])
-
-    cvr_owners = {
-        m.cvr: m.code
-        for m in db.scalars(
-            select(Municipality).where(Municipality.cvr.in_([m["cvr"] for m in municipalities_in]))
-        )
-    }
-    problems = _reference_problems(
-        payload, municipalities, caseworkers, citizens, forloebs, offers, cpr_hashes, cvr_owners
-    )
+    stored = _load_stored(db, payload, cpr_hashes)
+    problems = _reference_problems(payload, stored, cpr_hashes, _cvr_owners(db, payload))
     if not problems and for_municipality is not None:
-        problems = _held_elsewhere(payload, municipalities, citizens, cpr_hashes)
+        problems = _held_elsewhere(payload, stored.municipalities, stored.citizens, cpr_hashes)
     if problems:
         raise ImportRejected(problems)
-    stored = _Stored(municipalities, caseworkers, citizens, forloebs, offers)
     try:
         with saved(db):
             summary = _write(db, payload, cpr_hashes, stored)
@@ -233,6 +205,44 @@ def import_batch(
             [Problem("(the batch)", "conflicts with what was stored meanwhile; send it again")]
         ) from None
     return summary
+
+
+def _batch_problems(payload: object, for_municipality: str | None) -> list[Problem]:
+    """What is wrong with the batch itself, before anything is looked up."""
+    problems = validate_batch(payload)
+    if not problems and for_municipality is not None:
+        problems = _outside(payload, for_municipality)
+    if not problems and not isinstance(payload, dict):  # the schema said so; never trust it
+        problems = [Problem("(the batch)", "must be a JSON object")]
+    return problems
+
+
+def _load_stored(db: Session, payload: dict, cpr_hashes: list[str]) -> _Stored:
+    """The rows the batch names, by the case system's keys, in a few bulk queries."""
+    municipalities_in = payload.get("municipalities", [])
+    caseworkers_in = payload.get("caseworkers", [])
+    citizens_in = payload.get("citizens", [])
+    forloeb_in = [f for c in citizens_in for f in c.get("forloeb", [])]
+    offers_in = [o for f in forloeb_in for o in f.get("offers", [])]
+    municipality_codes = {m["code"] for m in municipalities_in}
+    municipality_codes |= {c["municipality"] for c in (*caseworkers_in, *citizens_in)}
+    caseworker_ids = {c["id"] for c in caseworkers_in}
+    caseworker_ids |= {f["caseworker"] for f in forloeb_in if f.get("caseworker")}
+    return _Stored(
+        _load(db, Municipality.code, municipality_codes),
+        _load(db, Caseworker.professional_id, caseworker_ids),
+        _load(db, Citizen.cpr_hash, cpr_hashes),
+        _load(db, Forloeb.external_id, [f["id"] for f in forloeb_in]),
+        _load(db, Offer.external_id, [o["id"] for o in offers_in]),
+    )
+
+
+def _cvr_owners(db: Session, payload: dict) -> dict[str, str]:
+    """Which municipality holds each CVR number the batch names."""
+    cvrs = [m["cvr"] for m in payload.get("municipalities", [])]
+    return {
+        m.cvr: m.code for m in db.scalars(select(Municipality).where(Municipality.cvr.in_(cvrs)))
+    }
 
 
 @dataclass
@@ -517,39 +527,54 @@ def _held_elsewhere(payload, municipalities, citizens, cpr_hashes) -> list[Probl
 
 
 def _reference_problems(
-    payload, municipalities, caseworkers, citizens, forloebs, offers, cpr_hashes, cvr_owners
+    payload: dict, stored: _Stored, cpr_hashes: list[str], cvr_owners: dict[str, str]
 ) -> list[Problem]:
     """What the batch refers to must exist (in the batch or the database) and stay its own."""
-    problems: list[Problem] = []
-    known_municipalities = set(municipalities) | {
-        m["code"] for m in payload.get("municipalities", [])
-    }
+    known = set(stored.municipalities) | {m["code"] for m in payload.get("municipalities", [])}
+    problems = _cvr_problems(payload, cvr_owners)
     # Which municipality each caseworker belongs to once the batch is in.
-    caseworker_home = {
-        key: next((code for code, m in municipalities.items() if m.id == row.municipality_id), None)
-        for key, row in caseworkers.items()
+    homes = {
+        key: next(
+            (code for code, m in stored.municipalities.items() if m.id == row.municipality_id),
+            None,
+        )
+        for key, row in stored.caseworkers.items()
     }
-    for i, record in enumerate(payload.get("municipalities", [])):
-        owner = cvr_owners.get(record["cvr"])
-        if owner is not None and owner != record["code"]:
-            problems.append(
-                Problem(
-                    f"municipalities[{i}].cvr",
-                    "this CVR number belongs to another municipality",
-                    record["code"],
-                )
-            )
+    problems += _caseworker_problems(payload, stored, known, homes)
+    for i, (record, cpr_hash) in enumerate(
+        zip(payload.get("citizens", []), cpr_hashes, strict=True)
+    ):
+        if record["municipality"] not in known:
+            problems.append(Problem(f"citizens[{i}].municipality", "unknown municipality code"))
+        citizen = stored.citizens.get(cpr_hash)
+        for j, item in enumerate(record.get("forloeb", [])):
+            where = f"citizens[{i}].forloeb[{j}]"
+            problems += _forloeb_problems(where, item, record, citizen, stored, homes)
+    return problems
+
+
+def _cvr_problems(payload: dict, cvr_owners: dict[str, str]) -> list[Problem]:
+    return [
+        Problem(
+            f"municipalities[{i}].cvr",
+            "this CVR number belongs to another municipality",
+            record["code"],
+        )
+        for i, record in enumerate(payload.get("municipalities", []))
+        if cvr_owners.get(record["cvr"]) not in (None, record["code"])
+    ]
+
+
+def _caseworker_problems(payload: dict, stored: _Stored, known: set, homes: dict) -> list:
+    """A caseworker's municipality must be known, and a known caseworker stays in theirs.
+    ``homes`` learns where the batch's caseworkers belong."""
+    problems = []
     for i, record in enumerate(payload.get("caseworkers", [])):
-        if record["municipality"] not in known_municipalities:
+        if record["municipality"] not in known:
             problems.append(
-                Problem(
-                    f"caseworkers[{i}].municipality",
-                    "unknown municipality code",
-                    record["id"],
-                )
+                Problem(f"caseworkers[{i}].municipality", "unknown municipality code", record["id"])
             )
-        existing = caseworkers.get(record["id"])
-        if existing is not None and caseworker_home.get(record["id"]) != record["municipality"]:
+        if record["id"] in stored.caseworkers and homes.get(record["id"]) != record["municipality"]:
             problems.append(
                 Problem(
                     f"caseworkers[{i}]",
@@ -557,53 +582,42 @@ def _reference_problems(
                     record["id"],
                 )
             )
-        caseworker_home[record["id"]] = record["municipality"]
-    for i, (record, cpr_hash) in enumerate(
-        zip(payload.get("citizens", []), cpr_hashes, strict=True)
-    ):
-        if record["municipality"] not in known_municipalities:
-            problems.append(Problem(f"citizens[{i}].municipality", "unknown municipality code"))
-        citizen = citizens.get(cpr_hash)
-        for j, item in enumerate(record.get("forloeb", [])):
-            where = f"citizens[{i}].forloeb[{j}]"
-            if item.get("caseworker") and item["caseworker"] not in caseworker_home:
-                problems.append(Problem(f"{where}.caseworker", "unknown caseworker", item["id"]))
-            elif (
-                item.get("caseworker")
-                and caseworker_home[item["caseworker"]] != (record["municipality"])
-            ):
-                problems.append(
-                    Problem(
-                        f"{where}.caseworker",
-                        "the caseworker works for another municipality",
-                        item["id"],
-                    )
+        homes[record["id"]] = record["municipality"]
+    return problems
+
+
+def _forloeb_problems(where: str, item: dict, record: dict, citizen, stored, homes) -> list:
+    """A forløb's caseworker must be known and of its municipality; a known forløb stays with
+    its citizen and its municipality; a known offer stays in its forløb."""
+    problems = []
+    caseworker = item.get("caseworker")
+    if caseworker and caseworker not in homes:
+        problems.append(Problem(f"{where}.caseworker", "unknown caseworker", item["id"]))
+    elif caseworker and homes[caseworker] != record["municipality"]:
+        problems.append(
+            Problem(
+                f"{where}.caseworker", "the caseworker works for another municipality", item["id"]
+            )
+        )
+    existing = stored.forloebs.get(item["id"])
+    municipality = stored.municipalities.get(record["municipality"])
+    if existing is not None and (citizen is None or existing.citizen_id != citizen.id):
+        problems.append(Problem(where, "this forløb id belongs to another citizen", item["id"]))
+    elif existing is not None and existing.municipality_id != getattr(municipality, "id", None):
+        problems.append(
+            Problem(
+                where,
+                "this forløb belongs to another municipality; a citizen who moves gets a new "
+                "forløb from the new municipality",
+                item["id"],
+            )
+        )
+    for k, entry in enumerate(item.get("offers", [])):
+        offer = stored.offers.get(entry["id"])
+        if offer is not None and (existing is None or offer.forloeb_id != existing.id):
+            problems.append(
+                Problem(
+                    f"{where}.offers[{k}]", "this offer id belongs to another forløb", entry["id"]
                 )
-            existing = forloebs.get(item["id"])
-            if existing is not None and (citizen is None or existing.citizen_id != citizen.id):
-                problems.append(
-                    Problem(where, "this forløb id belongs to another citizen", item["id"])
-                )
-            elif existing is not None and (
-                existing.municipality_id
-                != getattr(municipalities.get(record["municipality"]), "id", None)
-            ):
-                problems.append(
-                    Problem(
-                        where,
-                        "this forløb belongs to another municipality; a citizen who moves gets "
-                        "a new forløb from the new municipality",
-                        item["id"],
-                    )
-                )
-            for k, entry in enumerate(item.get("offers", [])):
-                offer = offers.get(entry["id"])
-                if offer is not None and (existing is None or offer.forloeb_id != existing.id):
-                    problems.append(
-                        Problem(
-                            f"{where}.offers[{k}]",
-                            "this offer id belongs to another forløb",
-                            entry["id"],
-                        )
-                    )
+            )
     return problems
