@@ -44,9 +44,10 @@ test-clock: install ## Run the tests at 23:30 and at 00:30 UTC, browser journeys
 	$(FAKE_CLOCK) "$$(date -u +%F) 23:30:00" $(BIN)/pytest -q -m "not processes and not browser" $(PYTEST_ARGS)
 	$(FAKE_CLOCK) "$$(date -u -d tomorrow +%F) 00:30:00" $(BIN)/pytest -q -m "not processes and not browser" $(PYTEST_ARGS)
 
-lint: install ## Check code style with ruff
+lint: install ## Check code style (ruff) and dead code (vulture, see vulture_whitelist.py)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/vulture
 
 format: install ## Format the code with ruff
 	$(BIN)/ruff format .

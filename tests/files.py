@@ -26,12 +26,6 @@ def photo_with_location(size: tuple[int, int] = (640, 480)) -> bytes:
     return out.getvalue()
 
 
-def png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGBA", (120, 80), (0, 90, 160, 255)).save(out, "PNG")
-    return out.getvalue()
-
-
 def _saved(document: pikepdf.Pdf, **options) -> bytes:
     out = io.BytesIO()
     document.save(out, **options)

@@ -45,10 +45,6 @@ class Citizen(Base):
 
     municipality: Mapped[Municipality] = relationship()
 
-    @property
-    def first_name(self) -> str:
-        return self.name.split()[0] if self.name.strip() else self.name
-
 
 class Caseworker(Base):
     """A koordinerende sagsbehandler in a municipality."""

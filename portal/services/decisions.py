@@ -184,10 +184,6 @@ def decide(
     return record
 
 
-def offer_decision(db: Session, concern_id: int) -> OfferDecision | None:
-    return db.scalar(select(OfferDecision).where(OfferDecision.concern_id == concern_id))
-
-
 # -- how the decision reached the citizen ----------------------------------------------------------
 def record_delivery(
     db: Session,

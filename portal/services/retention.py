@@ -20,7 +20,7 @@ removed whole records only and can simply be run again. It is logged by count on
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
@@ -62,7 +62,6 @@ class Removed:
     concerns: int = 0
     access_log: int = 0
     outbox: int = 0
-    batches: int = field(default=0, repr=False)
 
 
 def _in_batches(db: Session, ids_query, remove) -> int:

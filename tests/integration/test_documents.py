@@ -208,10 +208,9 @@ def small_limit(app):
     app.config["DOCUMENTS"] = before
 
 
+@pytest.mark.usefixtures("small_limit")
 @pytest.mark.parametrize("case", list(BAD_FILES))
-def test_a_bad_file_is_refused_in_danish_and_nothing_is_saved_or_lost(
-    client, db, demo, small_limit, case
-):
+def test_a_bad_file_is_refused_in_danish_and_nothing_is_saved_or_lost(client, db, demo, case):
     chosen, message = BAD_FILES[case]
     login(client, "mette")
     concern_id = fill_all(client, db)
