@@ -25,6 +25,7 @@ anyone); the TTL bounds how long a change missed during a Redis outage could be 
 
 from __future__ import annotations
 
+import enum
 import json
 import logging
 import secrets
@@ -43,7 +44,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.util import identity_key
 
 from portal.domain.danish import today_in_denmark
-from portal.models import Citizen, Concern, Delegation, Forloeb, Offer
+from portal.models import Citizen, Concern, Forloeb, Offer
 from portal.models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -189,33 +190,71 @@ def municipality_mark(municipality_id: int) -> str:
     return f"m{municipality_id}"
 
 
-# The rows the caseworker's queue shows besides the concern, its citizen and its offer.
-_QUEUE_DETAILS = frozenset({"coordinator_meeting", "meeting_proposal", "offer_decision"})
+class Shown(enum.Enum):
+    """Where a table's rows are shown, and so which marks a written row renews."""
+
+    NOWHERE = "nowhere"  # no page is drawn from it
+    CITIZEN = "citizen"  # the citizen's own pages
+    CITIZEN_AND_QUEUE = "citizen and queue"  # … and their municipality's queue
+    EVERYONE = "everyone"  # whose pages is not known without a query: all of them
+
+
+# The invalidation rule: every table, and where its rows are shown. A new table must be added
+# here (tests/integration/test_page_cache.py fails until it is): a row shown on a kept page that
+# renewed no mark would leave the page stale until it expires.
+WHERE_SHOWN = {
+    **{table: Shown.NOWHERE for table in UNSHOWN_TABLES},
+    "citizen": Shown.CITIZEN_AND_QUEUE,
+    "forloeb": Shown.CITIZEN_AND_QUEUE,  # its caseworker decides "mine" in the queue
+    "offer": Shown.CITIZEN_AND_QUEUE,
+    "concern": Shown.CITIZEN_AND_QUEUE,
+    "coordinator_meeting": Shown.CITIZEN_AND_QUEUE,
+    "meeting_proposal": Shown.CITIZEN_AND_QUEUE,
+    "offer_decision": Shown.CITIZEN_AND_QUEUE,
+    "concern_event": Shown.CITIZEN,
+    "concern_document": Shown.CITIZEN,
+    "notice": Shown.CITIZEN,
+    # A relative's pages and the grantor's, or every page that shows a municipality or a
+    # caseworker: rare writes, not worth the care.
+    "delegation": Shown.EVERYONE,
+    "municipality": Shown.EVERYONE,
+    "caseworker": Shown.EVERYONE,
+}
 
 
 def _marks_of(db: Session, row) -> tuple:
-    """The marks a written row renews: its citizen's (their own pages) and, for a row the
-    caseworker's queue shows, its municipality's; EVERYONE when that is not known without a
-    query; none for a row no page shows."""
-    if row.__table__.name in UNSHOWN_TABLES:
+    """The marks a written row renews, by ``WHERE_SHOWN``: its citizen's, and for a row the
+    queue shows its municipality's; EVERYONE when that is not known without a query."""
+    shown = WHERE_SHOWN.get(row.__table__.name, Shown.EVERYONE)
+    if shown is Shown.NOWHERE:
         return ()
-    if isinstance(row, Delegation):
-        return (EVERYONE,)  # a relative's pages, and the grantor's: rare, so not worth the care
+    if shown is Shown.EVERYONE:
+        return (EVERYONE,)
+    owner = _owner(db, row)
+    if owner is None:
+        return (EVERYONE,)
+    citizen_id, municipality_id = owner
+    if shown is Shown.CITIZEN:
+        return (citizen_id,)
+    return citizen_id, municipality_mark(municipality_id)
+
+
+def _owner(db: Session, row) -> tuple[int, int] | None:
+    """(citizen id, municipality id) of a written row, from the row or a row the session holds
+    (never a query inside a flush); None when neither tells."""
     if isinstance(row, Citizen):
-        return row.id, municipality_mark(row.municipality_id)
-    if isinstance(row, (Concern, Forloeb)):  # a forløb's caseworker decides "mine"
-        return row.citizen_id, municipality_mark(row.municipality_id)
+        return row.id, row.municipality_id
+    if isinstance(row, Concern | Forloeb):
+        return row.citizen_id, row.municipality_id
     if isinstance(row, Offer):
         forloeb = db.identity_map.get(identity_key(Forloeb, row.forloeb_id))
-        return _citizen_and_municipality(forloeb)
-    if hasattr(row, "citizen_id"):  # a notice
-        return (row.citizen_id,)
-    if hasattr(row, "concern_id"):  # an event, a file, a meeting, offered times
+        return (forloeb.citizen_id, forloeb.municipality_id) if forloeb is not None else None
+    if hasattr(row, "concern_id"):  # an event, a file, a meeting, offered times, a decision
         concern = db.identity_map.get(identity_key(Concern, row.concern_id))
-        if concern is not None and row.__table__.name not in _QUEUE_DETAILS:
-            return (concern.citizen_id,)
-        return _citizen_and_municipality(concern)
-    return (EVERYONE,)
+        return (concern.citizen_id, concern.municipality_id) if concern is not None else None
+    if hasattr(row, "citizen_id"):  # a notice: the citizen's own pages alone
+        return row.citizen_id, None
+    return None
 
 
 def _citizen_and_municipality(owner) -> tuple:

@@ -380,3 +380,31 @@ def test_the_queue_is_drawn_again_when_a_booked_meetings_time_passes(cached, mon
     assert not queue_drawn(portal, lone)[0]
     monkeypatch.setattr(page_marks, "utcnow", lambda: starts_at + timedelta(minutes=1))
     assert queue_drawn(portal, lone)[0], "the meeting may now be unrecorded"
+
+
+def test_every_table_states_where_its_rows_are_shown():
+    """The invalidation rule of kept pages (portal.page_marks.WHERE_SHOWN): a new table without
+    a stated rule fails here, before its rows can leave a kept page stale for minutes."""
+    from portal.models.base import Base
+    from portal.page_marks import WHERE_SHOWN
+
+    tables = {table.name for table in Base.metadata.sorted_tables}
+    assert tables - set(WHERE_SHOWN) == set(), "say where these tables' rows are shown"
+    assert set(WHERE_SHOWN) - tables == set(), "no rule for a table that is gone"
+
+
+def test_a_row_the_queue_shows_renews_the_municipalitys_mark(db, demo):
+    """Each rule does what it says, for a row of each kind the session holds."""
+    from portal.page_marks import WHERE_SHOWN, Shown, _marks_of, municipality_mark
+    from tests.factories import sent
+
+    _mette, concern = sent(db, demo)
+    queue = municipality_mark(concern.municipality_id)
+    db.expunge(concern.offer.forloeb)
+    assert _marks_of(db, concern.offer) == ("all",), "an owner not at hand: everyone's, safely"
+    db.add(concern.offer.forloeb)
+    for row in (concern, concern.offer, concern.citizen, *concern.events):
+        marks = _marks_of(db, row)
+        shown = WHERE_SHOWN[row.__table__.name]
+        assert concern.citizen_id in marks, row
+        assert (queue in marks) is (shown is Shown.CITIZEN_AND_QUEUE), row
