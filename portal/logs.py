@@ -1,8 +1,9 @@
-"""Application logs: JSON, one event per line, each with the request's id (design.md §5).
+"""Application logs: JSON, one event per line, each with the request's id (docs/operations.md
+§5), written by python-json-logger.
 
-A log call names an event with a fixed text (``log.info("case import done", extra={...})`` or the
-older ``log.warning("login refused: %s", reason)``); the values go in fields of their own, never
-pasted into the event's text, and JSON escapes every line break, so no value can forge a line.
+A log call names an event (``log.info("case import done", extra={...})``; values go in fields of
+their own) or renders a short message (``log.warning("login refused: %s", reason)``: the event
+is the rendered text). JSON escapes every line break, so no value can forge a line.
 No token, CPR number, name or URL path with a token is logged: a request is logged by its route
 (``/kalender/<token>.ics``), not its path, and with neither query nor headers.
 
@@ -12,51 +13,36 @@ here; it is sent back in the response's ``X-Request-Id``.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sys
 import time
 import uuid
-from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
+from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 from werkzeug.wrappers import Response
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9-]{8,64}", re.ASCII)
-# LogRecord's own attributes; anything else on a record came in through ``extra``.
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "event": str(record.msg),
-        }
-        if record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            entry["args"] = [_plain(a) for a in args]
-        for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = _plain(value)
+class JsonFormatter(_JsonFormatter):
+    """time, level, logger, event (the message, rendered), the extra fields, and the request's
+    id when there is a request."""
+
+    def __init__(self):
+        super().__init__(
+            ["levelname", "name", "message"],
+            rename_fields={"levelname": "level", "name": "logger", "message": "event"},
+            timestamp="time",
+            json_ensure_ascii=False,
+            json_default=str,
+        )
+
+    def add_fields(self, log_data: dict, record: logging.LogRecord, message_dict: dict) -> None:
+        super().add_fields(log_data, record, message_dict)
         if has_request_context() and "request_id" in g:
-            entry.setdefault("request_id", g.request_id)
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return str(value)
+            log_data.setdefault("request_id", g.request_id)
 
 
 def configure(level: int = logging.INFO) -> None:
