@@ -14,7 +14,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.wrappers import Response
 
 from portal.auth.principal import safe_next
 from portal.domain.danish import N_
@@ -143,7 +144,19 @@ def _render(name: str, status: int):
     return render_template("errors/error.html", page=page, way_back=_way_back(), kept=kept), status
 
 
+UNKNOWN_HOST = (
+    "Adressen er ikke portalens. Skriv portalens adresse i browseren.\n"
+    "This address is not the portal's. Type the portal's address in the browser.\n"
+)
+
+
 def init_app(app: Flask) -> None:
+    @app.errorhandler(SecurityError)
+    def unknown_host(_error: SecurityError):
+        # The Host header names a site other than PORTAL_BASE_URL's (production): nothing of the
+        # request may build a page, not even a link, so the answer is two lines of text.
+        return Response(UNKNOWN_HOST, 400, mimetype="text/plain")
+
     @app.errorhandler(CSRFError)
     def csrf_failed(_error: CSRFError):
         if request.endpoint == "auth.logout" and not current_user.is_authenticated:

@@ -158,6 +158,27 @@ def test_an_unexpected_error_gives_a_danish_page_and_is_logged(database_url, idp
     assert "RuntimeError: boom" in caplog.text
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "evil.example", "portal.example.evil"])
+@pytest.mark.parametrize("path", ["/", "/health", "/mit-forloeb", "/api/v1/concerns"])
+def test_another_host_is_refused_with_two_plain_lines_not_a_500(
+    database_url, idp, work_idp, host, path
+):
+    """In production only PORTAL_BASE_URL's host is served. The error page itself used to read
+    the host for its way back, and so answered a stranger's Host header with 500."""
+    from portal import create_app
+    from tests.factories import portal_settings
+
+    app = create_app(
+        portal_settings(database_url, idp.url, work_idp.url) | {"TRUSTED_HOSTS": ["portal.example"]}
+    )
+    answer = app.test_client().get(path, headers={"Host": host})
+    assert answer.status_code == 400
+    assert answer.mimetype == "text/plain"
+    assert "Adressen er ikke portalens" in answer.get_data(as_text=True)
+    assert app.test_client().get("/health", headers={"Host": "portal.example"}).status_code == 200
+    app.extensions["db_engine"].dispose()
+
+
 def test_an_oversized_request_is_refused_not_crashed(client):
     response = client.post("/logout", data={"x": "a" * (2 * 1024 * 1024)})
     assert response.status_code == 413
