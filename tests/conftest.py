@@ -5,6 +5,8 @@
 - Integration tests run each in a transaction that is rolled back afterwards.
 - The test IdP is a real HTTP server in a thread; the portal reaches it only through discovery.
 - Every HTML page the test client receives is checked by ``tests.pages`` automatically.
+- Tests marked ``postgres`` or ``redis`` need that service and are skipped, in one summary line
+  each, where it does not answer; the other Redis tests get a stand-in (``tests.services``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from portal.services.demo_data import personas, work_personas
 from portal.services.demo_seed import seed_demo
 from portal.testidp import create_app as create_idp
 from portal.testidp.provider import Client, Provider
+from tests import services
 from tests.factories import (
     CLIENT_SECRET,
     CPR_KEY,
@@ -42,6 +45,29 @@ from tests.factories import (
     drop_schema,
     portal_settings,
 )
+
+
+# -- the outside services ----------------------------------------------------------------------
+def pytest_report_header() -> str:
+    return services.header()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # CI (.ci/run) runs everything against the real services: a missing one is an error there.
+    if os.environ.get("PORTAL_TEST_REQUIRE_SERVICES"):
+        missing = [why for service in ("postgres", "redis") if (why := services.missing(service))]
+        if missing:
+            raise pytest.UsageError(
+                "PORTAL_TEST_REQUIRE_SERVICES is set, but " + "; ".join(missing)
+            )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Before any fixture starts the service; skipped here, not by a mark, so pytest's summary
+    # folds them into one line per service.
+    for service in ("postgres", "redis"):
+        if item.get_closest_marker(service) and (why := services.missing(service)):
+            pytest.skip(why)
 
 
 # -- database --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ portal under gunicorn, `flask` commands, and a TCP proxy that can cut the databa
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -13,13 +14,15 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import requests
 
+from tests import services
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 def free_port() -> int:
@@ -29,19 +32,25 @@ def free_port() -> int:
 
 
 @contextmanager
-def postgres_database(port: int = 5432) -> Iterator[str]:
-    """A fresh PostgreSQL database, migrated; its SQLAlchemy URL (through ``port``)."""
+def postgres_database(port: int | None = None) -> Iterator[str]:
+    """A fresh PostgreSQL database on the tests' server (``services.POSTGRES``), migrated; its
+    SQLAlchemy URL, through ``port`` on 127.0.0.1 when given (a proxy)."""
     from portal import db as database
 
     name = f"portal_proc_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(POSTGRES, autocommit=True) as admin:
+    server = urlsplit(services.POSTGRES)
+    with psycopg.connect(services.POSTGRES, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    direct = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    direct = urlunsplit(("postgresql+psycopg", server.netloc, f"/{name}", "", ""))
     try:
         database.upgrade(direct)
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/{name}"
+        if port is None:
+            yield direct
+        else:
+            through = f"@127.0.0.1:{port}/"
+            yield direct.replace(f"@{server.hostname}:{server.port or 5432}/", through)
     finally:
-        with psycopg.connect(POSTGRES, autocommit=True) as admin:
+        with psycopg.connect(services.POSTGRES, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -105,8 +114,10 @@ class TcpProxy:
     """127.0.0.1:<port> → the database; ``cut()`` drops every connection and refuses new ones
     (the database has gone away), ``mend()`` lets them through again."""
 
-    def __init__(self, target_port: int = 5432):
-        self.target = ("127.0.0.1", target_port)
+    def __init__(self):
+        server = urlsplit(services.POSTGRES)
+        self.target = (server.hostname, server.port or 5432)
+        self.direct = f"@{server.hostname}:{server.port or 5432}/"
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.open = True
@@ -153,3 +164,15 @@ class TcpProxy:
     def close(self) -> None:
         self.cut()
         self.listener.close()
+
+
+def log_in(base: str, persona: str = "mette") -> requests.Session:
+    """As a browser does: the portal sends us to the test IdP, we choose, we come back."""
+    http = requests.Session()
+    picker = http.get(f"{base}/login", timeout=10)
+    request_id = re.search(r'name="request_id" value="([^"]+)"', picker.text).group(1)
+    back = http.post(
+        picker.url.split("?")[0], data={"request_id": request_id, "persona": persona}, timeout=10
+    )
+    assert back.url.startswith(base), back.url
+    return http

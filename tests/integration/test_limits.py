@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from portal import create_app
 from portal.db import utcnow
 from portal.models import ConcernEvent, LoginSession
+from tests import services
 from tests.factories import (
     api_token,
     as_citizen,
@@ -29,7 +30,7 @@ from tests.factories import (
 )
 from tests.pages import text_of
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_URL = services.redis_url(15)
 
 
 @pytest.fixture
@@ -195,7 +196,7 @@ def test_the_counters_live_in_redis_and_are_shared_by_instances(redis_app):
 
 def test_a_redis_outage_fails_open_rather_than_500(database_url, idp, work_idp):
     settings = portal_settings(database_url, idp.url, work_idp.url)
-    settings |= {"REDIS_URL": "redis://127.0.0.1:6390/0"}  # nothing listens there
+    settings |= {"REDIS_URL": services.nothing_listens()}
     portal = create_app(settings)
     try:
         answer = portal.test_client().get("/api/v1/concerns", headers=bearer("rfp_x"))

@@ -22,6 +22,7 @@ from portal.models import (
 from portal.services import concern_steps, concerns, decisions, retention
 from portal.services.case_import import import_batch
 from portal.services.demo_seed import demo_batch, seed_demo
+from tests import services
 from tests.factories import (
     CASEWORKER,
     CPR_KEY,
@@ -50,12 +51,13 @@ def test_ready_turns_red_when_the_migrations_are_behind(app, client, monkeypatch
     assert ready.status_code == 503 and ready.get_json()["checks"]["migrations"] == "behind"
 
 
+@pytest.mark.redis  # CONFIG and INFO: the stand-in has neither
 def test_ready_warns_when_redis_would_refuse_writes_once_full(database_url, idp, work_idp):
     """Issue 23: with Redis's default maxmemory-policy, noeviction, a full Redis refuses every
     write — a kept page could not be forgotten and the limits would stop counting."""
     import redis as redis_client
 
-    url = "redis://127.0.0.1:6379/13"
+    url = services.redis_url(13)
     store = redis_client.Redis.from_url(url)
     before = store.config_get("maxmemory-policy")["maxmemory-policy"]
     settings = portal_settings(database_url, idp.url, work_idp.url) | {"REDIS_URL": url}
@@ -77,7 +79,7 @@ def test_ready_names_redis_when_it_is_away_and_the_portal_keeps_serving(
 ):
     caplog.set_level(logging.WARNING)
     settings = portal_settings(database_url, idp.url, work_idp.url)
-    settings |= {"REDIS_URL": "redis://127.0.0.1:6390/0"}  # nothing listens there
+    settings |= {"REDIS_URL": services.nothing_listens()}
     portal = create_app(settings)
     try:
         client = portal.test_client()
@@ -128,7 +130,7 @@ def behind_a_proxy(idp, work_idp):
     """A portal whose database connections run through a proxy we can cut (PostgreSQL)."""
     proxy = TcpProxy()
     with postgres_database(proxy.port) as url:
-        engine = create_engine(url.replace(f":{proxy.port}/", ":5432/"))
+        engine = create_engine(url.replace(f"@127.0.0.1:{proxy.port}/", proxy.direct))
         with Session(engine) as db:
             seed_demo(db, CPR_KEY, TODAY)
         engine.dispose()
@@ -138,6 +140,7 @@ def behind_a_proxy(idp, work_idp):
     proxy.close()
 
 
+@pytest.mark.postgres
 def test_the_database_going_away_gives_the_friendly_page_and_the_portal_recovers(
     behind_a_proxy,
 ):
@@ -305,6 +308,7 @@ def _step_two(portal, citizen) -> str:
 TYPED = "Jeg bliver meget træt efter tre timer, og så får jeg ondt i ryggen."
 
 
+@pytest.mark.postgres
 def test_a_post_while_the_database_is_away_answers_503_and_shows_what_was_typed(behind_a_proxy):
     """Issue 23: a failover between two page views. The POST used to get 400 "Din session er
     udløbet" (the CSRF check read the session first) and lose the text."""
@@ -330,6 +334,7 @@ def test_a_post_while_the_database_is_away_answers_503_and_shows_what_was_typed(
     assert again.status_code == 302, "the same session, the same form: saved when it is back"
 
 
+@pytest.mark.postgres
 def test_the_database_stopping_mid_request_saves_nothing_and_keeps_the_text(
     behind_a_proxy, monkeypatch
 ):

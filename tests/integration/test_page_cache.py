@@ -22,6 +22,7 @@ from portal.models import AuditEvent, Offer
 from portal.services.case_import import import_batch
 from portal.services.demo_data import personas
 from portal.services.demo_seed import demo_batch, seed_demo
+from tests import services
 from tests.conftest import QueryCounter
 from tests.factories import (
     CASEWORKER,
@@ -39,7 +40,7 @@ from tests.factories import (
 )
 from tests.pages import list_item_with, text_of
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = services.redis_url(14)
 PREFIX = f"pages-test-{uuid.uuid4().hex[:8]}"
 NONCE = re.compile(r"'nonce-([^']+)'")
 
@@ -230,8 +231,8 @@ def test_a_page_drawn_before_a_change_is_never_served_after_it(cached):
 
 def test_without_redis_every_page_is_drawn_and_answers(database_url, idp, work_idp, db, demo):
     settings = portal_settings(database_url, idp.url, work_idp.url)
-    settings |= {"REDIS_URL": "redis://127.0.0.1:6390/0", "PAGE_CACHE_SECONDS": 300}
-    portal = create_app(settings)  # nothing listens there: Redis is down
+    settings |= {"REDIS_URL": services.nothing_listens(), "PAGE_CACHE_SECONDS": 300}
+    portal = create_app(settings)  # Redis is down
     try:
         portal.extensions["db_sessionmaker"] = sessionmaker(
             bind=db.connection(), join_transaction_mode="rollback_only", expire_on_commit=False
@@ -244,7 +245,7 @@ def test_without_redis_every_page_is_drawn_and_answers(database_url, idp, work_i
 
 
 def test_after_a_redis_failure_pages_are_drawn_without_asking_it_for_a_while(monkeypatch):
-    cache = page_marks.PageCache("redis://127.0.0.1:6390/0", 300)  # nothing listens there
+    cache = page_marks.PageCache(services.nothing_listens(), 300)
     assert cache.find("down", (42,)) == page_marks.Found(None, [])
 
     def asked(*_keys):

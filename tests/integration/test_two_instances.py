@@ -24,12 +24,13 @@ from sqlalchemy.orm import Session
 
 from portal.models import ConcernEvent, Offer, OutboxMessage
 from portal.services.demo_seed import seed_demo
+from tests import services
 from tests.factories import CLIENT_SECRET, COMPLETE, CPR_KEY, TODAY, WORK_CLIENT_SECRET
-from tests.processes import flask, free_port, gunicorn, postgres_database, stop
+from tests.processes import flask, free_port, gunicorn, log_in, postgres_database, stop
 
-pytestmark = pytest.mark.processes
+pytestmark = [pytest.mark.processes, pytest.mark.postgres]
 
-REDIS_URL = "redis://127.0.0.1:6379/11"
+REDIS_URL = services.redis_url(11)
 
 
 @dataclass
@@ -83,18 +84,6 @@ def shared(idp, work_idp, tmp_path_factory) -> Shared:
             for process in processes:
                 stop(process)
             store.flushdb()
-
-
-def log_in(base: str, persona: str = "mette") -> requests.Session:
-    """As a browser does: the portal sends us to the test IdP, we choose, we come back."""
-    http = requests.Session()
-    picker = http.get(f"{base}/login", timeout=10)
-    request_id = re.search(r'name="request_id" value="([^"]+)"', picker.text).group(1)
-    back = http.post(
-        picker.url.split("?")[0], data={"request_id": request_id, "persona": persona}, timeout=10
-    )
-    assert back.url.startswith(base), back.url
-    return http
 
 
 def csrf(page: requests.Response) -> str:
