@@ -10,16 +10,19 @@ export FLASK_APP := wsgi.py
 export PORTAL_ENV ?= development
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-clock lint format assets db-upgrade readability openapi bench lighthouse \
+.PHONY: help install run test test-clock lock lint format assets db-upgrade readability openapi bench lighthouse \
         translations-update translations-compile clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 24
 
-$(STAMP): pyproject.toml
+# Every package at the version and hash of requirements-dev.lock (made from pyproject.toml by
+# `make lock`), then the portal itself, editable, adding nothing.
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP) translations-compile ## Create .venv and install everything the portal needs
@@ -31,7 +34,7 @@ run: install db-upgrade ## Start the portal and the test IdP on SQLite with demo
 test: install ## Run every test (SQLite; set PORTAL_TEST_DATABASE_URL for PostgreSQL)
 	PORTAL_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
 
-# When it is 23:30 or 00:30 UTC, the Danish date is not always the UTC date (design.md §9).
+# When it is 23:30 or 00:30 UTC, the Danish date is not always the UTC date (docs/architecture.md §9).
 # The tests that start gunicorn instances (marked "processes") prove how instances share a
 # server, not the date, and run in `make test`; under libfaketime Python's time.sleep fails
 # (clock_nanosleep answers EINVAL), and with it gunicorn and subprocess waits, so they are
@@ -43,6 +46,14 @@ test-clock: install ## Run the tests at 23:30 and at 00:30 UTC, browser journeys
 	@command -v faketime >/dev/null || { echo "faketime is missing: apt-get install -y faketime"; exit 1; }
 	$(FAKE_CLOCK) "$$(date -u +%F) 23:30:00" $(BIN)/pytest -q -m "not processes and not browser" $(PYTEST_ARGS)
 	$(FAKE_CLOCK) "$$(date -u -d tomorrow +%F) 00:30:00" $(BIN)/pytest -q -m "not processes and not browser" $(PYTEST_ARGS)
+
+# The lock files: requirements.lock (what the image installs) and requirements-dev.lock (make
+# install: the tests' tools too), every package pinned with its hashes, for Python 3.11 on any
+# platform. Run after changing a pin in pyproject.toml; tests/unit/test_locks.py checks they agree.
+LOCK := $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --universal --python-version 3.11 --no-header
+lock: install ## Write requirements.lock and requirements-dev.lock from pyproject.toml (uv)
+	$(LOCK) --output-file requirements.lock
+	$(LOCK) --extra test --output-file requirements-dev.lock
 
 lint: install ## Check code style (ruff) and dead code (vulture, see vulture_whitelist.py)
 	$(BIN)/ruff check .

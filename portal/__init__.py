@@ -50,8 +50,6 @@ def create_app(overrides: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.config.update(
-        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the server-side session
-        MAX_CONTENT_LENGTH=1024 * 1024,
         COMPRESS_MIMETYPES=[
             "text/html",
             "text/css",

@@ -223,7 +223,7 @@ def init_app(app: Flask) -> None:
     @retention_group.command("run")
     def retention_run():
         """Delete concerns long after their forløb ended, old access-log entries and old
-        e-mails, in batches; safe to stop and to run again (cron, e.g. nightly)."""
+        e-mails, in batches; safe to stop and to run again (hourly: compose.yaml's jobs)."""
         from portal.domain.danish import today_in_denmark
         from portal.services import retention
 

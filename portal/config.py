@@ -58,8 +58,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_DATABASE_URL", None, "SQLAlchemy URL; default: SQLite file instance/portal.db"),
     Setting("PORTAL_SECRET_KEY", None, "signs CSRF tokens; required in production"),
     Setting("PORTAL_CPR_HASH_KEY", None, "HMAC key for CPR numbers; required in production"),
-    Setting("PORTAL_BASE_URL", "http://localhost:8000", "public address (https in production)"),
-    Setting("PORTAL_OIDC_ISSUER", "http://localhost:8001", "citizen OpenID Provider (issuer URL)"),
+    Setting(
+        "PORTAL_BASE_URL",
+        None,
+        "public address (https in production); default: http://localhost:<PORTAL_PORT>",
+    ),
+    Setting(
+        "PORTAL_OIDC_ISSUER",
+        None,
+        "citizen OpenID Provider (issuer URL); default: the test IdP, "
+        "http://localhost:<PORTAL_TESTIDP_PORT>",
+    ),
     Setting("PORTAL_OIDC_CLIENT_ID", "portal-citizen", "client id registered at the citizen OP"),
     Setting(
         "PORTAL_OIDC_CLIENT_SECRET",
@@ -73,8 +82,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_OIDC_MAX_AGE", None, "seconds; demand a recent login"),
     Setting(
         "PORTAL_CASEWORKER_OIDC_ISSUER",
-        "http://localhost:8001/erhverv",
-        "caseworker OpenID Provider (MitID Erhverv)",
+        None,
+        "caseworker OpenID Provider (MitID Erhverv); default: the test IdP's, "
+        "http://localhost:<PORTAL_TESTIDP_PORT>/erhverv",
     ),
     Setting("PORTAL_CASEWORKER_OIDC_CLIENT_ID", "portal-caseworker", "client id there"),
     Setting("PORTAL_CASEWORKER_OIDC_CLIENT_SECRET", None, "secret there (likewise)"),
@@ -100,6 +110,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_TESTIDP_PORT", "8001", "port of the built-in test IdP under make run"),
     Setting("PORTAL_PORT", "8000", "port of the portal under make run"),
     Setting("PORTAL_HTTP_TIMEOUT", "5", "timeout (s) of every outgoing call"),
+    Setting(
+        "PORTAL_MAX_REQUEST_KB",
+        "1024",
+        "the largest request body (KB) but a form with files (PORTAL_DOCUMENT_*) and the API's "
+        "case import (16 MB)",
+    ),
+    Setting(
+        "PORTAL_CSRF_TOKEN_SECONDS",
+        None,
+        "how long a form's CSRF token holds; unset = as long as the login session",
+    ),
     Setting(
         "PORTAL_REDIS_URL", None, "Redis for rate limits (required in production); unset = memory"
     ),
@@ -235,8 +256,18 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         else not production
     )
     problems = _production_problems(raw, testidp_enabled) if production else []
+    if problems and not environ.get("PORTAL_ENV"):
+        # Most often a developer's `flask --app wsgi …` outside make: say the one thing to do.
+        raise ConfigError(
+            f"PORTAL_ENV is not set, so the production rules apply and {len(problems)} "
+            "setting(s) fail them: on a developer's machine set PORTAL_ENV=development "
+            "(make does); in production set PORTAL_ENV=production to see which "
+            "(docs/operations.md §2)."
+        )
     if problems:
         raise ConfigError("The portal will not start:\n- " + "\n- ".join(problems))
+    if not production:
+        raw |= _local_addresses(raw)
     profile = raw["PORTAL_OIDC_CLAIMS_PROFILE"]
     if profile not in CLAIMS_PROFILES:
         raise ConfigError(
@@ -244,6 +275,19 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
             f"not {profile!r}."
         )
     return _settings(raw, env, testidp_enabled, profile)
+
+
+def _local_addresses(raw: dict) -> dict[str, str]:
+    """Outside production, the addresses not given follow the ports: ``PORTAL_PORT`` alone moves
+    the portal and the address the login returns to, ``PORTAL_TESTIDP_PORT`` alone the test
+    IdP and both its issuers."""
+    idp = f"http://localhost:{_number(raw, 'PORTAL_TESTIDP_PORT')}"
+    derived = {
+        "PORTAL_BASE_URL": f"http://localhost:{_number(raw, 'PORTAL_PORT')}",
+        "PORTAL_OIDC_ISSUER": idp,
+        "PORTAL_CASEWORKER_OIDC_ISSUER": f"{idp}/erhverv",
+    }
+    return {name: value for name, value in derived.items() if not raw[name]}
 
 
 def _production_problems(raw: dict, testidp_enabled: bool) -> list[str]:
@@ -259,7 +303,9 @@ def _production_problems(raw: dict, testidp_enabled: bool) -> list[str]:
     if testidp_enabled:
         problems.append("The built-in test IdP must not run in production.")
     for name in ("PORTAL_BASE_URL", "PORTAL_OIDC_ISSUER", "PORTAL_CASEWORKER_OIDC_ISSUER"):
-        if urlsplit(raw[name] or "").scheme != "https":
+        if not raw[name]:
+            problems.append(f"{name} is missing.")
+        elif urlsplit(raw[name]).scheme != "https":
             problems.append(f"{name} must start with https:// in production.")
     if raw["PORTAL_METRICS_TOKEN"]:
         problems += _secret_problems("PORTAL_METRICS_TOKEN", raw["PORTAL_METRICS_TOKEN"])
@@ -290,6 +336,12 @@ def _settings(raw: dict, env: str, testidp_enabled: bool, profile: str) -> dict[
         "TESTIDP_PORT": _number(raw, "PORTAL_TESTIDP_PORT"),
         "PORT": _number(raw, "PORTAL_PORT"),
         "HTTP_TIMEOUT": _number(raw, "PORTAL_HTTP_TIMEOUT", float),
+        "MAX_CONTENT_LENGTH": _number(raw, "PORTAL_MAX_REQUEST_KB") * 1024,
+        # Unset, a form's token lives as long as the login session it belongs to, which ends
+        # after 15 or 30 idle minutes: a citizen who pauses mid-form does not lose the form.
+        "WTF_CSRF_TIME_LIMIT": (
+            _number(raw, "PORTAL_CSRF_TOKEN_SECONDS") if raw["PORTAL_CSRF_TOKEN_SECONDS"] else None
+        ),
         "REDIS_URL": raw["PORTAL_REDIS_URL"],
         "PAGE_CACHE_SECONDS": _number(raw, "PORTAL_PAGE_CACHE_SECONDS"),
         "RETENTION": {

@@ -54,7 +54,10 @@ def main() -> None:
     # Ctrl-C works even when started from a shell that ignores SIGINT for background jobs.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    settings = config.load()
+    try:
+        settings = config.load()
+    except config.ConfigError as refusal:
+        sys.exit(str(refusal))
     issuer = settings["OIDC"]["citizen"]["issuer"]
     parts = urlsplit(issuer)
     run_idp = (

@@ -2,8 +2,8 @@
 imported, e-mails delivered; the outbox backlog is counted when /metrics is read.
 
 Under gunicorn each worker counts for itself; with ``PROMETHEUS_MULTIPROC_DIR`` set (the
-Containerfile and compose file do) the workers share their counts through that folder, so a
-scrape sees the whole instance. Labels are route endpoints and outcomes — never a path, an id
+Containerfile does) the workers share their counts through that folder, so a scrape sees the
+whole instance. Labels are route endpoints and outcomes — never a path, an id
 or anything about a person.
 """
 
@@ -22,6 +22,12 @@ from prometheus_client import (
     multiprocess,
 )
 from werkzeug.wrappers import Response
+
+# prometheus_client writes a file there for every counter it touches, and fails when the folder
+# is missing: gunicorn makes it (gunicorn.conf.py), but the outbox worker and the jobs run the
+# same image, with the same variable, without gunicorn.
+if _shared := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(_shared, exist_ok=True)
 
 REQUESTS = Counter("portal_requests_total", "Requests answered", ["endpoint", "method", "status"])
 DURATION = Histogram(

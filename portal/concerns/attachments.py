@@ -57,8 +57,8 @@ def limits() -> dict:
 @bp.url_value_preprocessor
 def _room_for_files(endpoint: str | None, values: dict | None) -> None:
     """The forms that carry files may be as large as their files; every other request keeps the
-    app's 1 MB. Raised only for a logged-in citizen side, so no one else can make us read
-    50 MB (this runs before the CSRF check reads the body)."""
+    app's limit (PORTAL_MAX_REQUEST_KB). Raised only for a logged-in citizen side, so no one
+    else can make us read 50 MB (this runs before the CSRF check reads the body)."""
     values = values or {}
     carries_files = endpoint == "concerns.add_information" or (
         endpoint == "concerns.step" and values.get("number") == _HEALTH_STEP

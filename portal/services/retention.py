@@ -1,5 +1,5 @@
 """Keeping personal data no longer than it is needed (GDPR art. 5(1)(e)), run by
-``flask retention run`` (cron, e.g. nightly).
+``flask retention run`` (hourly: compose.yaml's jobs).
 
 - A concern — with its timeline, meetings, offered times, files, notices and what its decision
   did to the plan — goes ``PORTAL_RETENTION_CONCERN_DAYS`` after both its forløb ended and the
@@ -10,7 +10,7 @@
   An open concern stays; so does a decided one until its complaint deadline has passed, and
   always at least ``MIN_KEPT_DAYS`` after it was finished (the letter may be slow to arrive).
 - Access-log entries go after ``PORTAL_RETENTION_ACCESS_LOG_DAYS`` (six months: established
-  practice for such logs, domain.md); "Hvem har set mine oplysninger" shows the same period.
+  practice for such logs, docs/domain.md §8); "Hvem har set mine oplysninger" shows the same period.
 - E-mails in the outbox, once sent or given up, go after ``PORTAL_RETENTION_OUTBOX_DAYS``.
 
 Deletion runs in batches, each its own transaction, so a run that is stopped half-way has

@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 from urllib.parse import urlsplit
@@ -36,7 +37,10 @@ def main() -> None:
     if parent:
         threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    settings = config.load()
+    try:
+        settings = config.load()
+    except config.ConfigError as refusal:
+        sys.exit(str(refusal))
     issuer = settings["OIDC"]["citizen"]["issuer"]
     app = create_combined_app(
         issuer,

@@ -1,4 +1,5 @@
-"""Production refuses to start with unsafe settings (design.md §8)."""
+"""Production refuses to start with unsafe settings (docs/architecture.md §8); elsewhere the
+settings fill in what a developer's machine needs."""
 
 from __future__ import annotations
 
@@ -71,7 +72,65 @@ def test_without_portal_env_the_production_rules_apply():
     unset = {k: v for k, v in SAFE_PRODUCTION.items() if k != "PORTAL_ENV"}
     assert load(unset)["PORTAL_ENV"] == "production"
     with pytest.raises(ConfigError, match="PORTAL_SECRET_KEY is missing"):
+        load({"PORTAL_ENV": "production"})
+
+
+def test_without_portal_env_one_line_says_what_to_set():
+    """Issue 24: `flask --app wsgi …` outside make used to end in a 40-line traceback."""
+    with pytest.raises(ConfigError) as refusal:
         load({})
+    message = str(refusal.value)
+    assert "\n" not in message
+    assert "PORTAL_ENV is not set" in message and "PORTAL_ENV=development" in message
+
+
+@pytest.mark.parametrize(
+    ("given", "portal", "citizen_issuer", "caseworker_issuer"),
+    [
+        ({}, "http://localhost:8000", "http://localhost:8001", "http://localhost:8001/erhverv"),
+        ({"PORTAL_PORT": "8100"}, "http://localhost:8100", "http://localhost:8001", None),
+        (
+            {"PORTAL_TESTIDP_PORT": "8101"},
+            "http://localhost:8000",
+            "http://localhost:8101",
+            "http://localhost:8101/erhverv",
+        ),
+        (
+            {"PORTAL_PORT": "8100", "PORTAL_BASE_URL": "http://127.0.0.1:9000"},
+            "http://127.0.0.1:9000",
+            "http://localhost:8001",
+            None,
+        ),
+    ],
+)
+def test_outside_production_the_addresses_follow_the_ports(
+    given, portal, citizen_issuer, caseworker_issuer
+):
+    """Issue 24: PORTAL_PORT alone left the login returning to 8000; the test IdP's port alone
+    meant it never started (make run starts it only where the issuer points)."""
+    settings = load({"PORTAL_ENV": "development", **given})
+    assert settings["BASE_URL"] == portal
+    assert settings["OIDC"]["citizen"]["issuer"] == citizen_issuer
+    assert settings["OIDC"]["caseworker"]["issuer"] == (
+        caseworker_issuer or f"{citizen_issuer}/erhverv"
+    )
+
+
+def test_production_derives_no_address():
+    for name in ("PORTAL_BASE_URL", "PORTAL_OIDC_ISSUER", "PORTAL_CASEWORKER_OIDC_ISSUER"):
+        with pytest.raises(ConfigError, match=f"{name} is missing"):
+            load({**SAFE_PRODUCTION, name: ""})
+
+
+def test_the_request_size_and_the_form_token_lifetime_are_settings():
+    development = {"PORTAL_ENV": "development"}
+    assert load(development)["MAX_CONTENT_LENGTH"] == 1024 * 1024
+    assert load(development)["WTF_CSRF_TIME_LIMIT"] is None, "as long as the login session"
+    changed = load(
+        development | {"PORTAL_MAX_REQUEST_KB": "64", "PORTAL_CSRF_TOKEN_SECONDS": "600"}
+    )
+    assert changed["MAX_CONTENT_LENGTH"] == 64 * 1024
+    assert changed["WTF_CSRF_TIME_LIMIT"] == 600
 
 
 def test_production_names_its_session_cookie_with_the_host_prefix():
@@ -91,7 +150,8 @@ def test_development_defaults_run_the_test_idp_on_sqlite():
     assert settings["TESTIDP_ENABLED"] is True
     assert settings["DATABASE_URL"].startswith("sqlite:///")
     assert settings["OIDC"]["citizen"]["scopes"] == "openid mitid ssn"
-    # Caseworkers log in through a client of their own at a separate issuer (design.md §3).
+    # Caseworkers log in through a client of their own at a separate issuer
+    # (docs/architecture.md §3).
     assert settings["OIDC"]["caseworker"]["issuer"] != settings["OIDC"]["citizen"]["issuer"]
     assert settings["SERVICE_GOALS"] == {"acknowledge_days": 2, "meeting_days": 10}
 
