@@ -1,7 +1,7 @@
-"""Pages kept rendered for a few minutes and forgotten the moment anything they show changes
-(issue 15; design.md §10): a citizen going back and forth between the front page, the offers and
-a concern, or a caseworker between the queue and a concern, should not wait for the same page to
-be built again.
+"""Pages kept rendered for a few minutes and forgotten the moment anything they show changes (issue
+15; docs/architecture.md §11): a citizen going back and forth between the front page, the offers and
+a concern, or a caseworker between the queue and a concern, should not wait for the same page to be
+built again.
 
 What is kept, in Redis for ``PAGE_CACHE_SECONDS``, per login session (a hash of the session
 token), language and address:

@@ -1,5 +1,5 @@
 """`make bench`: the portal's speed, measured against a bare Flask app in the same run
-(design.md §10).
+(docs/architecture.md §10).
 
 1. A fresh PostgreSQL database (BENCH_DATABASE_URL, default the local server's `bench`): the
    demo personas, then 30,000 citizens with 300,000 offers through the case import (timed:

@@ -1,5 +1,5 @@
 """Extract every message of the portal into a POT file, with the helper's version of each text
-that addresses the citizen (design.md §6: a relative reads pages written to a helper).
+that addresses the citizen (docs/architecture.md §6: a relative reads pages written to a helper).
 
 Texts marked ``_c`` (templates), ``_lc`` (form messages) or ``C_`` (Python) speak to the citizen
 ("din læge"). Each gets a

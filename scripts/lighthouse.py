@@ -1,6 +1,6 @@
 """`make lighthouse`: Lighthouse (mobile, its default simulated slow 4G) on the start page, a
 rules page and a citizen's logged-in front page of a fresh `make run`, against the goal of 100
-in all four categories (design.md §10).
+in all four categories (docs/architecture.md §10).
 
 Starts the portal and the test IdP on a throw-away SQLite database with the demo data, logs in
 as Mette through the test IdP (the session cookie goes to Lighthouse as a header), runs

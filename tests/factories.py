@@ -2,7 +2,7 @@
 a test starts from (a sent concern, the answers of every step).
 
 Tests import these from here, never from another test module; fixtures live in conftest.py.
-"Today" is Danish (design.md §9): the suite passes at 23:30 and 00:30 UTC.
+"Today" is Danish (docs/architecture.md §9): the suite passes at 23:30 and 00:30 UTC.
 """
 
 from __future__ import annotations

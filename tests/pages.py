@@ -1,4 +1,4 @@
-"""Page quality, checked on every HTML page a test renders (design.md §9).
+"""Page quality, checked on every HTML page a test renders (docs/architecture.md §9).
 
 A page passes when it is valid HTML5, has exactly one h1, a title that starts with the h1,
 no duplicate ids, a label for every input, and forms with an action (and a CSRF token when

@@ -1,7 +1,7 @@
 """The OpenID Connect relying party: Authlib's Flask client plus the checks it leaves to us.
 
 Authlib (1.9) does the code flow with PKCE S256, ``state``, ``nonce``, the signature, ``exp``
-and ``iss`` of the ID token. On top of that, as design.md §3 requires:
+and ``iss`` of the ID token. On top of that, as docs/architecture.md §3 requires:
 
 - RFC 9207: the ``iss`` parameter of the authorization response must be our issuer (mandatory
   when discovery says the provider sends it), checked before the code is redeemed;

@@ -1,4 +1,5 @@
-"""Server-side sessions (design.md §3): the cookie holds a random id, the database the rest.
+"""Server-side sessions (docs/architecture.md §3): the cookie holds a random id, the database the
+rest.
 
 - The id is rotated at login and whenever ``session.rotate()`` is called (act-as switches).
   A rotation within the same login keeps its absolute end: no request sequence extends it.
@@ -145,7 +146,7 @@ class DatabaseSessionInterface(SessionInterface):
         if not token or len(token) > 100:
             return ServerSession()
         now = utcnow()
-        # The request's own database session: one connection per request (design.md §10).
+        # The request's own database session: one connection per request (docs/architecture.md §12).
         db = get_session()
         try:
             record = _read(db, token_hash(token))

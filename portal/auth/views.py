@@ -99,7 +99,8 @@ def callback():
         db, principal, result.identity.privileges, key, now, now + TIMEOUTS["citizen"].absolute
     )
     log.info("citizen login ok (known=%s)", principal.citizen_id is not None)
-    # A person holding a fuldmagt chooses first: "Mig selv" or "På vegne af …" (design.md §3).
+    # A person holding a fuldmagt chooses first: "Mig selv" or "På vegne af …"
+    # (docs/architecture.md §3).
     chooses = bool(delegations.held_by(db, principal.person_hash, now))
     principal = replace(principal, helps_others=chooses)
     return _log_in(principal, url_for("delegations.choose") if chooses else None)

@@ -381,7 +381,7 @@ def comment(concern_id: int):
 def consent(concern_id: int):
     """Consent to let the sundhedskoordinator contact the citizen's doctor: separate from the
     concern, informed (who, whom, about what, how long), asked only while it can serve the
-    advice, and given — or refused — by the citizen themself (domain.md §3)."""
+    advice, and given — or refused — by the citizen themself (docs/domain.md §3)."""
     concern = _concern_or_404(concern_id)
     if not concern.right_applies:
         abort(404)

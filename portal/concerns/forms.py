@@ -1,4 +1,5 @@
-"""The steps of the concern form: one topic per page (design.md §6), each field with its own
+"""The steps of the concern form: one topic per page (docs/architecture.md §6), each field with its
+own
 Danish message, text limits named in the message, typed text kept on errors.
 
 Answers are stored as plain values (choice keys and text); the summary and the caseworker's view
@@ -69,7 +70,7 @@ class WorriesForm(StepForm):
 class HealthForm(StepForm):
     """Only what the coordinator needs (GDPR art. 9: data minimisation); the citizen may leave it
     for the meeting. Consent to contact the doctor is not asked here: it is separate and given
-    by the citizen themself on the concern's page (domain.md §3)."""
+    by the citizen themself on the concern's page (docs/domain.md §3)."""
 
     without_the_right = ("doctor_knows",)
 

@@ -54,7 +54,8 @@ def _me() -> Principal:
 
 
 def _switch_to(principal: Principal) -> None:
-    """The same login, now as this principal: a new session id on every switch (design.md §3)."""
+    """The same login, now as this principal: a new session id on every switch
+    (docs/architecture.md §3)."""
     sign_in(principal)
 
 

@@ -1,6 +1,6 @@
 """Rules of the caseworker's work on a concern: service goals and when a meeting can be held.
 
-There is no legal deadline for the § 113, stk. 3 meeting (domain.md §5: none found). The goals
+There is no legal deadline for the § 113, stk. 3 meeting (docs/domain.md §5: none found). The goals
 here are the municipality's own service goals, counted in working days (Monday to Friday, not
 Danish public holidays) and set by ``PORTAL_SERVICE_GOAL_*``; the pages label them so.
 """

@@ -1,4 +1,4 @@
-"""The life of a concern (bekymring), as pure rules (design.md §4, domain.md §3).
+"""The life of a concern (bekymring), as pure rules (docs/architecture.md §4, docs/domain.md §3).
 
 draft → submitted → acknowledged → meeting_booked → meeting_held → advice_given → decided →
 closed, and withdrawn from any open state by the citizen. A meeting that did not take place is
@@ -11,7 +11,7 @@ sundhedskoordinator, so the caseworker closes it once acknowledged.
 
 Every transition not in the table is refused with a reason a person can read. Facts the portal
 knows (an offer's start date, the day a concern is sent, the forløb's end) decide the rules,
-never a citizen's answer (domain.md §3).
+never a citizen's answer (docs/domain.md §3).
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ _KEEPING = {
     A.MESSAGE: OPEN | {S.DECIDED},
     A.COMMENT: frozenset({S.ADVICE_GIVEN}),
     # Consent to contact the doctor serves the coordinator's advice, so it is asked for only
-    # until the advice is recorded (domain.md §3); it can always be withdrawn.
+    # until the advice is recorded (docs/domain.md §3); it can always be withdrawn.
     A.GIVE_CONSENT: CONSENT_OPEN,
     A.DECLINE_CONSENT: CONSENT_OPEN,
     A.WITHDRAW_CONSENT: OPEN | FINISHED,
@@ -129,7 +129,8 @@ _KEEPING = {
     # The decision is sent from the case system (Digital Post); recorded once it is out.
     A.RECORD_DELIVERY: frozenset({S.DECIDED, S.CLOSED}),
 }
-# The timeline's event for each action: a past-tense name, also in the export (design.md §4).
+# The timeline's event for each action: a past-tense name, also in the export
+# (docs/architecture.md §4).
 _EVENT_KINDS = {
     A.SUBMIT: "submitted",
     A.ACKNOWLEDGE: "acknowledged",

@@ -1,9 +1,8 @@
 """Danish time and the marker for Danish texts: the two things every layer needs, without Flask.
 
-Every date a person sees, and every "today" a rule uses, is Danish (design.md §7): a concern sent
-at 23:30 UTC on 9 December is sent on 10 December in Denmark. Texts are written in Danish where
-they belong and marked with ``N_``; they are translated only where they are shown.
-"""
+Every date a person sees, and every "today" a rule uses, is Danish (docs/architecture.md §7): a
+concern sent at 23:30 UTC on 9 December is sent on 10 December in Denmark. Texts are written in
+Danish where they belong and marked with ``N_``; they are translated only where they are shown."""
 
 from __future__ import annotations
 

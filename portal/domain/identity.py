@@ -1,9 +1,8 @@
 """Identity rules: claims profiles of the MitID brokers, level-of-assurance normalisation, CPR.
 
-Brokers name the same facts differently (design.md §3). A claims profile says where each fact
-is; ``extract_identity`` reads it from the ID token first and userinfo second, so a provider that
-only gives identity claims at userinfo works too.
-"""
+Brokers name the same facts differently (docs/architecture.md §3). A claims profile says where each
+fact is; ``extract_identity`` reads it from the ID token first and userinfo second, so a provider
+that only gives identity claims at userinfo works too."""
 
 from __future__ import annotations
 

@@ -25,8 +25,8 @@ CPR_SCOPE = "urn:dk:gov:saml:cprNumberIdentifier:"
 # A claim larger than this is not a privilege list anyone meant to send us.
 MAX_CLAIM_LENGTH = 64 * 1024
 
-# The municipality grants these in MitID Erhverv; each gives one internal role (design.md §3).
-# Privileges for other systems give nothing here.
+# The municipality grants these in MitID Erhverv; each gives one internal role
+# (docs/architecture.md §3). Privileges for other systems give nothing here.
 CASEWORKER_PRIVILEGE = "urn:dk:kommune:ressourceforloeb-portal:privilege:sagsbehandler"
 # The manager of the municipality's employment services: "Tal om retten" (issue 17), the figures
 # on how the right is used; no citizen's data.

@@ -1,4 +1,4 @@
-"""LIX, the Danish readability index (domain.md §6).
+"""LIX, the Danish readability index (docs/domain.md §6).
 
 LIX = words / sentences + 100 × long words / words, where a long word has more than six letters.
 Up to 24 is very easy, 25–34 easy, 35–44 medium. The portal aims at 30 and never above 35.

@@ -1,4 +1,4 @@
-"""The five regions, and the day two of them become one (domain.md §2).
+"""The five regions, and the day two of them become one (docs/domain.md §2).
 
 From 1 January 2027 Region Hovedstaden and Region Sjælland are Region Østdanmark (overgangsloven,
 L 213 2024-25). The sundhedskoordinator belongs to the region's klinisk funktion, so the

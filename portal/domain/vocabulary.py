@@ -1,4 +1,4 @@
-"""The words the portal shows for its codes: one term for one thing (domain.md §9).
+"""The words the portal shows for its codes: one term for one thing (docs/domain.md §9).
 
 Offer kinds and statuses, concern statuses, the answers a citizen can choose, meeting forms,
 decisions and fuldmagt scopes. Kept in one place so every page, form and export says the same

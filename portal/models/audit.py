@@ -1,4 +1,4 @@
-"""The append-only access log (domain.md §8): who looked at whose data, what and why.
+"""The append-only access log (docs/domain.md §8): who looked at whose data, what and why.
 
 Rows are only ever inserted (``portal.services.access_log.record``); nothing in the portal updates
 or deletes them.

@@ -1,10 +1,9 @@
 """Powers of attorney (fuldmagter): who may see or act for a citizen, until when, and from where.
 
-One model for both sources (design.md §3): granted in the portal by the citizen, or arriving as
-Digital Fuldmagt privileges in the relative's login token. The relative is identified by the
-keyed hash of their CPR number, as citizens are; their name is kept so that the citizen and the
-caseworker can see who acted.
-"""
+One model for both sources (docs/architecture.md §3): granted in the portal by the citizen, or
+arriving as Digital Fuldmagt privileges in the relative's login token. The relative is identified by
+the keyed hash of their CPR number, as citizens are; their name is kept so that the citizen and the
+caseworker can see who acted."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The ressourceforløb and its offers (tilbud).
 
-Whether an offer is employment-oriented follows from its kind (domain.md §4), so it is derived,
+Whether an offer is employment-oriented follows from its kind (docs/domain.md §4), so it is derived,
 not stored: see ``portal.domain.offers``.
 """
 

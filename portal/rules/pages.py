@@ -1,6 +1,6 @@
 """The rules pages ("Dine rettigheder") and the short help texts, as data.
 
-Every statement here is a fact from ../shared/domain.md with its source; what domain.md marks as
+Every statement here is a fact from docs/domain.md with its source; what domain.md marks as
 uncertain is said to be uncertain, with the date it was checked. Kept as data (not templates) so
 that one layout renders every page the same way and the readability test measures exactly the
 text a citizen reads. Texts are Danish msgids; English is in translations/en.

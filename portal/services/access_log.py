@@ -1,4 +1,5 @@
-"""The access log (domain.md §8): every look at a citizen's data by someone else is written here,
+"""The access log (docs/domain.md §8): every look at a citizen's data by someone else is written
+here,
 and the citizen can see the dates and purposes ("Hvem har set mine oplysninger").
 
 A purpose is stored as a code and shown in the reader's language. The employee's identity is

@@ -103,7 +103,7 @@ def still_as_seen(concern: Concern, expected_version: int | None) -> None:
 
 def log_if_someone_else(db: Session, actor: Actor, concern: Concern, action: str) -> None:
     """Someone other than the citizen handled their health data: it goes in the access log in
-    the same transaction (domain.md §8), once per action, with its purpose."""
+    the same transaction (docs/domain.md §8), once per action, with its purpose."""
     if actor.is_citizen:
         return
     purpose = (

@@ -88,7 +88,7 @@ class NotReady(Exception):
 
 class OnlyTheCitizen(Exception):
     """Consent about one's own health data is given by the citizen, never by a relative acting
-    under a fuldmagt (GDPR art. 4(11) and 7; domain.md §3)."""
+    under a fuldmagt (GDPR art. 4(11) and 7; docs/domain.md §3)."""
 
 
 # -- meeting times offered to the citizen ------------------------------------------------------

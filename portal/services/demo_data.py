@@ -1,4 +1,5 @@
-"""The demo personas of domain.md §10: obviously fictitious people, CPR numbers and municipalities.
+"""The demo personas of docs/domain.md §10: obviously fictitious people, CPR numbers and
+municipalities.
 
 One list serves both the built-in test IdP (who can log in) and the demo seed (what the portal
 knows about them), so a persona's CPR number is written once. Every CPR number here starts with

@@ -1,4 +1,5 @@
-"""Fill an empty database with the demo personas (domain.md §10), through the case-system import.
+"""Fill an empty database with the demo personas (docs/domain.md §10), through the case-system
+import.
 
 The demo data is a batch in the case system's own format, so ``make run`` exercises the same
 import a municipality uses, and the example in ``schemas/`` can be regenerated from it.

@@ -42,7 +42,7 @@ def caseworker_principal(db: Session, identity: WorkIdentity) -> Principal | Non
 
     Access needs the caseworker or the manager privilege in a group scoped to the CVR number the
     person logged in for, and that CVR must be a municipality the portal serves. A privilege
-    scoped to another CVR gives nothing (design.md §3).
+    scoped to another CVR gives nothing (docs/architecture.md §3).
     """
     municipality = db.scalar(select(Municipality).where(Municipality.cvr == identity.cvr))
     if municipality is None:

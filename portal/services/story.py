@@ -1,4 +1,5 @@
-"""One story on every screen (design.md §6): where a citizen's concern about an offer stands, from
+"""One story on every screen (docs/architecture.md §6): where a citizen's concern about an offer
+stands, from
 one source, for the front page, the offers list, an offer, "Mine bekymringer" and the calendar.
 
 Per offer, the concern that tells the story is the open one, else a draft, else the latest

@@ -1,7 +1,7 @@
 /*
  * Progressive enhancement only: every page works without this file.
  *
- * Session timeout warning (WCAG 2.2.1, design.md §3): a dialog appears well before the server
+ * Session timeout warning (WCAG 2.2.1, docs/architecture.md §3): a dialog appears well before the server
  * ends the session, with a one-click "Bliv logget ind". The server is the judge of time: the
  * page tells how many seconds are left, and "Bliv logget ind" asks the server again.
  */

@@ -1,4 +1,5 @@
-"""The page-weight budget of design.md §10, measured in the browser (bytes, not seconds)."""
+"""The page-weight budget of docs/architecture.md §10, measured in the browser (bytes, not
+seconds)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Plain Danish on every page a citizen (or a relative for them) reads (design.md §7): the LIX of
+"""Plain Danish on every page a citizen (or a relative for them) reads (docs/architecture.md §7):
+the LIX of
 the portal's own text in <main> — without what comes from the case system — of every rendered
 citizen page, for every demo person. None above 35; the goal is 30."""
 

@@ -1,5 +1,5 @@
 """The concern lifecycle and the rules of the right: every allowed and every forbidden
-transition (design.md §4), and the dates that decide (domain.md §2–3)."""
+transition (docs/architecture.md §4), and the dates that decide (docs/domain.md §2–3)."""
 
 from __future__ import annotations
 

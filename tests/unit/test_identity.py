@@ -1,4 +1,4 @@
-"""Claims profiles, level-of-assurance normalisation and CPR handling (design.md §3)."""
+"""Claims profiles, level-of-assurance normalisation and CPR handling (docs/architecture.md §3)."""
 
 from __future__ import annotations
 

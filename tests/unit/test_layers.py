@@ -1,4 +1,5 @@
-"""The layers of design.md §2 hold: rules know nothing of the framework, use cases nothing of the
+"""The layers of docs/architecture.md §2 hold: rules know nothing of the framework, use cases
+nothing of the
 web. Read from the source's imports (AST), so a new import that breaks a layer fails here."""
 
 from __future__ import annotations

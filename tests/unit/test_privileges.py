@@ -1,4 +1,5 @@
-"""OIO-BPP privilege lists: read safely, and only the right scope gives a role (design.md §3)."""
+"""OIO-BPP privilege lists: read safely, and only the right scope gives a role
+(docs/architecture.md §3)."""
 
 from __future__ import annotations
 

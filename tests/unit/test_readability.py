@@ -1,4 +1,4 @@
-"""Plain Danish as a test: the LIX of every rules page and help text (domain.md §6)."""
+"""Plain Danish as a test: the LIX of every rules page and help text (docs/domain.md §6)."""
 
 from __future__ import annotations
 
