@@ -1,5 +1,5 @@
-"""Application logs: JSON, one event per line, each with the request's id (docs/operations.md
-§5), written by python-json-logger.
+"""Application logs: JSON, one event per line, each with the request's id, written by
+python-json-logger (docs/operations.md §5).
 
 A log call names an event (``log.info("case import done", extra={...})``; values go in fields of
 their own) or renders a short message (``log.warning("login refused: %s", reason)``: the event

@@ -69,6 +69,6 @@ def shown_name(name: str, content_type: str) -> str:
     stem = name.strip()
     extension = KINDS[content_type]
     lowered = stem.lower()
-    if content_type == "image/jpeg" and lowered.endswith((".jpg", ".jpeg")):
+    if content_type == "image/jpeg" and lowered.endswith(".jpeg"):  # the other JPEG ending
         return stem
     return stem if lowered.endswith(extension) else f"{stem}{extension}"

@@ -30,14 +30,11 @@ class Lix:
 
 def lix(text: str) -> Lix:
     words = _WORD.findall(text)
-    sentences = 0
-    for line in text.splitlines():
-        line = line.strip()
-        if not _WORD.search(line):
-            continue
-        ends = len(_SENTENCE_END.findall(line))
-        # Text after the last full stop (or a line without one) is a sentence too.
-        sentences += ends if _SENTENCE_END.search(line[-1:] + " ") and ends else ends + 1
+    # A sentence is a stretch of a line between sentence ends that holds a word: so the text
+    # after the last full stop is one too, and a line without one ("uge 2." ends one).
+    sentences = sum(
+        1 for line in text.splitlines() for part in _SENTENCE_END.split(line) if _WORD.search(part)
+    )
     long_words = sum(1 for w in words if len(w.replace("-", "")) > 6)
     if not words:
         return Lix(0.0, 0, 0, 0)

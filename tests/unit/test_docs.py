@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CITATION = re.compile(r"docs/(\w+)\.md §(\d+)")
+# A citation may break across lines, in a comment too ("docs/x.md\n    # §3").
+CITATION = re.compile(r"docs/(\w+)\.md(?:\s|#)*§(\d+)")
 LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 SOURCES = (".py", ".html", ".md", ".toml", ".yaml", ".js", ".css", ".cfg", ".txt")
 

@@ -1,6 +1,6 @@
 """Every Danish text has an English translation (docs/architecture.md §7), and every text that
-speaks to
-the citizen has a helper's version in Danish and in English (docs/architecture.md §6)."""
+speaks to the citizen has a helper's version in Danish and in English (docs/architecture.md
+§6)."""
 
 from __future__ import annotations
 
