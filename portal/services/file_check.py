@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import resource
+import signal
 import sys
 import warnings
 
@@ -196,9 +197,12 @@ def _https(uri) -> bool:
 
 
 # -- the process --------------------------------------------------------------------------------
-def _limit(memory_mb: int, cpu_seconds: int) -> None:
+def _limit(memory_mb: int, cpu_seconds: int, wall_seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 1024 * 1024,) * 2)
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+    # Waiting (not computing) is bounded by the wall clock: SIGALRM's default action ends the
+    # process, and no handler is installed that a parser could hold up.
+    signal.setitimer(signal.ITIMER_REAL, wall_seconds)
 
 
 def _peak_kb() -> int:
@@ -215,8 +219,8 @@ def _peak_kb() -> int:
 
 
 def main(argv: list[str]) -> int:
-    kind, memory_mb, cpu_seconds = argv[0], int(argv[1]), int(argv[2])
-    _limit(memory_mb, cpu_seconds)
+    kind, memory_mb, cpu_seconds, wall_seconds = argv[0], int(argv[1]), int(argv[2]), float(argv[3])
+    _limit(memory_mb, cpu_seconds, wall_seconds)
     data = sys.stdin.buffer.read()
     try:
         if kind == "application/pdf":
