@@ -39,6 +39,7 @@ HEALTH_EFFORT  # unused variable (portal/models/forloeb.py:44)
 SOCIAL_EFFORT  # unused variable (portal/models/forloeb.py:45)
 contact_email  # unused variable (portal/models/forloeb.py:110)
 website  # unused variable (portal/models/people.py:22)
+opening_hours  # unused variable (portal/models/people.py:28): shown by the templates
 is_fictitious  # unused variable (portal/models/people.py:41)
 is_fictitious  # unused variable (portal/models/people.py:60)
 _.page_keeping  # unused attribute (portal/page_cache.py:88)

@@ -159,6 +159,24 @@ SETTINGS: tuple[Setting, ...] = (
         "networks that may read /metrics (comma-separated)",
     ),
     Setting("PORTAL_METRICS_TOKEN", None, "or a bearer token for /metrics (32+ characters)"),
+    Setting(
+        "PORTAL_HELP_PHONE",
+        None,
+        "the portal's help line, for a person it cannot place with a municipality; required in "
+        "production",
+    ),
+    Setting("PORTAL_HELP_HOURS", None, 'when the help line answers ("Hverdage kl. 9–15")'),
+    Setting(
+        "PORTAL_WAS_URL",
+        None,
+        "the accessibility statement made in WAS-Tool (https://was.digst.dk/…): /was and the "
+        "footer lead there; required in production",
+    ),
+    Setting(
+        "PORTAL_DPO_EMAIL",
+        None,
+        "the data protection officer's e-mail, on the privacy page; required in production",
+    ),
     Setting("PORTAL_SMTP_HOST", None, "mail server for notices; unset = e-mails go to the log"),
     Setting("PORTAL_SMTP_PORT", "587", "mail server port"),
     Setting("PORTAL_SMTP_USER", None, "mail server user (optional)"),
@@ -313,7 +331,40 @@ def _production_problems(raw: dict, testidp_enabled: bool) -> list[str]:
         problems.append(
             "PORTAL_REDIS_URL is missing: the rate limits must be shared by every instance."
         )
+    for name in CONTACT_SETTINGS:
+        if not raw[name]:
+            problems.append(f"{name} is missing: people are told whom to call and where.")
+    if raw["PORTAL_WAS_URL"] and urlsplit(raw["PORTAL_WAS_URL"]).scheme != "https":
+        problems.append("PORTAL_WAS_URL must start with https://.")
     return problems
+
+
+# What the pages tell people, never invented in production: outside it a missing one is a demo
+# value, which every page that shows it marks "(eksempel)".
+CONTACT_SETTINGS = ("PORTAL_HELP_PHONE", "PORTAL_WAS_URL", "PORTAL_DPO_EMAIL")
+DEMO_CONTACTS = {
+    "PORTAL_HELP_PHONE": "70 00 00 00",
+    "PORTAL_HELP_HOURS": "Hverdage kl. 9–15",
+    "PORTAL_WAS_URL": "/tilgaengelighed",
+    "PORTAL_DPO_EMAIL": "dpo@kommune.example",
+}
+
+
+def _contacts(raw: dict, production: bool) -> dict:
+    """Whom to call and where to read more; ``demo`` names the values that are examples."""
+    keys = {
+        "help_phone": "PORTAL_HELP_PHONE",
+        "help_hours": "PORTAL_HELP_HOURS",
+        "was_url": "PORTAL_WAS_URL",
+        "dpo_email": "PORTAL_DPO_EMAIL",
+    }
+    given = {key: raw[name] or "" for key, name in keys.items()}
+    demo = frozenset(() if production else (key for key in keys if not given[key]))
+    return {
+        **{key: given[key] or DEMO_CONTACTS[keys[key]] for key in demo},
+        **{key: given[key] for key in keys if key not in demo},
+        "demo": demo,
+    }
 
 
 def _settings(raw: dict, env: str, testidp_enabled: bool, profile: str) -> dict[str, object]:
@@ -380,6 +431,7 @@ def _settings(raw: dict, env: str, testidp_enabled: bool, profile: str) -> dict[
             "starttls": _truthy(raw["PORTAL_SMTP_STARTTLS"]),
         },
         "OIDC": _oidc(raw, profile),
+        "CONTACTS": _contacts(raw, production),
     }
 
 

@@ -18,6 +18,8 @@ from wtforms import TextAreaField as _TextAreaField
 from wtforms.validators import DataRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.i18n import lazy_to_the_reader
+
 # C0 and C1 control characters (NUL included). Line breaks are allowed in multi-line text only.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile(r"[\r\n]")
@@ -79,7 +81,8 @@ class TextAreaField(_Text, _TextAreaField):
 
 
 def _choices(words: Mapping[str, str]) -> list[SelectChoice]:
-    return [SelectChoice(value, _l(text)) for value, text in words.items()]
+    # Read by the citizen or by a relative for them: "Jeg får ondt" is "Jens får ondt" to Sofie.
+    return [SelectChoice(value, lazy_to_the_reader(text)) for value, text in words.items()]
 
 
 class _Choice:

@@ -91,7 +91,11 @@ def for_reader(text: str, helping: str | None = None, **values) -> Markup:
     citizen a relative acts for — to the helper, about the citizen. Values are escaped, as
     Jinja's own ``_()`` does."""
     catalog = translations()
-    template = catalog.upgettext(HELPER_CONTEXT, text) if helping else catalog.ugettext(text)
+    template = catalog.upgettext(HELPER_CONTEXT, text) if helping else text
+    if template == text:
+        # Not a helper's text (a choice such as "Video" that reads the same to both): the
+        # ordinary translation. Every text marked _c/C_ has its helper's version (a test says).
+        template = catalog.ugettext(text)
     # The template is the portal's own catalog text (as in Jinja's newstyle gettext); the values
     # are escaped by Markup's % operator.
     safe = Markup(template)  # noqa: S704

@@ -29,12 +29,13 @@ from portal.domain.casework import times_answer_by as answer_by
 from portal.domain.concerns import hold_deadline
 from portal.domain.danish import N_, today_in_denmark
 from portal.domain.delegations import Scope
+from portal.domain.next_step import FORLOEB_ENDS_NOTICE_DAYS
 from portal.domain.offers import is_employment_oriented, phase
 from portal.models import Citizen, Municipality
 from portal.routing import this_page
 from portal.rules.pages import CHECKED, HELP
 from portal.security import csp_nonce
-from portal.services import decisions
+from portal.services import decisions, next_step
 from portal.services.offers import refusal_for, right_for
 
 PORTAL_NAME = N_("Mit ressourceforløb")
@@ -87,6 +88,8 @@ def init_portal(app: Flask) -> None:
         acting_for=acting_for,
         this_page=this_page,
         may_act=may_act,
+        what_now=what_now,
+        forloeb_notice_days=FORLOEB_ENDS_NOTICE_DAYS,
         document_limits=document_limits,
         helps_others=helps_others,
         header_municipality=header_municipality,
@@ -219,6 +222,16 @@ def document_limits() -> dict:
         "bytes": limits["max_bytes"],
         "mb": limits["max_bytes"] // (1024 * 1024),
     }
+
+
+def what_now(states, forloeb_ends=None, next_offer=None):
+    """ "Det sker nu" over the given concern states (``portal.services.next_step``); the next
+    offer as (offer id, start day), shown only before it starts."""
+    today = today_in_denmark()
+    upcoming = next_offer if next_offer and next_offer[1] > today else None
+    return next_step.for_citizen(
+        states, today, current_app.config["TIMES_ANSWER_DAYS"], forloeb_ends, upcoming
+    )
 
 
 def may_act() -> bool:

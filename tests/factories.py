@@ -367,7 +367,7 @@ def choose(client, name: str):
     """On the choice page, act for the person with this name; returns the answer."""
     page = client.get("/vaelg")
     match = re.search(
-        rf'name="for" value="(\d+)">\s*<button[^>]*>På vegne af {name}</button>',
+        rf'name="for" value="(\d+)">\s*<button[^>]*><span>På vegne af {name}</span></button>',
         page.get_data(as_text=True),
     )
     assert match, page.get_data(as_text=True)[:3000]

@@ -59,7 +59,23 @@ def page_problems(html: str) -> list[str]:
             names = {i.get("name") for i in form.iter(f"{NS}input")}
             if "csrf_token" not in names and "request_id" not in names:
                 problems.append(f"POST form to {form.get('action')} without CSRF token")
+    problems += _fused_button_words(root)
     return problems
+
+
+def _fused_button_words(root) -> list[str]:
+    """DKFDS buttons are flex boxes: text beside an element inside one becomes separate flex
+    items, and the spaces between them vanish ("SkrivJens'bekymring"). A label with a name in
+    it is wrapped in one element."""
+    found = []
+    for element in root.iter():
+        classes = (element.get("class") or "").split()
+        if "button" not in classes:
+            continue
+        texts = [element.text or ""] + [child.tail or "" for child in element]
+        if any(t.strip() for t in texts) and any(c.get("data-source") for c in element):
+            found.append(f"words fused in a flex button: {_text(element)!r}")
+    return found
 
 
 def assert_good_page(html: str) -> None:
@@ -98,7 +114,8 @@ _DATE = re.compile(
 
 def main_sentences(html: str, leave_out_classes: tuple[str, ...] = ("acting-for",)) -> list[str]:
     """The portal's own text in <main>, one line per heading, paragraph, list item, label or
-    link (each ends a sentence), without what comes from the case system (data-source="case"),
+    link (each ends a sentence), without what comes from the case system (data-source="case") or
+    what the citizen wrote (data-source="citizen"),
     without dates (values, like the case system's text) and without the elements of the given
     classes."""
     document = parse(html)
@@ -107,7 +124,9 @@ def main_sentences(html: str, leave_out_classes: tuple[str, ...] = ("acting-for"
 
     def skipped(element) -> bool:
         classes = (element.get("class") or "").split()
-        return element.get("data-source") == "case" or any(c in classes for c in leave_out_classes)
+        return element.get("data-source") in ("case", "citizen") or any(
+            c in classes for c in leave_out_classes
+        )
 
     def walk(element, current: list[str]) -> None:
         if skipped(element):

@@ -10,16 +10,26 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user
 
-from portal.auth.principal import own_pages_only, public, requires
+from portal.auth.principal import own_pages_only, public, requires, safe_next
 from portal.db import get_session
 from portal.domain.danish import today_in_denmark
 from portal.links import absolute, calendar_host, concern_link, offer_link
 from portal.page_cache import kept_for_the_citizen
-from portal.services import access_log, calendar, citizens, figures, notices, offers, story
+from portal.services import (
+    access_log,
+    calendar,
+    citizens,
+    feedback,
+    figures,
+    notices,
+    offers,
+    story,
+)
 from portal.templating import remember_municipality
 
 bp = Blueprint("citizen", __name__)
@@ -165,3 +175,22 @@ def lookups():
         else []
     )
     return render_template("citizen/lookups.html", entries=entries)
+
+
+# "Var det let at bruge?" (issue 25): the answer is kept without the person; the session only
+# remembers which pages were answered, so a page asks once.
+ANSWERED = "usability_answered"
+
+
+@bp.post("/let-at-bruge")
+@requires("citizen")
+def usability():
+    page, answer = request.form.get("page", ""), request.form.get("easy", "")
+    back = safe_next(request.form.get("next")) or url_for("citizen.overview")
+    if page not in feedback.PAGES or answer not in ("ja", "nej"):
+        abort(400)
+    answered = list(session.get(ANSWERED, []))
+    if page not in answered:
+        feedback.record(get_session(), current_user, page, answer == "ja", today_in_denmark())
+        session[ANSWERED] = [*answered, page]
+    return redirect(f"{back}#let-at-bruge")

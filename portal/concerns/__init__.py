@@ -289,13 +289,15 @@ def _detail(concern, status: int = 200, problem=None, **forms):
     for name in ("form", "comment_form"):
         forms[name].version.data = str(concern.version)
     today = today_in_denmark()
+    proposal = concern_steps.open_proposal(concern)
     return render_template(
         "concerns/detail.html",
         concern=concern,
+        now_state=story.state_of(concern, proposal.proposed_at if proposal else None),
         is_open=concern.status in OPEN,
         problem=problem,
         meeting=concern_steps.current_meeting(concern),
-        proposal=concern_steps.open_proposal(concern),
+        proposal=proposal,
         may_comment=concern.status is ConcernStatus.ADVICE_GIVEN
         and concern.comment_until is not None
         and today <= concern.comment_until,

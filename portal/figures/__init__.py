@@ -45,6 +45,9 @@ COUNT_NAMES = {
 }
 
 
+USABILITY_NAMES = {"easy_yes": _l("Ja"), "easy_no": _l("Nej")}
+
+
 def _found(form: PeriodForm):
     return figures.figures(
         get_session(),
@@ -121,7 +124,8 @@ def spreadsheet_safe(text: str) -> str:
 
 def _below_five(found) -> int:
     """How many of the counts on the page are "< 5", for the note."""
-    return sum(1 for name, _label in labels_of(found) if found.cell(name).shown is Shown.BELOW_FIVE)
+    cells = [found.cell(name) for name, _label in labels_of(found)]
+    return sum(1 for cell in [*cells, *found.usability.values()] if cell.shown is Shown.BELOW_FIVE)
 
 
 def shown(cell) -> str:
@@ -146,12 +150,16 @@ CHARTS = {
 
 
 def _charts(found) -> dict[str, list[tuple[str, object]]]:
-    """Per chart: (label, cell) for each of its counts; "kind" has the kinds counted."""
+    """Per chart: (label, cell) for each of its counts; "kind" has the kinds counted, "easy" the
+    answers to "Var det let at bruge?"."""
     labels = dict(labels_of(found))
     shown = {**CHARTS, "kind": tuple(f"kind_{k}" for k in found.kinds)}
     return {
-        chart: [(labels[name], found.cell(name)) for name in names]
-        for chart, names in shown.items()
+        **{
+            chart: [(labels[name], found.cell(name)) for name in names]
+            for chart, names in shown.items()
+        },
+        "easy": [(USABILITY_NAMES[name], cell) for name, cell in found.usability.items()],
     }
 
 
@@ -168,6 +176,10 @@ def labels_of(found) -> list[tuple[str, str]]:
 def rows(found) -> list[tuple[str, str]]:
     """Every figure on the page, labelled as there, for the CSV."""
     out = [(str(text), shown(found.cell(name))) for name, text in labels_of(found)]
+    out += [
+        (gettext("Var det let at bruge? %(answer)s", answer=USABILITY_NAMES[name]), shown(cell))
+        for name, cell in found.usability.items()
+    ]
     for stage in figures.STAGES:
         spread = found.durations[stage]
         name = str(STAGE_NAMES[stage])

@@ -12,6 +12,7 @@ from portal.models.concern import (
     OfferDecision,
 )
 from portal.models.delegation import Delegation
+from portal.models.feedback import UsabilityAnswer
 from portal.models.forloeb import (
     OPEN_OFFER_STATUSES,
     Forloeb,
@@ -47,4 +48,5 @@ __all__ = [
     "OfferKind",
     "OfferStatus",
     "OutboxMessage",
+    "UsabilityAnswer",
 ]

@@ -23,6 +23,9 @@ class Municipality(Base):
     # The region whose klinisk funktion the sundhedskoordinator comes from (a code of
     # portal.domain.regions): regions merge on known days, so the name is data, not text.
     region: Mapped[str] = mapped_column(String(30), default="")
+    # When the municipality answers its phone, as the case system writes it ("Mandag–fredag kl.
+    # 9–15"); shown beside the number wherever a page says whom to call.
+    opening_hours: Mapped[str] = mapped_column(String(200), default="")
 
 
 class Citizen(Base):

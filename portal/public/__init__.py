@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from portal.auth.principal import home_endpoint, public, safe_next
@@ -37,3 +37,11 @@ def privacy():
 @public
 def accessibility():
     return render_template("public/accessibility.html")
+
+
+@bp.get("/was")
+@public
+def was():
+    """The accessibility statement made in Digitaliseringsstyrelsen's WAS-Tool, where the law
+    wants it (webtilgængelighedsloven § 4): its address is a setting (PORTAL_WAS_URL)."""
+    return redirect(current_app.config["CONTACTS"]["was_url"])

@@ -393,8 +393,8 @@ PAGES: tuple[RulesPage, ...] = (
         title=N_("En bekymring er ikke en klage"),
         summary=(
             N_(
-                "Vil du klage over en afgørelse, skal du klage inden for 4 uger. Det er gratis "
-                "at klage."
+                "Vil du klage over en afgørelse, skal du klage inden 4 uger fra den dag, du fik "
+                "afgørelsen. Det er gratis at klage."
             ),
         ),
         sections=(
@@ -411,7 +411,7 @@ PAGES: tuple[RulesPage, ...] = (
                 N_("Sådan klager du"),
                 numbered=True,
                 items=(
-                    N_("Du klager til kommunen inden for 4 uger."),
+                    N_("Du klager til kommunen inden 4 uger fra den dag, du fik afgørelsen."),
                     N_("Kommunen ser på sagen igen."),
                     N_("Er kommunen stadig uenig med dig, sender den klagen til Ankestyrelsen."),
                 ),

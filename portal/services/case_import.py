@@ -72,7 +72,7 @@ class ImportSummary:
 
 # What is compared to decide "unchanged" (and written when it changed), per kind.
 COLUMNS = {
-    Municipality: ("name", "cvr", "phone", "email", "website", "region"),
+    Municipality: ("name", "cvr", "phone", "email", "website", "region", "opening_hours"),
     Caseworker: ("name", "phone", "email", "municipality_id"),
     Citizen: ("name", "is_fictitious", "municipality_id"),
     Forloeb: (
@@ -279,6 +279,7 @@ def _write(db: Session, payload: dict, cpr_hashes: list[str], stored: _Stored) -
                 {
                     **{k: record[k] for k in ("name", "cvr", "phone", "email", "website")},
                     "region": record.get("region", ""),
+                    "opening_hours": record.get("opening_hours", ""),
                 },
             )
             for record in municipalities_in

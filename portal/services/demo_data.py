@@ -95,6 +95,7 @@ MUNICIPALITIES = (
         "email": "jobcenter@nordby.example",
         "website": "https://nordby.example",
         "region": "nordjylland",
+        "opening_hours": "Mandag–onsdag kl. 9–15, torsdag kl. 9–17, fredag kl. 9–12",
     },
     {
         "code": "902",
@@ -104,6 +105,7 @@ MUNICIPALITIES = (
         "email": "borgerservice@sydhavn.example",
         "website": "https://sydhavn.example",
         "region": "hovedstaden",
+        "opening_hours": "Mandag–fredag kl. 8–14",
     },
 )
 

@@ -5,7 +5,8 @@ Every figure is counted by SQL from what the portal holds anyway — the concern
 and the first showing of the guidance — for a period of Danish days and, if asked, one kind of
 offer; no second copy of the data. Five queries — the guidance, the concerns started, the
 timeline's steps and outcomes, the kinds of offer, and the times — each grouped by municipality,
-so one municipality and all of them cost the same number; the times are grouped by Danish day
+so one municipality and all of them cost the same number (a sixth counts the answers to "Var
+det let at bruge?"); the times are grouped by Danish day
 in the database (``danish_day``), so a year comes back as a few hundred rows. Nothing here names
 a person; every count goes through ``portal.domain.figures.publish`` (0 as 0, 1-4 as "< 5",
 else rounded to 5) before anyone sees it, so no two published counts can be subtracted into a
@@ -48,7 +49,7 @@ from portal.models import (
     OfferKind,
 )
 from portal.models.base import danish_day, utcnow
-from portal.services import access_log
+from portal.services import access_log, feedback
 from portal.services.concerns import right_for
 from portal.services.transaction import AlreadyExists, saved
 
@@ -71,6 +72,8 @@ class MunicipalityFigures:
     durations: dict[str, Spread]
     goals: dict[str, int | None]
     kinds: tuple[str, ...]  # the offer kinds counted in "sent by kind", in a fixed order
+    # "Var det let at bruge?": yes and no, published by the same rule (not per kind of offer).
+    usability: dict[str, Cell] = field(default_factory=dict)
 
     def cell(self, name: str) -> Cell:
         return self.cells[name]
@@ -109,6 +112,7 @@ def figures(
     counted = _events(db, ids, start, end, offer_kind)
     by_kind = _sent_by_kind(db, ids, start, end, offer_kind)
     timed = _durations(db, ids, start, end, offer_kind)
+    answers = feedback.counts(db, ids, period.first, period.last)
     # From the period's first day to today: a step may be reached after the period ended.
     working = WorkingDays(period.first, danish_date(utcnow()), danish_holidays())
     goal_days = {
@@ -133,8 +137,17 @@ def figures(
             if goal_days[stage] is not None:
                 counts[f"time_{stage}_within"] = sum(1 for v in values if v <= goal_days[stage])
         cells = {name: publish(value) for name, value in counts.items()}
+        yes, no = answers.get(place.id, (0, 0))
         result.municipalities.append(
-            MunicipalityFigures(place.code, place.name, cells, durations, goal_days, kinds)
+            MunicipalityFigures(
+                place.code,
+                place.name,
+                cells,
+                durations,
+                goal_days,
+                kinds,
+                {"easy_yes": publish(yes), "easy_no": publish(no)},
+            )
         )
     return result
 

@@ -50,6 +50,8 @@ class ConcernState:
     decided_at: datetime | None
     # The caseworker offered meeting times and no one has answered yet: when they were offered.
     times_offered_at: datetime | None = None
+    # Once the citizen got the decision: the last day to complain.
+    complaint_deadline: date | None = None
     # The latest decision that changed the offer's plan, whichever concern it came from: the
     # offer's pages say "Ændret efter din bekymring den …" and link to it.
     plan_changed: PlanChange | None = None
@@ -97,6 +99,7 @@ def all_states(db: Session, citizen_id: int | None) -> list[ConcernState]:
                     Concern.held_offer_status,
                     Concern.offer_started_when_sent,
                     Concern.comment_until,
+                    Concern.complaint_deadline,
                     Concern.version,
                 ),
                 joinedload(Concern.meetings),
@@ -155,7 +158,13 @@ def _state(
         changes=decided.change_text if decided else "",
         decided_at=decided.decided_at if decided else None,
         times_offered_at=times_offered_at,
+        complaint_deadline=concern.complaint_deadline,
     )
+
+
+def state_of(concern: Concern, times_offered_at: datetime | None = None) -> ConcernState:
+    """The state of one concern already loaded with its offer and meetings (its own page)."""
+    return _state(concern, None, times_offered_at)
 
 
 def by_offer(states: list[ConcernState]) -> dict[int, ConcernState]:

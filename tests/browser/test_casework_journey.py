@@ -117,12 +117,15 @@ def test_from_concern_to_decision_with_the_citizen_following_along(
     desk.get_by_label("Rådgivningen").fill("Start med 10 timer om ugen uden løft.")
     desk.get_by_role("button", name="Gem rådgivningen").click()
     expect(desk.get_by_text("Rådgivningen er gemt.")).to_be_visible()
-    expect(desk.get_by_text(re.compile("kan kommentere rådgivningen til og med"))).to_be_visible()
+    expect(desk.get_by_text(re.compile("kan sige sin mening om rådet til og med"))).to_be_visible()
     assert_accessible(desk)
 
     # Mette answers the advice before the decision (partshøring).
     phone.reload()
-    expect(phone.get_by_text("Start med 10 timer om ugen uden løft.")).to_be_visible()
+    # The advice stands directly above the form that asks what she thinks of it.
+    expect(
+        phone.locator("#raad").get_by_text("Start med 10 timer om ugen uden løft.")
+    ).to_be_visible()
     phone.get_by_label("Din kommentar").fill("Jeg er enig, men jeg har brug for pauser.")
     phone.get_by_role("button", name="Send din kommentar").click()
     expect(phone.get_by_text("Din kommentar er sendt")).to_be_visible()

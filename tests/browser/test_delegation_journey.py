@@ -60,7 +60,7 @@ def test_a_relative_acts_for_her_father_and_loses_access_when_it_is_withdrawn(
     assert_accessible(sofie)
 
     reference = send_concern(
-        sofie, "Mentorstøtte", "Jeg bliver for træt", "Han har ondt i ryggen.", helping="Jens"
+        sofie, "Mentorstøtte", "Jens bliver for træt", "Han har ondt i ryggen.", helping="Jens"
     )
     expect(sofie.get_by_text("Du handler på vegne af Jens Testhansen.")).to_be_visible()
 
@@ -116,7 +116,7 @@ def test_a_relative_acts_for_her_father_and_loses_access_when_it_is_withdrawn(
     send_concern(
         sofie,
         "Virksomhedspraktik i en planteskole",
-        "Jeg får ondt",
+        "Mette får ondt",
         "Hun har ondt.",
         helping="Mette",
     )

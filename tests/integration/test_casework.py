@@ -320,7 +320,7 @@ def test_the_whole_path_to_a_decision_is_visible_to_the_citizen(app, db, demo):
 
     mette = as_citizen(app, "mette")
     page = mette.get(f"/bekymringer/{concern.id}")
-    assert "Hvad mener du om rådgivningen?" in text(page)
+    assert "Hvad mener du om rådet?" in text(page)
     commented = mette.post(
         f"/bekymringer/{concern.id}/kommentar",
         data={
@@ -350,7 +350,7 @@ def test_the_whole_path_to_a_decision_is_visible_to_the_citizen(app, db, demo):
     db.refresh(offer)
     assert concern.status is S.CLOSED
     assert offer.status is OfferStatus.PLANNED, "the decision released 'sat i bero'"
-    page = text(mette.get(f"/bekymringer/{concern.id}"))
+    page = text_of(mette.get(f"/bekymringer/{concern.id}"))
     for seen in (
         "Din sagsbehandler har modtaget din bekymring.",
         "Tak. Jeg ringer dig op i morgen.",

@@ -39,7 +39,7 @@ def test_the_whole_journey_before_the_offer_starts(client, db, demo):
     receipt = text_of(client.get(sent.headers["Location"]))
     reference = re.search(r"B-\d{4}-\d{6}", receipt).group(0)
     assert "Tilbuddet er sat i bero" in receipt
-    assert "inden for 4 uger" in receipt
+    assert "inden 4 uger fra den dag, du fik afgørelsen" in receipt
     assert text_of(client.get(sent.headers["Location"])) == receipt, "the receipt can be reloaded"
 
     again = client.post(f"/bekymringer/{concern_id}/send", data={"csrf_token": csrf_token(summary)})

@@ -193,7 +193,7 @@ def test_the_citizen_reads_the_whole_path_in_plain_danish(client, db, demo):
         "Din sagsbehandler har modtaget din bekymring.",
         "til tirsdag den 12. januar 2027 kl. 10.00.",
         "Mødet med sundhedskoordinatoren er holdt.",
-        "Sundhedskoordinatoren har givet sin rådgivning efter mødet. Færre timer.",
+        "Sundhedskoordinatoren har givet sit råd efter mødet. Færre timer.",
         "Kommunen har besluttet: Tilbuddet bliver ændret.",
         "Det bliver ændret: 8 timer om ugen.",
         "Begrundelse: Du kan tåle 8 timer.",

@@ -53,6 +53,9 @@ def operator_dotenv(base_url: str) -> dict[str, str]:
         "PORTAL_OIDC_CLIENT_SECRET": secrets.token_urlsafe(48),
         "PORTAL_CASEWORKER_OIDC_ISSUER": "https://erhverv-broker.example",
         "PORTAL_CASEWORKER_OIDC_CLIENT_SECRET": secrets.token_urlsafe(48),
+        "PORTAL_HELP_PHONE": "70 11 22 33",
+        "PORTAL_WAS_URL": "https://www.was.digst.dk/ressourceforloeb-nordby-example",
+        "PORTAL_DPO_EMAIL": "dpo@nordby.example",
     }
 
 

@@ -109,7 +109,11 @@ def test_person_without_a_forloeb_gets_a_kind_page(client, demo):
     page = client.get("/mit-forloeb").get_data(as_text=True)
     assert "Vi kan ikke finde et ressourceforløb" in page
     assert "Hej Peter Uden-Forløb." in page
-    assert "ring til din kommune" in page
+    # A way forward without a municipality to name: the portal's help line, with its hours,
+    # marked as an example outside production, and where to find one's own municipality.
+    assert "Portalens hjælp" in page and 'href="tel:70000000"' in page
+    assert "Åbent: Hverdage kl. 9–15 (eksempel)" in page
+    assert 'href="https://www.borger.dk/kommune"' in page
 
 
 def test_user_abort_gives_a_friendly_page_with_try_again(client):

@@ -79,7 +79,7 @@ def test_the_worried_page_explains_how_to_use_the_right(client, db, demo):
     assert "Du bruger din ret ved at sende en bekymring her." in page
     assert "Skriv din bekymring" in page
     assert "Lone Madsen" in page and "70 10 20 41" in page
-    assert "inden for 4 uger" in page and "Ankestyrelsen" in page
+    assert "inden 4 uger fra den dag, du fik afgørelsen" in page and "Ankestyrelsen" in page
 
 
 @pytest.mark.parametrize("suffix", ["", "/bekymret", "/kalender.ics"])

@@ -1,7 +1,8 @@
-"""Plain Danish on every page a citizen (or a relative for them) reads (docs/architecture.md §7):
-the LIX of
-the portal's own text in <main> — without what comes from the case system — of every rendered
-citizen page, for every demo person. None above 35; the goal is 30."""
+"""Plain Danish on every page (docs/architecture.md §7): the LIX of the portal's own text in
+<main> — without what comes from the case system (``data-source="case"``) — of every rendered
+page, for every demo person and role: the citizen's and the relative's pages, the public pages,
+the rules and the glossary, the caseworker's queue and concern page, and the manager's figures.
+None above the goal, 30 (issue 25; it was a limit of 35 with 30 as a goal before)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ import re
 
 import pytest
 
-from portal.domain.readability import GOAL, LIMIT, lix
+from portal.domain.readability import GOAL, lix
 from portal.models import Concern
+from portal.rules.pages import PAGES as RULE_PAGES
 from tests.factories import (
     COMPLETE,
+    as_caseworker,
     choose,
     csrf_token,
     forloeb_ends_in,
     login,
     offer_id,
+    sent,
     walk,
 )
 from tests.pages import main_sentences
@@ -90,8 +94,40 @@ def test_every_citizen_page_is_plain_danish(app, db, demo, who):
 
     for url in urls:
         measure(url)
-    over = [(value, url) for value, url in scores if value > LIMIT]
-    assert not over, f"{who}: LIX above {LIMIT}: {over}"
+    over = [(value, url) for value, url in scores if value > GOAL]
+    assert not over, f"{who}: LIX above {GOAL}: {over}"
     worst = max(scores)
     REPORT[who] = worst[0]
     print(f"{who}: highest LIX {worst[0]} on {worst[1]} (goal {GOAL})")
+
+
+def _over_goal(client, urls: list[str]) -> list[tuple[float, str]]:
+    scores = []
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        scores.append((score(response), url))
+    return [(value, url) for value, url in scores if value > GOAL]
+
+
+def test_every_public_page_the_rules_and_the_glossary_are_plain_danish(app):
+    urls = ["/", "/kontakt", "/om-dine-data", "/tilgaengelighed", "/dine-rettigheder/"]
+    urls += ["/dine-rettigheder/ord-og-begreber"]
+    urls += [f"/dine-rettigheder/{page.slug}" for page in RULE_PAGES]
+    assert not _over_goal(app.test_client(), urls)
+
+
+@pytest.mark.parametrize("until", ["submitted", "meeting_booked", "advice_given", "decided"])
+def test_the_caseworkers_pages_are_plain_danish_at_every_step(app, db, demo, until):
+    _who, concern = sent(db, demo)
+    if until != "submitted":
+        walk(db, concern, until)
+    lone = as_caseworker(app, "lone")
+    urls = ["/sagsbehandler/bekymringer", f"/sagsbehandler/bekymringer/{concern.id}"]
+    assert not _over_goal(lone, urls)
+
+
+@pytest.mark.parametrize("manager", ["karim", "hanne"])
+def test_the_figures_are_plain_danish(app, db, demo, manager):
+    sent(db, demo)
+    assert not _over_goal(as_caseworker(app, manager), ["/kommune/tal-om-retten"])

@@ -14,6 +14,7 @@ PUBLIC_ENDPOINTS = {
     "public.contact",
     "public.privacy",
     "public.accessibility",
+    "public.was",
     "auth.login",
     "auth.callback",
     "auth.logout",

@@ -18,6 +18,9 @@ SAFE_PRODUCTION = {
     "PORTAL_CASEWORKER_OIDC_ISSUER": "https://erhverv-broker.example",
     "PORTAL_CASEWORKER_OIDC_CLIENT_SECRET": "other-broker-Pq4Rs8Tu2Vw6Xy0Za3Bc7De1Fg5Hi9Jk",
     "PORTAL_REDIS_URL": "redis://redis.internal:6379/0",
+    "PORTAL_HELP_PHONE": "70 11 22 33",
+    "PORTAL_WAS_URL": "https://www.was.digst.dk/ressourceforloeb-nordby-example",
+    "PORTAL_DPO_EMAIL": "dpo@nordby.example",
 }
 
 
@@ -45,6 +48,11 @@ def test_a_safe_production_configuration_loads():
         ({"PORTAL_SECRET_KEY": "Password123" * 4}, "does not look random"),
         ({"PORTAL_METRICS_TOKEN": "m" * 40}, "PORTAL_METRICS_TOKEN does not look random"),
         ({"PORTAL_REDIS_URL": ""}, "PORTAL_REDIS_URL is missing"),
+        # Issue 25: what the pages tell people is never invented in production.
+        ({"PORTAL_HELP_PHONE": ""}, "PORTAL_HELP_PHONE is missing"),
+        ({"PORTAL_WAS_URL": ""}, "PORTAL_WAS_URL is missing"),
+        ({"PORTAL_WAS_URL": "http://was.example"}, "PORTAL_WAS_URL must start with https"),
+        ({"PORTAL_DPO_EMAIL": ""}, "PORTAL_DPO_EMAIL is missing"),
         ({"PORTAL_TESTIDP_ENABLED": "1"}, "test IdP must not run"),
         ({"PORTAL_BASE_URL": "http://ressourceforloeb.nordby.example"}, "https://"),
         ({"PORTAL_OIDC_ISSUER": "http://broker.example"}, "PORTAL_OIDC_ISSUER"),
@@ -181,3 +189,12 @@ def test_the_readme_lists_every_setting_as_the_code_defines_it():
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert settings_table() in readme, "run `flask --app wsgi settings-table` and paste it"
+
+
+def test_outside_production_a_missing_contact_is_an_example_and_says_so():
+    contacts = load({"PORTAL_ENV": "development"})["CONTACTS"]
+    assert contacts["help_phone"] and "help_phone" in contacts["demo"]
+    given = load({"PORTAL_ENV": "development", "PORTAL_HELP_PHONE": "70 11 22 33"})["CONTACTS"]
+    assert given["help_phone"] == "70 11 22 33" and "help_phone" not in given["demo"]
+    production = load(dict(SAFE_PRODUCTION))["CONTACTS"]
+    assert production["demo"] == frozenset() and production["dpo_email"] == "dpo@nordby.example"
