@@ -30,6 +30,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.casework import bp as casework_bp
     from portal.citizen import bp as citizen_bp
     from portal.concerns import bp as concerns_bp
+    from portal.coordination import bp as coordination_bp
     from portal.delegations import bp as delegations_bp
     from portal.figures import bp as figures_bp
     from portal.ops import bp as ops_bp
@@ -81,6 +82,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(citizen_bp)
     app.register_blueprint(concerns_bp)
     app.register_blueprint(casework_bp)
+    app.register_blueprint(coordination_bp)
     app.register_blueprint(figures_bp)
     app.register_blueprint(delegations_bp)
     app.register_blueprint(api_bp)

@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
+from portal.domain.regions import REGION_NAMES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
@@ -176,6 +178,13 @@ SETTINGS: tuple[Setting, ...] = (
         "PORTAL_DPO_EMAIL",
         None,
         "the data protection officer's e-mail, on the privacy page; required in production",
+    ),
+    Setting(
+        "PORTAL_REGION_CVRS",
+        None,
+        "regions whose sundhedskoordinatorer log in (MitID Erhverv) and give their advice in the "
+        "portal, as region=CVR, comma-separated (nordjylland=29190941); a region not listed "
+        "gives its advice orally, and the caseworker records it",
     ),
     Setting("PORTAL_SMTP_HOST", None, "mail server for notices; unset = e-mails go to the log"),
     Setting("PORTAL_SMTP_PORT", "587", "mail server port"),
@@ -367,6 +376,28 @@ def _contacts(raw: dict, production: bool) -> dict:
     }
 
 
+# The demo's regions (the demo municipalities are in Nordjylland and Hovedstaden), with made-up
+# CVR numbers like the demo municipalities': only outside production, and only when unset.
+DEMO_REGION_CVRS = "nordjylland=33333333,hovedstaden=44444444"
+
+
+def _region_cvrs(raw: dict, production: bool) -> dict[str, str]:
+    """CVR number → region code, for the regions whose coordinators log in to the portal."""
+    given = raw["PORTAL_REGION_CVRS"]
+    text = given if given is not None else ("" if production else DEMO_REGION_CVRS)
+    found: dict[str, str] = {}
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        code, _, cvr = part.partition("=")
+        code, cvr = code.strip(), cvr.strip()
+        if code not in REGION_NAMES or not (len(cvr) == 8 and cvr.isdigit()) or cvr in found:
+            raise ConfigError(
+                f"PORTAL_REGION_CVRS: {part!r} is not region=CVR (a region code of "
+                f"{', '.join(sorted(REGION_NAMES))} and 8 digits, each CVR once)."
+            )
+        found[cvr] = code
+    return found
+
+
 def _settings(raw: dict, env: str, testidp_enabled: bool, profile: str) -> dict[str, object]:
     production = env == "production"
     base_url = (raw["PORTAL_BASE_URL"] or "").rstrip("/")
@@ -432,6 +463,7 @@ def _settings(raw: dict, env: str, testidp_enabled: bool, profile: str) -> dict[
         },
         "OIDC": _oidc(raw, profile),
         "CONTACTS": _contacts(raw, production),
+        "REGION_CVRS": _region_cvrs(raw, production),
     }
 
 

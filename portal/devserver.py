@@ -82,8 +82,9 @@ def main() -> None:
             for persona in personas(today_in_denmark()):
                 print(f"  - {persona.name}: {persona.description}")
             print(
-                f"Caseworkers and managers: {base}/sagsbehandler/ (test MitID Erhverv; "
-                f"managers land on {base}/kommune/tal-om-retten)"
+                f"Caseworkers, managers and sundhedskoordinatorer: {base}/sagsbehandler/ "
+                f"(test MitID Erhverv; managers land on {base}/kommune/tal-om-retten, "
+                f"coordinators on {base}/sundhedskoordinator/bekymringer)"
             )
             for worker in work_personas():
                 print(f"  - {worker.name}: {worker.description}")

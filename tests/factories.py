@@ -433,16 +433,26 @@ def form_values(html: str, prefix: str) -> dict:
     return parser.values
 
 
-def post_action(client, concern_id: int, slug: str, fields: dict, version: int | None = None):
-    """Send the caseworker's form as a browser would: what the page shows, with ``fields``
-    typed over it."""
-    page = client.get(f"/sagsbehandler/bekymringer/{concern_id}")
+def post_action(
+    client,
+    concern_id: int,
+    slug: str,
+    fields: dict,
+    version: int | None = None,
+    desk: str = "/sagsbehandler",
+):
+    """Send the caseworker's form (or, with ``desk="/sundhedskoordinator"``, the coordinator's)
+    as a browser would: what the page shows, with ``fields`` typed over it."""
+    page = client.get(f"{desk}/bekymringer/{concern_id}")
     data = form_values(page.get_data(as_text=True), f"{slug}-")
     data |= {f"{slug}-{name}": value for name, value in fields.items()}
     data["csrf_token"] = csrf_token(page)
     if version is not None:
         data[f"{slug}-version"] = str(version)
-    return client.post(f"/sagsbehandler/bekymringer/{concern_id}/{slug}", data=data)
+    return client.post(f"{desk}/bekymringer/{concern_id}/{slug}", data=data)
+
+
+COORDINATOR_DESK = "/sundhedskoordinator"
 
 
 def meeting_fields(**changes) -> dict:

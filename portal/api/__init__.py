@@ -197,15 +197,22 @@ def figures_of_the_right():
     offer_kind = request.args.get("offer_kind")
     if offer_kind is not None and offer_kind not in OFFER_KIND_NAMES:
         return problem(400, f"offer_kind must be one of {', '.join(OFFER_KIND_NAMES)}.")
+    db, period = get_session(), Period(days["from"], days["to"])
+    goals = casework.service_goals(current_app.config["SERVICE_GOALS"])
     found = figures.figures(
-        get_session(),
-        Period(days["from"], days["to"]),
-        casework.service_goals(current_app.config["SERVICE_GOALS"]),
-        municipality_id=client.municipality_id,
-        offer_kind=offer_kind,
+        db, period, goals, municipality_id=client.municipality_id, offer_kind=offer_kind
+    )
+    # The national client also gets each region's totals, the regions as on the period's last
+    # day (Region Østdanmark for a period ending in 2027 or later).
+    regions = (
+        figures.figures(
+            db, period, goals, offer_kind=offer_kind, chosen=figures.region_areas(db, period.last)
+        )
+        if client.municipality_id is None
+        else None
     )
     log.info("figures", extra={"api_client": client.id})
-    response = jsonify(figures.as_record(found))
+    response = jsonify(figures.as_record(found, regions))
     response.headers["Cache-Control"] = "no-store"
     return response
 

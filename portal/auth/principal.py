@@ -66,10 +66,12 @@ def logs_its_looks(view: F) -> F:
 
 
 def home_endpoint(principal: Principal) -> str:
-    """Where a logged-in person starts: the caseworker's queue, a manager's figures, or the
-    citizen's front page."""
+    """Where a logged-in person starts: the caseworker's queue, a manager's figures, the
+    sundhedskoordinator's list, or the citizen's front page."""
     if principal.audience != "caseworker":
         return "citizen.overview"
+    if "coordinator" in principal.roles:
+        return "coordination.index"
     return "casework.queue" if "caseworker" in principal.roles else "figures.index"
 
 

@@ -118,12 +118,18 @@ def caseworker_callback():
     result, problem = _complete_login("caseworker")
     if problem is not None:
         return problem
-    principal = caseworker_principal(get_session(), result.identity)
+    principal = caseworker_principal(
+        get_session(), result.identity, current_app.config["REGION_CVRS"]
+    )
     if principal is None:
         # Logged in at MitID Erhverv, but without the portal role here: no session at all.
         session.pop("after_login", None)
         return render_template("auth/no_access.html"), 403
-    log.info("caseworker login ok (known=%s)", principal.caseworker_id is not None)
+    log.info(
+        "employee login ok (roles=%s, known=%s)",
+        ",".join(principal.work_roles),
+        principal.caseworker_id is not None,
+    )
     return _log_in(principal)
 
 

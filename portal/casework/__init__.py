@@ -27,7 +27,6 @@ from portal.auth.principal import home_endpoint, public, requires, safe_next
 from portal.casework.forms import (
     AcknowledgeForm,
     ActionForm,
-    AdviceForm,
     CloseForm,
     DecisionForm,
     DeliveryForm,
@@ -36,9 +35,11 @@ from portal.casework.forms import (
     MeetingHeldForm,
     MeetingNotHeldForm,
     MessageForm,
+    OralAdviceForm,
     ProposalForm,
 )
 from portal.db import get_session
+from portal.domain import regions
 from portal.domain.concerns import (
     FINISHED,
     ConcernAction,
@@ -132,6 +133,16 @@ def _advice(db, actor, concern, form, version):
         today_in_denmark(),
         current_app.config["COMMENT_PERIOD_DAYS"],
         version,
+        connected=current_app.config["REGION_CVRS"].values(),
+        given_by=_text(form.given_by),
+    )
+
+
+def advice_in_portal(concern) -> bool:
+    """The region's coordinator writes the advice in the portal (issue 26): the caseworker
+    then has no form for it."""
+    return regions.advice_in_portal(
+        concern.municipality.region, current_app.config["REGION_CVRS"].values(), today_in_denmark()
     )
 
 
@@ -222,7 +233,7 @@ ACTIONS = {
         _l("Det er registreret, at mødet ikke blev holdt. Aftal et nyt møde."),
     ),
     "raadgivning": Action(
-        ConcernAction.RECORD_ADVICE, AdviceForm, _advice, _l("Rådgivningen er gemt.")
+        ConcernAction.RECORD_ADVICE, OralAdviceForm, _advice, _l("Rådgivningen er gemt.")
     ),
     "beslutning": Action(ConcernAction.DECIDE, DecisionForm, _decide, _l("Beslutningen er gemt.")),
     "afgoerelse-sendt": Action(
@@ -320,6 +331,8 @@ def _fresh_form(slug: str, concern):
         form.fill_from(decisions.plan_before(concern))
     elif isinstance(form, DeliveryForm):
         form.received_on.data = today_in_denmark().isoformat()
+    elif isinstance(form, OralAdviceForm) and concern.meetings:
+        form.given_by.data = concern.meetings[-1].coordinator
     return form
 
 
@@ -332,6 +345,8 @@ def _forms_for(concern, bound_slug: str | None = None, bound_form=None) -> dict:
     }
     if not can_message(concern.status):
         allowed.discard("besked")
+    if advice_in_portal(concern):
+        allowed.discard("raadgivning")
     forms = {}
     for slug in ACTIONS:
         if slug == bound_slug and bound_form is not None:
@@ -360,6 +375,7 @@ def _page(concern, status: int = 200, bound_slug=None, bound_form=None, problem=
         commented=concern_steps.has_comment(concern),
         consent=concern_steps.consent_of(concern),
         delivery=decisions.delivery(concern),
+        advice_in_portal=concern.right_applies and advice_in_portal(concern),
         comment_period_running=concern.comment_until is not None and today <= concern.comment_until,
         done=ACTIONS[request.args["udfoert"]].done
         if request.args.get("udfoert") in ACTIONS
@@ -453,6 +469,12 @@ def _try(slug: str, concern):
         )
     except TransitionRefused:  # refused before anything changed
         return _page(concern, 409, slug, form, _refusal_text(concern, step.action))
+    except casework_steps.AdviceInPortal:
+        problem = _l(
+            "Sundhedskoordinatoren skriver selv sit råd i portalen. Du kan læse det her, når det "
+            "er skrevet."
+        )
+        return _page(concern, 409, slug, form, problem)
     except casework_steps.MeetingNotYet:
         problem = _l(
             "Mødet er ikke holdt endnu. Du kan registrere det, når mødet er begyndt. "

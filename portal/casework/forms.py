@@ -209,10 +209,30 @@ class MeetingNotHeldForm(ActionForm):
 
 
 class AdviceForm(ActionForm):
+    """The sundhedskoordinator writes their own advice (issue 26)."""
+
+    advice = TextAreaField(
+        validators=[
+            required(_l("Skriv dit råd til borgeren og kommunen.")),
+            at_most(TEXT_LIMIT),
+        ]
+    )
+
+
+class OralAdviceForm(ActionForm):
+    """The advice given orally by a coordinator whose region is not on the portal, as the
+    caseworker records it: what was said, and who said it."""
+
     advice = TextAreaField(
         validators=[
             required(_l("Skriv sundhedskoordinatorens rådgivning.")),
             at_most(TEXT_LIMIT),
+        ]
+    )
+    given_by = TextField(
+        validators=[
+            required(_l("Skriv navnet på den sundhedskoordinator, der gav rådet.")),
+            at_most(200),
         ]
     )
 

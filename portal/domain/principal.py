@@ -36,8 +36,12 @@ class Principal:
     # a query to offer "Handl for en anden"; the choice itself checks the fuldmagt again).
     helps_others: bool = False
     # An employee's roles in the portal, from their MitID Erhverv privileges for the
-    # municipality: "caseworker" (the concerns) and/or "manager" ("Tal om retten").
+    # municipality: "caseworker" (the concerns) and/or "manager" ("Tal om retten"); or, for the
+    # region, "coordinator" (the sundhedskoordinator, issue 26).
     work_roles: tuple[str, ...] = ()
+    # A sundhedskoordinator's region (a code of portal.domain.regions), from the CVR number they
+    # logged in for; None for everyone else.
+    region: str | None = None
 
     @property
     def is_delegate(self) -> bool:
@@ -72,6 +76,14 @@ class Actor:
     def caseworker(cls, principal: Principal) -> Actor:
         # The professional id (a MitID Erhverv UUID), never a CPR number.
         return cls("caseworker", f"caseworker:{principal.subject}")
+
+    @classmethod
+    def coordinator(cls, principal: Principal) -> Actor:
+        """The region's sundhedskoordinator: their region and professional id, so the access
+        log can tell the citizen "Sundhedskoordinator, Region …" and the region whom."""
+        return cls(
+            "coordinator", f"coordinator:{principal.region}:{principal.subject}", principal.name
+        )
 
     @classmethod
     def manager(cls, principal: Principal) -> Actor:

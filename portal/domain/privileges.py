@@ -31,6 +31,9 @@ CASEWORKER_PRIVILEGE = "urn:dk:kommune:ressourceforloeb-portal:privilege:sagsbeh
 # The manager of the municipality's employment services: "Tal om retten" (issue 17), the figures
 # on how the right is used; no citizen's data.
 MANAGER_PRIVILEGE = "urn:dk:kommune:ressourceforloeb-portal:privilege:leder"
+# The region grants this to its sundhedskoordinatorer, scoped to the region's CVR number (issue
+# 26): the concerns with a meeting in the region's municipalities, and the advice.
+COORDINATOR_PRIVILEGE = "urn:dk:kommune:ressourceforloeb-portal:privilege:sundhedskoordinator"
 CASEWORKER_ROLE_PRIVILEGES: dict[str, str] = {
     CASEWORKER_PRIVILEGE: "caseworker",
     MANAGER_PRIVILEGE: "manager",
@@ -104,6 +107,15 @@ def caseworker_roles(groups: list[PrivilegeGroup], cvr: str) -> frozenset[str]:
             if p in CASEWORKER_ROLE_PRIVILEGES
         )
     return frozenset(roles)
+
+
+def is_coordinator(groups: list[PrivilegeGroup], cvr: str) -> bool:
+    """Whether these privileges make an employee of the region with this CVR number its
+    sundhedskoordinator. Only a group scoped to that CVR counts."""
+    return any(
+        group.scope == CVR_SCOPE + cvr and COORDINATOR_PRIVILEGE in group.privileges
+        for group in groups
+    )
 
 
 def privilege_list_xml(groups: dict[str, list[str]]) -> str:

@@ -49,12 +49,20 @@ USABILITY_NAMES = {"easy_yes": _l("Ja"), "easy_no": _l("Nej")}
 
 
 def _found(form: PeriodForm):
+    """The manager's municipality's figures; a region's manager's, the region's (issue 26)."""
+    db = get_session()
+    chosen = (
+        figures.region_areas(db, today_in_denmark(), current_user.region)
+        if current_user.region
+        else None
+    )
     return figures.figures(
-        get_session(),
+        db,
         form.period(),
         casework.service_goals(current_app.config["SERVICE_GOALS"]),
         municipality_id=current_user.municipality_id,
         offer_kind=form.offer_kind,
+        chosen=chosen,
     ).municipalities[0]
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from portal.domain.danish import C_, DANISH_TIME, N_
+from portal.domain.regions import REGION_NAMES, region_on
 from portal.models import AuditEvent, ConcernDocument, Delegation
 from portal.models.base import utcnow
 from portal.services.transaction import saved
@@ -37,6 +38,8 @@ class Purpose(enum.StrEnum):
     REFUSED = "refused"
     # A manager looked at "Tal om retten": counts, about no citizen (issue 17).
     STATISTICS = "statistics"
+    # The region's sundhedskoordinator prepared the meeting or gave the advice (issue 26).
+    COORDINATOR_MEETING = "coordinator_meeting"
 
 
 PURPOSE_TEXTS = {
@@ -44,11 +47,13 @@ PURPOSE_TEXTS = {
     Purpose.QUEUE_OVERVIEW: N_("Overblik over bekymringer i kommunen"),
     Purpose.JOURNALISING: C_("Din bekymring blev gemt i kommunens sagssystem"),
     Purpose.RELATIVE_HELP: C_("Hjælp til dig med en fuldmagt"),
+    Purpose.COORDINATOR_MEETING: C_("Mødet om din bekymring og rådet efter det"),
 }
 ROLE_TEXTS = {
     "caseworker": N_("En sagsbehandler i kommunen"),
     "system": N_("Kommunens sagssystem"),
     "relative": N_("En pårørende med fuldmagt"),
+    "coordinator": N_("Sundhedskoordinator"),
 }
 
 
@@ -111,6 +116,8 @@ class Lookup:
     who: str = ""
     # The file opened, when the look was a download ("" if it has since been deleted).
     document: str | None = None
+    # A sundhedskoordinator's region, as it was called that day ("Region Nordjylland").
+    region: str = ""
 
 
 def _by_id(db: Session, key, value, ids: set[int]) -> dict[int, str]:
@@ -149,11 +156,12 @@ def lookups(db: Session, citizen_id: int) -> list[Lookup]:
     names = _by_id(db, Delegation.id, Delegation.holder_name, delegation_ids)
     document_ids = {d for *_rest, action in events if (d := _downloaded(action)) is not None}
     files = _by_id(db, ConcernDocument.id, ConcernDocument.filename, document_ids)
-    grouped: dict[tuple[date, str, str, str, int | None], int] = {}
+    grouped: dict[tuple[date, str, str, str, str, int | None], int] = {}
     for occurred_at, role, ref, purpose, action in events:
+        day = occurred_at.astimezone(DANISH_TIME).date()
         who = names.get(int(ref.split(":", 1)[1]), "") if role == "relative" else ""
-        document = _downloaded(action)
-        key = (occurred_at.astimezone(DANISH_TIME).date(), role, who, purpose, document)
+        region = _region_of(ref, day) if role == "coordinator" else ""
+        key = (day, role, who, region, purpose, _downloaded(action))
         grouped[key] = grouped.get(key, 0) + 1
     return [
         Lookup(
@@ -163,6 +171,15 @@ def lookups(db: Session, citizen_id: int) -> list[Lookup]:
             times=times,
             who=who,
             document=None if document is None else files.get(document, ""),
+            region=region,
         )
-        for (day, role, who, purpose, document), times in grouped.items()
+        for (day, role, who, region, purpose, document), times in grouped.items()
     ]
+
+
+def _region_of(ref: str, day: date) -> str:
+    """The region in a coordinator's reference ("coordinator:<region>:<id>"), named as on
+    ``day``: a look in 2026 was by Region Hovedstaden, one in 2027 by Region Østdanmark."""
+    code = ref.split(":")[1] if ref.count(":") >= 2 else ""
+    region = region_on(code, day)
+    return REGION_NAMES[region] if region else ""

@@ -9,6 +9,7 @@ citizen reads (with its notice), and goes to the access log as a look at the cit
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from portal.domain.concerns import (
 )
 from portal.domain.danish import danish_date
 from portal.domain.principal import Actor
+from portal.domain.regions import REGION_NAMES, advice_in_portal, region_on
 from portal.models import Concern, CoordinatorMeeting, MeetingProposal
 from portal.models.base import utcnow
 from portal.services.concern_steps import (
@@ -148,6 +150,11 @@ def record_meeting(
         log_if_someone_else(db, actor, concern, f"concern.{action}")
 
 
+class AdviceInPortal(Exception):
+    """The region's sundhedskoordinator gives the advice in the portal: the caseworker does not
+    write it for them (issue 26)."""
+
+
 def record_advice(
     db: Session,
     actor: Actor,
@@ -156,13 +163,25 @@ def record_advice(
     today: date,
     comment_period_days: int,
     expected_version: int | None = None,
+    connected: Iterable[str] = (),
+    given_by: str = "",
 ) -> None:
     """The coordinator's advice from the held meeting; the citizen may now comment on it until
-    the end of the period (forvaltningsloven § 19)."""
+    the end of the period (forvaltningsloven § 19).
+
+    The advice is the coordinator's (LAB § 113, stk. 3; BEK nr. 2409 § 3): written by them in the
+    portal when their region is ``connected`` (its coordinators log in); otherwise given orally
+    and recorded by the caseworker, with who gave it (``given_by``). Either way the timeline and
+    the export say who gave it and for which region."""
+    region_code = concern.municipality.region
+    in_portal = advice_in_portal(region_code, connected, today)
+    if actor.role == "caseworker" and in_portal:
+        raise AdviceInPortal
     still_as_seen(concern, expected_version)
     before = concern.status
     after = next_status(before, ConcernAction.RECORD_ADVICE, concern.right_applies)
     until = comment_until(today, comment_period_days)
+    region = region_on(region_code, today)
     with saved(db):
         concern.status = after
         concern.comment_until = until
@@ -175,6 +194,9 @@ def record_advice(
             notice_deadline=until,
             advice=advice,
             comment_until=until.isoformat(),
+            given_by=actor.name if actor.role == "coordinator" else given_by,
+            region=REGION_NAMES[region] if region else "",
+            orally=actor.role != "coordinator",
         )
         log_if_someone_else(db, actor, concern, "concern.record_advice")
 

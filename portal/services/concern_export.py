@@ -17,6 +17,7 @@ from sqlalchemy import literal, select, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.domain.concerns import UNSENT
+from portal.domain.danish import danish_date
 from portal.domain.decisions import complaint_deadline, complaint_guidance
 from portal.models import ApiClient, Concern, ConcernDocument, Offer
 from portal.models.base import UTCDateTime
@@ -92,6 +93,21 @@ def _decision(concern: Concern) -> dict | None:
     }
 
 
+def _advice(concern: Concern) -> dict | None:
+    """The coordinator's advice and who gave it (issue 26): the case system journalises it with
+    its author, whether written in the portal or recorded by the caseworker after the meeting."""
+    event = next((e for e in reversed(concern.events) if e.kind == "advice_recorded"), None)
+    if event is None:
+        return None
+    return {
+        "text": event.data.get("advice", ""),
+        "given_on": danish_date(event.occurred_at).isoformat(),
+        "given_by": event.data.get("given_by", ""),
+        "region": event.data.get("region", ""),
+        "recorded_by": "coordinator" if event.actor_role == "coordinator" else "caseworker",
+    }
+
+
 def _as_record(concern: Concern, document_url: Callable[[int], str]) -> dict:
     offer = concern.offer
     return {
@@ -145,6 +161,7 @@ def _as_record(concern: Concern, document_url: Callable[[int], str]) -> dict:
             for document in concern.documents
         ],
         "comment_until": concern.comment_until.isoformat() if concern.comment_until else None,
+        "advice": _advice(concern),
         "decision": _decision(concern),
         "timeline": [
             {

@@ -106,11 +106,10 @@ def log_if_someone_else(db: Session, actor: Actor, concern: Concern, action: str
     the same transaction (docs/domain.md §8), once per action, with its purpose."""
     if actor.is_citizen:
         return
-    purpose = (
-        access_log.Purpose.RELATIVE_HELP
-        if actor.role == "relative"
-        else access_log.Purpose.CONCERN_HANDLING
-    )
+    purpose = {
+        "relative": access_log.Purpose.RELATIVE_HELP,
+        "coordinator": access_log.Purpose.COORDINATOR_MEETING,
+    }.get(actor.role, access_log.Purpose.CONCERN_HANDLING)
     access_log.record(db, actor.role, actor.ref, [concern.citizen_id], action, purpose)
 
 

@@ -14,7 +14,13 @@ from datetime import date, timedelta
 
 from portal.domain.danish import N_
 from portal.domain.delegations import FULDMAGT_ACT, FULDMAGT_SEE
-from portal.domain.privileges import CASEWORKER_PRIVILEGE, CPR_SCOPE, CVR_SCOPE, MANAGER_PRIVILEGE
+from portal.domain.privileges import (
+    CASEWORKER_PRIVILEGE,
+    COORDINATOR_PRIVILEGE,
+    CPR_SCOPE,
+    CVR_SCOPE,
+    MANAGER_PRIVILEGE,
+)
 
 
 @dataclass(frozen=True)
@@ -155,7 +161,8 @@ class WorkPersona:
 def work_personas() -> tuple[WorkPersona, ...]:
     """Caseworkers of two municipalities, one without the portal role, one whose role is
     scoped to another municipality's CVR number (which gives nothing); a manager who sees only
-    the figures, and a caseworker who is also a manager."""
+    the figures, a caseworker who is also a manager, and a sundhedskoordinator of each of the
+    two regions."""
     return (
         WorkPersona(
             key="lone",
@@ -201,6 +208,36 @@ def work_personas() -> tuple[WorkPersona, ...]:
             professional_id="demo-cw-nordby-wrongcvr",
             cvr="11111111",
             privileges={f"{CVR_SCOPE}22222222": [CASEWORKER_PRIVILEGE]},
+        ),
+        # The regions' sundhedskoordinatorer (issue 26), with the demo regions' made-up CVR
+        # numbers (portal.config.DEMO_REGION_CVRS): Anne serves Nordby (Region Nordjylland);
+        # Bo serves Sydhavn (Region Hovedstaden) and sees nothing of Nordby.
+        WorkPersona(
+            key="anne",
+            subject="5b0e1c3a-0000-4000-8000-0000000000d1",
+            name="Anne Berg",
+            description=N_("Sundhedskoordinator i Region Nordjylland (Nordby Kommune)"),
+            professional_id="demo-sk-nordjylland-1",
+            cvr="33333333",
+            privileges={f"{CVR_SCOPE}33333333": [COORDINATOR_PRIVILEGE]},
+        ),
+        WorkPersona(
+            key="rikke",
+            subject="5b0e1c3a-0000-4000-8000-0000000000d3",
+            name="Rikke Lund",
+            description=N_("Leder af sundhedskoordinatorerne i Region Nordjylland (Tal om retten)"),
+            professional_id="demo-leder-nordjylland",
+            cvr="33333333",
+            privileges={f"{CVR_SCOPE}33333333": [MANAGER_PRIVILEGE]},
+        ),
+        WorkPersona(
+            key="bo",
+            subject="5b0e1c3a-0000-4000-8000-0000000000d2",
+            name="Bo Winther",
+            description=N_("Sundhedskoordinator i Region Hovedstaden (Sydhavn Kommune)"),
+            professional_id="demo-sk-hovedstaden-1",
+            cvr="44444444",
+            privileges={f"{CVR_SCOPE}44444444": [COORDINATOR_PRIVILEGE]},
         ),
     )
 

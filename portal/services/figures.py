@@ -18,7 +18,7 @@ at the page (not a look at any citizen's data).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -39,6 +39,7 @@ from portal.domain.figures import (
 )
 from portal.domain.offers import EMPLOYMENT_ORIENTED_KINDS
 from portal.domain.principal import Actor, Principal
+from portal.domain.regions import REGION_NAMES, region_on
 from portal.models import (
     Concern,
     ConcernEvent,
@@ -93,20 +94,53 @@ def _bounds(period: Period) -> tuple[datetime, datetime]:
     return start, end
 
 
+@dataclass(frozen=True)
+class Area:
+    """What one set of figures is about: a municipality, or a region (its municipalities'
+    counts added up before any is published, so the region's figures follow the same rules)."""
+
+    code: str
+    name: str
+    ids: tuple[int, ...]
+
+
+def areas(db: Session, municipality_id: int | None = None) -> list[Area]:
+    """One municipality, or every one (the national client), each an area of its own."""
+    which = select(Municipality.id, Municipality.code, Municipality.name)
+    if municipality_id is not None:
+        which = which.where(Municipality.id == municipality_id)
+    rows = db.execute(which.order_by(Municipality.code)).all()
+    return [Area(row.code, row.name, (row.id,)) for row in rows]
+
+
+def region_areas(db: Session, day: date, region: str | None = None) -> list[Area]:
+    """The regions as they are on ``day`` (Region Østdanmark from 2027), each the sum of its
+    municipalities; only ``region``'s when given (a region's manager)."""
+    grouped: dict[str, list[int]] = {}
+    for mid, code in db.execute(select(Municipality.id, Municipality.region)).all():
+        named = region_on(code, day)
+        if named is not None and (region is None or named == region_on(region, day)):
+            grouped.setdefault(named, []).append(mid)
+    if region is not None and not grouped and region_on(region, day) is not None:
+        grouped[region_on(region, day)] = []  # a region with no municipality here yet: zeros
+    return [
+        Area(code, REGION_NAMES[code], tuple(sorted(ids))) for code, ids in sorted(grouped.items())
+    ]
+
+
 def figures(
     db: Session,
     period: Period,
     goals: ServiceGoals,
     municipality_id: int | None = None,
     offer_kind: str | None = None,
+    chosen: list[Area] | None = None,
 ) -> Figures:
-    """The figures for one municipality, or for every one (``None``: the national client)."""
+    """The figures for one municipality, for every one (``None``: the national client), or for
+    the ``chosen`` areas (regions)."""
     start, end = _bounds(period)
-    which = select(Municipality.id, Municipality.code, Municipality.name)
-    if municipality_id is not None:
-        which = which.where(Municipality.id == municipality_id)
-    places = list(db.execute(which.order_by(Municipality.code)).all())
-    ids = [row.id for row in places]
+    places = chosen if chosen is not None else areas(db, municipality_id)
+    ids = [mid for place in places for mid in place.ids]
     guidance = _guidance(db, ids, period, end, offer_kind)
     started = _started(db, ids, start, end, offer_kind)
     counted = _events(db, ids, start, end, offer_kind)
@@ -124,12 +158,15 @@ def figures(
     kinds = tuple(str(k) for k in OfferKind) if offer_kind is None else (offer_kind,)
     result = Figures(period, offer_kind)
     for place in places:
-        counts = _counts(place.id, guidance, started, counted, by_kind, kinds)
+        counts = Counter()
+        for mid in place.ids:
+            counts.update(_counts(mid, guidance, started, counted, by_kind, kinds))
         durations: dict[str, Spread] = {}
         for stage in STAGES:
             values = [
                 days
-                for sent, reached, many in timed[place.id][stage]
+                for mid in place.ids
+                for sent, reached, many in timed[mid][stage]
                 for days in [working.between(sent, reached)] * many
             ]
             durations[stage] = spread(values, goal_days[stage])
@@ -137,7 +174,8 @@ def figures(
             if goal_days[stage] is not None:
                 counts[f"time_{stage}_within"] = sum(1 for v in values if v <= goal_days[stage])
         cells = {name: publish(value) for name, value in counts.items()}
-        yes, no = answers.get(place.id, (0, 0))
+        yes = sum(answers.get(mid, (0, 0))[0] for mid in place.ids)
+        no = sum(answers.get(mid, (0, 0))[1] for mid in place.ids)
         result.municipalities.append(
             MunicipalityFigures(
                 place.code,
@@ -357,38 +395,41 @@ def _cell_record(cell: Cell) -> dict:
     return {"value": cell.published, "shown": str(cell.shown)}
 
 
-def as_record(found: Figures) -> dict:
-    """The figures as the API answers them (schemas/api.json, ``Figures``)."""
+def _area_record(place: MunicipalityFigures) -> dict:
     return {
+        "code": place.code,
+        "name": place.name,
+        "counts": {name: _cell_record(place.cell(name)) for name in published_counts(place.kinds)},
+        "working_days": {
+            stage: {
+                "reached": _cell_record(place.cell(f"time_{stage}_n")),
+                "median": place.durations[stage].median,
+                "p90": place.durations[stage].p90,
+                "goal": place.goals[stage],
+                "within_goal": (
+                    _cell_record(place.cell(f"time_{stage}_within"))
+                    if place.goals[stage] is not None
+                    else None
+                ),
+            }
+            for stage in STAGES
+        },
+    }
+
+
+def as_record(found: Figures, regions: Figures | None = None) -> dict:
+    """The figures as the API answers them (schemas/api.json, ``Figures``); for the national
+    client also the regions' totals (``regions``), added up before publishing (issue 26)."""
+    record = {
         "period": {"from": found.period.first.isoformat(), "to": found.period.last.isoformat()},
         "offer_kind": found.offer_kind,
         "smallest_shown": SMALLEST_SHOWN,
         "rounded_to": ROUNDING,
-        "municipalities": [
-            {
-                "code": place.code,
-                "name": place.name,
-                "counts": {
-                    name: _cell_record(place.cell(name)) for name in published_counts(place.kinds)
-                },
-                "working_days": {
-                    stage: {
-                        "reached": _cell_record(place.cell(f"time_{stage}_n")),
-                        "median": place.durations[stage].median,
-                        "p90": place.durations[stage].p90,
-                        "goal": place.goals[stage],
-                        "within_goal": (
-                            _cell_record(place.cell(f"time_{stage}_within"))
-                            if place.goals[stage] is not None
-                            else None
-                        ),
-                    }
-                    for stage in STAGES
-                },
-            }
-            for place in found.municipalities
-        ],
+        "municipalities": [_area_record(place) for place in found.municipalities],
     }
+    if regions is not None:
+        record["regions"] = [_area_record(place) for place in regions.municipalities]
+    return record
 
 
 # -- the guidance, shown -------------------------------------------------------------------

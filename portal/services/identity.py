@@ -9,7 +9,13 @@ from sqlalchemy.orm import Session
 
 from portal.domain.identity import Identity, WorkIdentity, hash_cpr
 from portal.domain.principal import Principal
-from portal.domain.privileges import PrivilegesUnreadable, caseworker_roles, parse_privileges
+from portal.domain.privileges import (
+    PrivilegeGroup,
+    PrivilegesUnreadable,
+    caseworker_roles,
+    is_coordinator,
+    parse_privileges,
+)
 from portal.models import Caseworker, Citizen, Municipality
 
 log = logging.getLogger(__name__)
@@ -37,22 +43,46 @@ def citizen_principal(db: Session, identity: Identity, cpr_hash_key: str) -> Pri
     )
 
 
-def caseworker_principal(db: Session, identity: WorkIdentity) -> Principal | None:
+def _groups(identity: WorkIdentity) -> list[PrivilegeGroup]:
+    try:
+        return parse_privileges(identity.privileges) if identity.privileges else []
+    except PrivilegesUnreadable as unreadable:
+        log.warning("caseworker login: privileges ignored (%s)", unreadable.reason)
+        return []
+
+
+def caseworker_principal(
+    db: Session, identity: WorkIdentity, region_cvrs: dict[str, str] | None = None
+) -> Principal | None:
     """The employee principal for a MitID Erhverv login, or None: no access.
 
     Access needs the caseworker or the manager privilege in a group scoped to the CVR number the
-    person logged in for, and that CVR must be a municipality the portal serves. A privilege
-    scoped to another CVR gives nothing (docs/architecture.md §3).
+    person logged in for, and that CVR must be a municipality the portal serves — or the
+    sundhedskoordinator privilege scoped to the CVR of a region whose coordinators use the
+    portal (``region_cvrs``: CVR → region code, from PORTAL_REGION_CVRS). A privilege scoped to
+    another CVR gives nothing (docs/architecture.md §3).
     """
+    groups = _groups(identity)
+    region = (region_cvrs or {}).get(identity.cvr or "")
+    if region is not None:
+        # The region's coordinator, and/or the manager who sees the region's figures.
+        roles = {"coordinator"} if is_coordinator(groups, identity.cvr) else set()
+        if "manager" in caseworker_roles(groups, identity.cvr):
+            roles.add("manager")
+        if not roles:
+            log.info("region login without access: no portal role for this region")
+            return None
+        return Principal(
+            audience="caseworker",
+            subject=identity.professional_id or identity.subject,
+            name=identity.name or "",
+            work_roles=tuple(sorted(roles)),
+            region=region,
+        )
     municipality = db.scalar(select(Municipality).where(Municipality.cvr == identity.cvr))
     if municipality is None:
         log.info("caseworker login without access: organisation is not a known municipality")
         return None
-    try:
-        groups = parse_privileges(identity.privileges) if identity.privileges else []
-    except PrivilegesUnreadable as unreadable:
-        log.warning("caseworker login: privileges ignored (%s)", unreadable.reason)
-        groups = []
     roles = caseworker_roles(groups, municipality.cvr)
     if not roles:
         log.info("caseworker login without access: no portal role for this municipality")

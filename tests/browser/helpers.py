@@ -124,3 +124,21 @@ def advice_given(app, reference: str) -> None:
     with app.app_context(), database.new_session() as session:
         concern = session.scalar(select(Concern).where(Concern.reference == reference))
         factories.walk(session, concern, "advice_given")
+
+
+def coordinator_gives_advice(page: Page, live_portal: str, reference: str, advice: str) -> None:
+    """The region's sundhedskoordinator (Anne, Region Nordjylland) logs in at MitID Erhverv, opens
+    the concern from her list and writes her advice (issue 26); axe-checked on every page."""
+    page.goto(f"{live_portal}/sagsbehandler/")
+    page.get_by_role("link", name="Log ind med MitID Erhverv").click()
+    page.get_by_role("button", name="Anne Berg").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Møder om bekymringer")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile(reference)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Bekymring {reference}")
+    assert_accessible(page)
+    page.get_by_role("link", name="Skriv dit råd").click()
+    page.get_by_role("textbox", name="Dit råd").fill(advice)
+    page.get_by_role("button", name="Gem dit råd").click()
+    expect(page.get_by_text("Dit råd er gemt.")).to_be_visible()
+    assert_accessible(page)

@@ -16,6 +16,7 @@ from portal.models import AuditEvent, Concern, ConcernEvent, LoginSession, Offer
 from portal.services import concern_steps, concerns, cursors
 from portal.services.casework import PAGE_SIZE
 from tests.factories import (
+    COORDINATOR_DESK,
     TODAY,
     api_token,
     as_caseworker,
@@ -313,8 +314,14 @@ def test_the_whole_path_to_a_decision_is_visible_to_the_citizen(app, db, demo):
         {"participants": ["citizen", "caseworker", "coordinator"], "note": ""},
     )
     assert held.status_code == 302, text(held)[:2000]
+    # The advice is the sundhedskoordinator's own, written in the portal (issue 26).
+    anne = as_caseworker(app, "anne")
     advice = post_action(
-        lone, concern.id, "raadgivning", {"advice": "Start med 10 timer om ugen, siddende arbejde."}
+        anne,
+        concern.id,
+        "raad",
+        {"advice": "Start med 10 timer om ugen, siddende arbejde."},
+        desk=COORDINATOR_DESK,
     )
     assert advice.status_code == 302
 
@@ -384,12 +391,18 @@ def test_the_whole_path_to_a_decision_is_visible_to_the_citizen(app, db, demo):
     assert handled and handled[0].actor_ref == "caseworker:demo-cw-nordby-1"
 
 
-def test_advice_before_the_meeting_is_held_is_refused_and_kept(app, db, demo):
+def test_advice_before_the_meeting_is_held_is_refused_and_kept(app, db, demo, monkeypatch):
+    # A region not on the portal: the caseworker records the advice given orally.
+    monkeypatch.setitem(app.config, "REGION_CVRS", {})
     _m, concern = sent(db, demo)
     walk(db, concern, "meeting_booked")
     lone = as_caseworker(app)
     answer = post_action(
-        lone, concern.id, "raadgivning", {"advice": "Færre timer."}, version=concern.version
+        lone,
+        concern.id,
+        "raadgivning",
+        {"advice": "Færre timer.", "given_by": "Dr. Anne Berg"},
+        version=concern.version,
     )
     assert answer.status_code == 409
     assert "Rådgivningen kan først gemmes, når mødet er holdt." in text(answer)

@@ -131,3 +131,12 @@ def test_the_caseworkers_pages_are_plain_danish_at_every_step(app, db, demo, unt
 def test_the_figures_are_plain_danish(app, db, demo, manager):
     sent(db, demo)
     assert not _over_goal(as_caseworker(app, manager), ["/kommune/tal-om-retten"])
+
+
+@pytest.mark.parametrize("until", ["meeting_booked", "meeting_held", "advice_given"])
+def test_the_coordinators_pages_are_plain_danish(app, db, demo, until):
+    _who, concern = sent(db, demo)
+    walk(db, concern, until)
+    anne = as_caseworker(app, "anne")
+    urls = ["/sundhedskoordinator/bekymringer", f"/sundhedskoordinator/bekymringer/{concern.id}"]
+    assert not _over_goal(anne, urls)
