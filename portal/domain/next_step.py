@@ -72,11 +72,11 @@ def _decision_matters(facts: ConcernFacts, today: date) -> bool:
 
 def _soonest(step: Step, candidates: Iterable[tuple[date | None, ConcernFacts]]) -> NextStep | None:
     """The candidate whose day comes first (one without a day last; ties: the oldest concern)."""
-    dated = [(day or date.max, facts.concern_id, facts) for day, facts in candidates]
-    if not dated:
+    found = list(candidates)
+    if not found:
         return None
-    day, _id, facts = min(dated, key=lambda item: item[:2])
-    return NextStep(step, None if day == date.max else day, facts.concern_id, facts.offer_id)
+    day, facts = min(found, key=lambda pair: (pair[0] or date.max, pair[1].concern_id))
+    return NextStep(step, day, facts.concern_id, facts.offer_id)
 
 
 def _times_to_choose(c: ConcernFacts, today: date) -> date | bool | None:

@@ -106,3 +106,17 @@ def test_a_concern_matters_more_than_the_forloeb_end_and_the_end_more_than_the_n
 def test_an_offer_that_started_before_today_is_not_the_next_offer():
     assert next_step([], TODAY, None, (42, TODAY - DAY)).step is Step.NOTHING
     assert next_step([], TODAY, None, (42, TODAY)).day == TODAY
+
+
+def test_a_comment_period_counts_only_while_the_advice_waits_for_the_decision():
+    decided = facts(status=ConcernStatus.DECIDED, comment_until=TODAY + 5 * DAY)
+    assert next_step([decided], TODAY).step is Step.DECIDED
+
+
+def test_of_two_concerns_on_the_same_day_the_older_one_is_told():
+    newer = facts(concern_id=7, status=ConcernStatus.MEETING_BOOKED, meeting_on=TODAY + DAY)
+    older = facts(concern_id=3, status=ConcernStatus.MEETING_BOOKED, meeting_on=TODAY + DAY)
+    assert next_step([newer, older], TODAY).concern_id == 3
+    undated = facts(concern_id=1, status=ConcernStatus.DRAFT)
+    dated = facts(concern_id=9, status=ConcernStatus.DRAFT, send_by=TODAY + 30 * DAY)
+    assert next_step([undated, dated], TODAY).concern_id == 9, "a day comes before none"
