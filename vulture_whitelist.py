@@ -58,3 +58,5 @@ plan_changed  # unused variable (portal/services/story.py:54)
 _.times_to_choose  # unused property (portal/services/story.py:56)
 _.undefined  # unused attribute (portal/templating.py:45)
 ui_locales  # unused variable (portal/testidp/provider.py:81)
+_.make_globals  # unused method (portal/templating.py): Jinja calls it, the override of Environment.make_globals
+_.jinja_environment  # unused attribute (portal/__init__.py): Flask reads it to make app.jinja_env

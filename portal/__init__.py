@@ -42,6 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         template_folder=str(config.PROJECT_ROOT / "templates"),
         static_folder=str(config.PROJECT_ROOT / "static"),
     )
+    app.jinja_environment = templating.PortalEnvironment
     routing.init_app(app)
     app.config.update(config.load())
     app.config.update(overrides or {})

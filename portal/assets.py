@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, request
 
 
 @cache
@@ -18,6 +19,16 @@ def _fingerprint(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
+@cache
+def _versioned(static_folder: str, url_path: str, filename: str) -> str:
+    path = Path(static_folder) / filename
+    return f"{url_path}/{quote(filename)}?v={_fingerprint(str(path))}"
+
+
 def static_url(filename: str) -> str:
-    path = Path(current_app.static_folder or "") / filename
-    return url_for("static", filename=filename, v=_fingerprint(str(path)))
+    # Built once per file (a page links eight), as url_for("static", filename=…, v=…) would:
+    # the same path under the application's root, the same fingerprint.
+    root = request.script_root if has_request_context() else ""
+    return root + _versioned(
+        current_app.static_folder or "", current_app.static_url_path or "/static", filename
+    )

@@ -71,9 +71,11 @@ def translations():
     Flask-Babel finds the catalog anew (locale, domain, cache) for every one."""
     if not has_request_context():
         return get_translations()
-    if "translations" not in g:
-        g.translations = get_translations()
-    return g.translations
+    store = g._get_current_object()
+    found = getattr(store, "translations", None)
+    if found is None:
+        found = store.translations = get_translations()
+    return found
 
 
 HELPER_CONTEXT = "hjælper"
@@ -241,11 +243,21 @@ def init_app(app: Flask) -> None:
         return response
 
 
+def _helping() -> str | None:
+    """Whom the reader helps (a relative acting for a citizen), once per request: a page asks
+    for forty texts, and each look at ``current_user`` goes through Flask-Login's proxy."""
+    if not has_request_context():
+        return None
+    store = g._get_current_object()
+    if not hasattr(store, "helping"):
+        user = current_user
+        store.helping = user.acting_for_name if user.is_authenticated and user.is_delegate else None
+    return store.helping
+
+
 def to_the_reader(text: str, **values) -> Markup:
     """A text of the citizen's case: to the citizen, or to a relative acting for them."""
-    user = current_user
-    helping = user.acting_for_name if user.is_authenticated and user.is_delegate else None
-    return for_reader(text, helping, **values)
+    return for_reader(text, _helping(), **values)
 
 
 def lazy_to_the_reader(text: str) -> LazyString:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import Date, bindparam, case, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from portal.domain.concerns import ForloebDates, right_applies
@@ -33,24 +33,41 @@ class Overview:
     next_offer_right: bool
 
 
+# The front page's statements, built once (with bound parameters) rather than on every drawn
+# page: building a select with its loader options cost about 0.1 ms each (docs/architecture.md
+# §10).
+_TODAY = bindparam("today", type_=Date)
+_UPCOMING = Offer.start_date > _TODAY
+_NEXT_OFFER = (
+    select(Offer)
+    .where(
+        Offer.forloeb_id == bindparam("forloeb_id"),
+        Offer.status.in_(OPEN_OFFER_STATUSES),
+        or_(_UPCOMING, Offer.end_date.is_(None), Offer.end_date >= _TODAY),
+    )
+    .order_by(
+        case((_UPCOMING, 0), else_=1),
+        case((_UPCOMING, Offer.start_date)),
+        Offer.start_date.desc(),
+    )
+    .limit(1)
+)
+_LATEST_FORLOEB = (
+    select(Forloeb)
+    .options(
+        joinedload(Forloeb.caseworker),
+        joinedload(Forloeb.citizen).joinedload(Citizen.municipality),
+    )
+    .where(Forloeb.citizen_id == bindparam("citizen_id"))
+    .order_by(Forloeb.start_date.desc())
+    .limit(1)
+)
+
+
 def _next_offer(db: Session, forloeb_id: int, today: date) -> Offer | None:
     """What comes next: the soonest offer not yet started, else the latest one going on now
     (one query: upcoming ones sort first, soonest first; then running ones, latest first)."""
-    upcoming = Offer.start_date > today
-    return db.scalar(
-        select(Offer)
-        .where(
-            Offer.forloeb_id == forloeb_id,
-            Offer.status.in_(OPEN_OFFER_STATUSES),
-            or_(upcoming, Offer.end_date.is_(None), Offer.end_date >= today),
-        )
-        .order_by(
-            case((upcoming, 0), else_=1),
-            case((upcoming, Offer.start_date)),
-            Offer.start_date.desc(),
-        )
-        .limit(1)
-    )
+    return db.scalar(_NEXT_OFFER, {"forloeb_id": forloeb_id, "today": today})
 
 
 def coordinating_caseworker(db: Session, principal: Principal) -> Caseworker | None:
@@ -71,16 +88,7 @@ def overview(db: Session, principal: Principal, today: date) -> Overview:
     person without a forløb)."""
     if principal.citizen_id is None:
         return Overview(principal.name, None, None, None, None, False)
-    forloeb = db.scalar(
-        select(Forloeb)
-        .options(
-            joinedload(Forloeb.caseworker),
-            joinedload(Forloeb.citizen).joinedload(Citizen.municipality),
-        )
-        .where(Forloeb.citizen_id == principal.citizen_id)
-        .order_by(Forloeb.start_date.desc())
-        .limit(1)
-    )
+    forloeb = db.scalar(_LATEST_FORLOEB, {"citizen_id": principal.citizen_id})
     citizen = (
         forloeb.citizen
         if forloeb is not None

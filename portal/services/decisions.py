@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from portal import page_marks
@@ -312,19 +312,21 @@ def write_verdicts(db: Session, verdicts: Verdicts, now: datetime) -> None:
         )
 
 
+# Built once: every drawn queue page asks (docs/architecture.md §10).
+_DISAGREEMENTS = (
+    select(Concern.id, Concern.reference, OfferDecision.case_system_at)
+    .join(OfferDecision, OfferDecision.concern_id == Concern.id)
+    .where(
+        Concern.municipality_id == bindparam("municipality_id"),
+        OfferDecision.case_system == DISAGREES,
+        Concern.status.in_([ConcernStatus.DECIDED, ConcernStatus.CLOSED]),
+    )
+    .order_by(OfferDecision.decided_at, OfferDecision.id)
+    .limit(bindparam("limit"))
+)
+
+
 def disagreements(db: Session, municipality_id: int, limit: int = 10) -> list:
     """Decided concerns of the municipality whose offer the case system still plans otherwise:
     the caseworker's queue names them, soonest decided first."""
-    return list(
-        db.execute(
-            select(Concern.id, Concern.reference, OfferDecision.case_system_at)
-            .join(OfferDecision, OfferDecision.concern_id == Concern.id)
-            .where(
-                Concern.municipality_id == municipality_id,
-                OfferDecision.case_system == DISAGREES,
-                Concern.status.in_([ConcernStatus.DECIDED, ConcernStatus.CLOSED]),
-            )
-            .order_by(OfferDecision.decided_at, OfferDecision.id)
-            .limit(limit)
-        )
-    )
+    return list(db.execute(_DISAGREEMENTS, {"municipality_id": municipality_id, "limit": limit}))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from babel.dates import format_date
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from portal import page_marks
@@ -103,32 +103,36 @@ def notify(db: Session, concern: Concern, kind: str, deadline: date | None = Non
         )
 
 
+# Built once: the front page asks on every drawing (docs/architecture.md §10).
+_UNREAD = (
+    select(Notice)
+    .where(Notice.citizen_id == bindparam("citizen_id"), Notice.read_at.is_(None))
+    .order_by(Notice.created_at.desc())
+    .limit(bindparam("limit"))
+)
+
+
 def unread(db: Session, citizen_id: int | None, limit: int = 10) -> list[Notice]:
     if citizen_id is None:
         return []
-    return list(
-        db.scalars(
-            select(Notice)
-            .where(Notice.citizen_id == citizen_id, Notice.read_at.is_(None))
-            .order_by(Notice.created_at.desc())
-            .limit(limit)
-        )
+    return list(db.scalars(_UNREAD, {"citizen_id": citizen_id, "limit": limit}))
+
+
+_ANY_UNREAD = (
+    select(Notice.id)
+    .where(
+        Notice.citizen_id == bindparam("citizen_id"),
+        Notice.concern_id == bindparam("concern_id"),
+        Notice.read_at.is_(None),
     )
+    .limit(1)
+)
 
 
 def mark_read(db: Session, citizen_id: int, concern_id: int) -> None:
     """The concern's notices have been read: its page was opened. Most views find none unread,
     and a look costs one query instead of a savepoint, an UPDATE and a commit."""
-    unread = (
-        select(Notice.id)
-        .where(
-            Notice.citizen_id == citizen_id,
-            Notice.concern_id == concern_id,
-            Notice.read_at.is_(None),
-        )
-        .limit(1)
-    )
-    if db.scalar(unread) is None:
+    if db.scalar(_ANY_UNREAD, {"citizen_id": citizen_id, "concern_id": concern_id}) is None:
         return
     with saved(db):
         db.execute(

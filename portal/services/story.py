@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, load_only
 
 from portal.domain.concerns import FINISHED, OPEN, ConcernStatus
@@ -75,58 +75,59 @@ def _rank(state: ConcernState) -> tuple:
     return (group, -state.updated_at.timestamp(), -state.concern_id)
 
 
+# Built once, with bound parameters: every page of the citizen's runs them (docs/architecture.md
+# §10 — building a select with its loader options cost about 0.1 ms each).
+_CONCERNS = (
+    select(Concern)
+    .where(
+        Concern.citizen_id == bindparam("citizen_id"),
+        Concern.status != ConcernStatus.DISCARDED,
+    )
+    .options(
+        # What the story tells, not the answers (health data, and the biggest column).
+        load_only(
+            Concern.id,
+            Concern.offer_id,
+            Concern.status,
+            Concern.reference,
+            Concern.submitted_at,
+            Concern.updated_at,
+            Concern.created_at,
+            Concern.right_applies,
+            Concern.held_offer_status,
+            Concern.offer_started_when_sent,
+            Concern.comment_until,
+            Concern.complaint_deadline,
+            Concern.version,
+        ),
+        joinedload(Concern.meetings),
+        joinedload(Concern.offer).load_only(Offer.id, Offer.title, Offer.start_date),
+    )
+    .order_by(Concern.created_at.desc(), Concern.id.desc())
+)
+_DECISIONS = select(OfferDecision).where(
+    OfferDecision.concern_id.in_(bindparam("ids", expanding=True))
+)
+_OFFERED = select(MeetingProposal.concern_id, MeetingProposal.proposed_at).where(
+    MeetingProposal.concern_id.in_(bindparam("ids", expanding=True)),
+    MeetingProposal.status == "open",
+)
+
+
 def all_states(db: Session, citizen_id: int | None) -> list[ConcernState]:
     """The state of every concern of the citizen, newest first (one query; a second for the
     decisions when some concern is finished, a third for offered times when one waits for a
     meeting)."""
     if citizen_id is None:
         return []
-    concerns = list(
-        db.scalars(
-            select(Concern)
-            .where(Concern.citizen_id == citizen_id, Concern.status != ConcernStatus.DISCARDED)
-            .options(
-                # What the story tells, not the answers (health data, and the biggest column).
-                load_only(
-                    Concern.id,
-                    Concern.offer_id,
-                    Concern.status,
-                    Concern.reference,
-                    Concern.submitted_at,
-                    Concern.updated_at,
-                    Concern.created_at,
-                    Concern.right_applies,
-                    Concern.held_offer_status,
-                    Concern.offer_started_when_sent,
-                    Concern.comment_until,
-                    Concern.complaint_deadline,
-                    Concern.version,
-                ),
-                joinedload(Concern.meetings),
-                joinedload(Concern.offer).load_only(Offer.id, Offer.title, Offer.start_date),
-            )
-            .order_by(Concern.created_at.desc(), Concern.id.desc())
-        ).unique()
-    )
+    concerns = list(db.scalars(_CONCERNS, {"citizen_id": citizen_id}).unique())
     finished = [c.id for c in concerns if c.status in FINISHED]
     decisions: dict[int, OfferDecision] = {}
     if finished:
-        for decision in db.scalars(
-            select(OfferDecision).where(OfferDecision.concern_id.in_(finished))
-        ):
+        for decision in db.scalars(_DECISIONS, {"ids": finished}):
             decisions[decision.concern_id] = decision
     waiting = [c.id for c in concerns if c.status in _TIMES_OFFERED_IN]
-    offered = (
-        dict(
-            db.execute(
-                select(MeetingProposal.concern_id, MeetingProposal.proposed_at).where(
-                    MeetingProposal.concern_id.in_(waiting), MeetingProposal.status == "open"
-                )
-            ).all()
-        )
-        if waiting
-        else {}
-    )
+    offered = dict(db.execute(_OFFERED, {"ids": waiting}).all()) if waiting else {}
     return [
         _state(concern, decisions.get(concern.id), offered.get(concern.id)) for concern in concerns
     ]
