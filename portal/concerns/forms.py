@@ -167,7 +167,7 @@ class DeclineTimesForm(FlaskForm):
 
 
 CONSENT_ANSWERS = {
-    "yes": N_("Ja, sundhedskoordinatoren må kontakte min læge"),
+    "yes": N_("Ja, sundhedskoordinatoren må læse det og kontakte min læge"),
     "no": N_("Nej, det vil jeg ikke"),
 }
 

@@ -54,7 +54,9 @@ def test_a_concern_about_an_offer_not_yet_started(phone: Page, live_portal: str)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Dit helbred")
     type_into(phone, "Hvad er vigtigt at vide om dit helbred?", "Dårlig ryg.")
     press_choice(phone, "Ja")
-    expect(phone.get_by_text("Må sundhedskoordinatoren kontakte din læge?")).to_have_count(0)
+    expect(
+        phone.get_by_text("Må sundhedskoordinatoren læse om dit helbred og kontakte din læge?")
+    ).to_have_count(0)
     assert_accessible(phone)
     continue_with_enter(phone)
 
@@ -82,10 +84,10 @@ def test_a_concern_about_an_offer_not_yet_started(phone: Page, live_portal: str)
     # Consent to contact the doctor is asked separately, informed, by the citizen herself.
     phone.get_by_role("link", name="Læs om samtykke").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text(
-        "Må sundhedskoordinatoren kontakte din læge?"
+        "Må sundhedskoordinatoren læse om dit helbred og kontakte din læge?"
     )
     assert_accessible(phone)
-    phone.get_by_label("Ja, sundhedskoordinatoren må kontakte min læge").focus()
+    phone.get_by_label("Ja, sundhedskoordinatoren må læse det og kontakte min læge").focus()
     phone.keyboard.press("Space")
     type_into(phone, "Din læge", "Lægehuset Torvet")
     phone.get_by_role("button", name="Send dit svar").click()

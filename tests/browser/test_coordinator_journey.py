@@ -110,7 +110,7 @@ def test_the_coordinator_prepares_the_meeting_and_gives_the_advice(screens, live
     expect(
         mette.get_by_text(re.compile("Sundhedskoordinatoren ser dem i portalen"))
     ).to_be_visible()
-    mette.get_by_label("Ja, sundhedskoordinatoren må kontakte min læge").check()
+    mette.get_by_label("Ja, sundhedskoordinatoren må læse det og kontakte min læge").check()
     mette.get_by_label("Din læge").fill("Lægehuset Torvet")
     mette.get_by_role("button", name="Send dit svar").click()
     expect(mette.get_by_text("Du har givet lov")).to_be_visible()

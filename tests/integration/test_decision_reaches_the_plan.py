@@ -326,7 +326,7 @@ def test_consent_is_asked_until_the_advice_and_unanswered_is_not_no(app, db, dem
     walk(db, concern, "advice_given")
     after = text_of(mette.get(f"/bekymringer/{concern.id}/samtykke"))
     assert "Du kan ikke give lov nu" in after
-    assert "Må sundhedskoordinatoren kontakte din læge?" not in text_of(
+    assert "Må sundhedskoordinatoren læse om dit helbred og kontakte din læge?" not in text_of(
         mette.get(f"/bekymringer/{concern.id}")
     ), "not offered once it can no longer serve the advice"
 
