@@ -32,7 +32,7 @@ from portal.domain.principal import Actor
 from portal.domain.regions import REGION_NAMES, region_on
 from portal.downloads import download
 from portal.services import casework_steps, concerns, coordination
-from portal.services.concern_steps import consent_of, current_meeting
+from portal.services.concern_steps import advice_event, consent_of, current_meeting
 
 log = logging.getLogger(__name__)
 bp = Blueprint("coordination", __name__, url_prefix="/sundhedskoordinator")
@@ -90,7 +90,7 @@ def _forms(concern, bound: dict | None = None) -> dict:
 
 
 def _page(concern, status: int = 200, bound: dict | None = None, problem=None, done=None):
-    advice = next((e for e in reversed(concern.events) if e.kind == "advice_recorded"), None)
+
     return render_template(
         "coordination/concern.html",
         concern=concern,
@@ -98,10 +98,9 @@ def _page(concern, status: int = 200, bound: dict | None = None, problem=None, d
         region=_region_name(),
         shares_health=coordination.shares_health(concern),
         consent=consent_of(concern),
-        meeting=current_meeting(concern)
-        or next((m for m in reversed(concern.meetings) if m.outcome == "held"), None),
+        meeting=coordination.the_meeting(concern),
         proposal=next((p for p in reversed(concern.proposals) if p.status == "open"), None),
-        advice=advice,
+        advice=advice_event(concern),
         problem=problem,
         done=done,
     ), status

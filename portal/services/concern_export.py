@@ -22,7 +22,7 @@ from portal.domain.decisions import complaint_deadline, complaint_guidance
 from portal.models import ApiClient, Concern, ConcernDocument, Offer
 from portal.models.base import UTCDateTime
 from portal.services import access_log, cursors, decisions
-from portal.services.concern_steps import decision_event
+from portal.services.concern_steps import advice_event, decision_event
 
 MAX_PAGE = 200
 
@@ -96,7 +96,7 @@ def _decision(concern: Concern) -> dict | None:
 def _advice(concern: Concern) -> dict | None:
     """The coordinator's advice and who gave it (issue 26): the case system journalises it with
     its author, whether written in the portal or recorded by the caseworker after the meeting."""
-    event = next((e for e in reversed(concern.events) if e.kind == "advice_recorded"), None)
+    event = advice_event(concern)
     if event is None:
         return None
     return {

@@ -224,6 +224,11 @@ def decision_event(concern: Concern) -> ConcernEvent | None:
     return next((e for e in reversed(concern.events) if e.kind == "decided"), None)
 
 
+def advice_event(concern: Concern) -> ConcernEvent | None:
+    """The coordinator's advice as recorded (the last, if it was recorded again)."""
+    return next((e for e in reversed(concern.events) if e.kind == "advice_recorded"), None)
+
+
 def has_comment(concern: Concern) -> bool:
     return any(event.kind == "advice_commented" for event in concern.events)
 

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from portal.domain.concerns import ConcernStatus
 from portal.domain.principal import Actor, Principal
 from portal.domain.regions import serves
-from portal.models import Concern, ConcernDocument, Forloeb, Municipality, Offer
+from portal.models import (
+    Concern,
+    ConcernDocument,
+    CoordinatorMeeting,
+    Forloeb,
+    Municipality,
+    Offer,
+)
 from portal.services import access_log, casework_steps, documents
 from portal.services.concern_steps import consent_since, current_meeting
 
@@ -42,21 +49,31 @@ def _has_a_meeting(concern: Concern) -> bool:
     return any(proposal.status in ("open", "declined") for proposal in concern.proposals)
 
 
-def meeting_time(concern: Concern) -> datetime | None:
-    """The meeting's time: the booked or held one, else the first time offered."""
-    meeting = current_meeting(concern) or next(
+def the_meeting(concern: Concern) -> CoordinatorMeeting | None:
+    """The meeting the coordinator prepares or has held: the booked one, else the last held."""
+    return current_meeting(concern) or next(
         (m for m in reversed(concern.meetings) if m.outcome == "held"), None
     )
+
+
+def meeting_time(concern: Concern) -> datetime | None:
+    """The meeting's time: the booked or held one, else the first time offered."""
+    meeting = the_meeting(concern)
     if meeting is not None:
         return meeting.starts_at
     offered = [p for p in concern.proposals if p.status == "open"]
     return min(offered[-1].starts) if offered else None
 
 
-def _seen(db: Session, principal: Principal, today: date, *conditions) -> list[Concern]:
+def _seen(
+    db: Session, principal: Principal, today: date, *conditions, whole: bool = False
+) -> list[Concern]:
+    """The concerns the coordinator sees; ``whole``: with the timeline and the files too (one
+    concern's page), not only what the list shows."""
     served = served_municipalities(db, principal.region or "", today)
     if not served:
         return []
+    more = (selectinload(Concern.events), selectinload(Concern.documents)) if whole else ()
     found = db.scalars(
         select(Concern)
         .where(
@@ -71,8 +88,7 @@ def _seen(db: Session, principal: Principal, today: date, *conditions) -> list[C
             joinedload(Concern.offer).joinedload(Offer.forloeb).joinedload(Forloeb.caseworker),
             selectinload(Concern.meetings),
             selectinload(Concern.proposals),
-            selectinload(Concern.events),
-            selectinload(Concern.documents),
+            *more,
         )
     ).all()
     return [concern for concern in found if _has_a_meeting(concern)]
@@ -163,7 +179,7 @@ def open_concern(
     """The concern, if the coordinator's region serves it and it has a meeting; else None (the
     attempt is logged). Reading it is a look at the citizen's data (``log_read``; an action
     logs itself instead)."""
-    found = _seen(db, principal, today, Concern.id == concern_id)
+    found = _seen(db, principal, today, Concern.id == concern_id, whole=True)
     if not found:
         citizen_id = db.scalar(select(Concern.citizen_id).where(Concern.id == concern_id))
         if citizen_id is not None:
