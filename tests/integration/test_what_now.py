@@ -21,6 +21,7 @@ from tests.factories import (
     csrf_token,
     fill_all,
     forloeb_ends_in,
+    offer_id,
     sent,
     start,
     walk,
@@ -126,14 +127,14 @@ def test_the_helper_reads_the_questions_and_the_answers_about_the_citizen(app, d
         assert first_person not in steps, first_person
     assert "Jens får ondt" in steps, "the choices name him"
     assert "Jens' læge ved det" in steps, "and the summary rephrases his answers"
-    assert "Du kan skrive" not in text_of(sofie.get("/mit-forloeb"))
+    # "Du kan skrive … her" only where the form is: not on the offer's own page.
+    offer_page = text_of(sofie.get(f"/tilbud/{offer_id(db, 'demo-offer-jens-2')}"))
+    assert "Jens" in offer_page and "Du kan skrive" not in offer_page
 
 
 def test_a_relative_who_may_only_see_is_not_told_to_write(app, db, demo):
     sofie = as_relative_for(app, demo["birgitte"].name)
     offer = demo["birgitte"].forloeb.offers[0].external_id
-    from tests.factories import offer_id
-
     page = text_of(sofie.get(f"/tilbud/{offer_id(db, offer)}/bekymret"))
     assert "Du kan skrive" not in page
     assert "Du kan ringe til Birgittes sagsbehandler." in page
