@@ -17,13 +17,29 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.models.base import Base, UTCDateTime, utcnow
+from portal.services.transaction import (
+    READING,
+    refuse_flush_while_reading,
+    refuse_orm_writes_while_reading,
+    refuse_writes_while_reading,
+)
 
 __all__ = ["Base", "UTCDateTime", "get_session", "make_engine", "new_session", "utcnow"]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
+# A session that only reads (a page, until it writes) refuses to write: portal.services.transaction.
+event.listen(Session, "do_orm_execute", refuse_orm_writes_while_reading)
+event.listen(Session, "before_flush", refuse_flush_while_reading)
+
 
 def make_engine(url: str) -> Engine:
+    engine = _engine(url)
+    event.listen(engine, "before_cursor_execute", refuse_writes_while_reading)
+    return engine
+
+
+def _engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -44,7 +60,8 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection):
-            connection.exec_driver_sql("BEGIN")
+            if not connection.get_execution_options().get(READING):  # only_reading: no BEGIN
+                connection.exec_driver_sql("BEGIN")
 
         return engine
     # No ping before every checkout (a round trip per request): a connection the server dropped

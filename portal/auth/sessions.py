@@ -30,6 +30,7 @@ from werkzeug.wrappers import Response
 
 from portal.db import get_session, utcnow
 from portal.models import LoginSession
+from portal.services.transaction import is_reading, only_reading, stop_reading
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +64,13 @@ _BY_TOKEN = select(
 
 
 def _read(db, hashed: str):
-    """The session's row. Core, not the ORM: every page reads it, and only reads it. On
-    PostgreSQL the read is its own autocommit statement, so a page that needs nothing more (a
-    page kept in portal.page_cache) costs one round trip — no BEGIN before it, no ROLLBACK at
-    the end — and the connection goes back to the pool until the page needs the database."""
-    if isinstance(db.get_bind(), Engine) and db.get_bind().dialect.name == "postgresql":
+    """The session's row. Core, not the ORM: every page reads it, and only reads it. A page
+    asked for (GET) is already only reading (``open_session``): the read is one round trip and
+    the page's own statements follow on the same connection, with no transaction. For any other
+    request the read is its own autocommit statement on PostgreSQL, and the request's writes
+    begin afresh after it."""
+    bind = db.get_bind()
+    if not is_reading(db) and isinstance(bind, Engine) and bind.dialect.name == "postgresql":
         connection = db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         record = connection.execute(_BY_TOKEN, {"token_hash": hashed}).first()
         db.commit()  # nothing to commit: ends the autocommit use of the connection
@@ -142,12 +145,17 @@ class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request: Request) -> ServerSession | None:
         if request.path.startswith(app.static_url_path or "/static"):
             return None
+        # The request's own database session: one connection per request (docs/architecture.md §12).
+        db = get_session()
+        if request.method in ("GET", "HEAD"):
+            try:  # a page reads until it writes (portal.services.transaction)
+                only_reading(db)
+            except SQLAlchemyError:
+                db.rollback()  # the database is away: the page finds out if it needs it
         token = request.cookies.get(cookie_name(app))
         if not token or len(token) > 100:
             return ServerSession()
         now = utcnow()
-        # The request's own database session: one connection per request (docs/architecture.md §12).
-        db = get_session()
         try:
             record = _read(db, token_hash(token))
         except SQLAlchemyError as error:
@@ -160,6 +168,7 @@ class DatabaseSessionInterface(SessionInterface):
         if record is None:
             return ServerSession()
         if record.idle_expires_at <= now or record.absolute_expires_at <= now:
+            stop_reading(db)
             db.execute(delete(LoginSession).where(LoginSession.id == record.id))
             db.commit()
             session = ServerSession()
@@ -196,6 +205,7 @@ class DatabaseSessionInterface(SessionInterface):
         try:
             if not db.is_active:  # the request ended in a database error: start clean
                 db.rollback()
+            stop_reading(db)
             self._save(db, session, response, name, cookie_options)
         except SQLAlchemyError:
             # The database went away: the page still goes out; the person logs in again later.

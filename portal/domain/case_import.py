@@ -21,7 +21,7 @@ from datetime import date, time
 from functools import cache
 from pathlib import Path
 
-import fastjsonschema
+import jsonschema_rs
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 from portal.domain.identity import normalise_cpr
@@ -41,7 +41,9 @@ TEXT_PATTERNS = {
 FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}", re.ASCII)
 
 
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A JSON string, written as an unrolled loop: twice as fast on a file of 5,000 citizens as the
+# alternation (?:[^"\\]|\\.)*, which steps one character at a time (issue 27).
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _BRACKETS = re.compile(r"[\[\]{}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # A surrogate written as an escape ("\\ud800"): only then can json.loads return one.
@@ -132,11 +134,12 @@ def _validator():
 
 @cache
 def _fast_check():
-    """The same schema compiled to Python (fastjsonschema): a good batch of 30,000 citizens is
-    checked in a fraction of a second, where the full validator takes most of a minute. It reads
-    each pattern's ``$`` as the end of the value, as ECMA-262 does (a CPR number followed by a
-    line break is refused: tests/unit/test_case_import_rules.py)."""
-    return fastjsonschema.compile(_schema())
+    """The same schema, checked in Rust (jsonschema-rs): a good file of 5,000 citizens is checked
+    in a twentieth of a second, where fastjsonschema took 0.4 s and the full validator most of a
+    minute (issue 27). Formats are not checked, as the full validator does not: the rules check
+    each date. Its patterns read ``$`` as the end of the value, as ECMA-262 does (a CPR number
+    followed by a line break is refused: tests/unit/test_case_import_rules.py)."""
+    return jsonschema_rs.validator_for(_schema(), validate_formats=False)
 
 
 def location(path) -> str:
@@ -314,17 +317,20 @@ def _day_problems(record: dict, where: str) -> list[Problem]:
 
 def validate_batch(payload: object) -> list[Problem]:
     """Every problem with the batch (at most ``MAX_PROBLEMS``); an empty list means it is fine."""
-    try:
-        _fast_check()(payload)
-    except fastjsonschema.JsonSchemaValueException as first:
-        errors = sorted(_validator().iter_errors(payload), key=lambda e: list(map(str, e.path)))
-        if not errors:  # the two readings of the schema differ: refuse, and say where
-            path = [int(p) if p.isdigit() else p for p in first.path[1:]]
-            return [Problem(location(path), "is not valid", _record_id(payload, path))]
-        # One error per missing field names them all: a problem is said once.
-        problems = dict.fromkeys(
-            Problem(location(e.path), _schema_message(e), _record_id(payload, e.path))
-            for e in errors
-        )
-        return list(problems)[:MAX_PROBLEMS]
-    return _rule_problems(payload)[:MAX_PROBLEMS]
+    if _fast_check().is_valid(payload):
+        return _rule_problems(payload)[:MAX_PROBLEMS]
+    errors = sorted(_validator().iter_errors(payload), key=lambda e: list(map(str, e.path)))
+    if not errors:
+        # The two readings of the schema differ: jsonschema-rs refuses what the full validator
+        # lets through (NaN, which passes every minimum and maximum in Python). The rules name
+        # it where they can; else refuse it at its place.
+        if named := _rule_problems(payload):
+            return named[:MAX_PROBLEMS]
+        first = next(iter(_fast_check().iter_errors(payload)), None)
+        path = list(first.instance_path) if first is not None else []
+        return [Problem(location(path), "is not valid", _record_id(payload, path))]
+    # One error per missing field names them all: a problem is said once.
+    problems = dict.fromkeys(
+        Problem(location(e.path), _schema_message(e), _record_id(payload, e.path)) for e in errors
+    )
+    return list(problems)[:MAX_PROBLEMS]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Date, bindparam, case, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from portal.domain.concerns import ForloebDates, right_applies
 from portal.domain.forloeb import Progress, progress
@@ -37,23 +37,31 @@ class Overview:
 # page: building a select with its loader options cost about 0.1 ms each (docs/architecture.md
 # §10).
 _TODAY = bindparam("today", type_=Date)
-_UPCOMING = Offer.start_date > _TODAY
-_NEXT_OFFER = (
-    select(Offer)
+_NEXT = aliased(Offer)
+_UPCOMING = _NEXT.start_date > _TODAY
+# What comes next in a forløb: the soonest offer not yet started, else the latest one going on
+# now (upcoming ones sort first, soonest first; then running ones, latest first).
+_NEXT_OFFER_ID = (
+    select(_NEXT.id)
     .where(
-        Offer.forloeb_id == bindparam("forloeb_id"),
-        Offer.status.in_(OPEN_OFFER_STATUSES),
-        or_(_UPCOMING, Offer.end_date.is_(None), Offer.end_date >= _TODAY),
+        _NEXT.forloeb_id == Forloeb.id,
+        _NEXT.status.in_(OPEN_OFFER_STATUSES),
+        or_(_UPCOMING, _NEXT.end_date.is_(None), _NEXT.end_date >= _TODAY),
     )
     .order_by(
         case((_UPCOMING, 0), else_=1),
-        case((_UPCOMING, Offer.start_date)),
-        Offer.start_date.desc(),
+        case((_UPCOMING, _NEXT.start_date)),
+        _NEXT.start_date.desc(),
     )
     .limit(1)
+    .correlate(Forloeb)
+    .scalar_subquery()
 )
+# The latest forløb with its next offer, in one statement: a drawn front page is bounded by its
+# round trips (docs/architecture.md §10).
 _LATEST_FORLOEB = (
-    select(Forloeb)
+    select(Forloeb, Offer)
+    .outerjoin(Offer, Offer.id == _NEXT_OFFER_ID)
     .options(
         joinedload(Forloeb.caseworker),
         joinedload(Forloeb.citizen).joinedload(Citizen.municipality),
@@ -62,12 +70,6 @@ _LATEST_FORLOEB = (
     .order_by(Forloeb.start_date.desc())
     .limit(1)
 )
-
-
-def _next_offer(db: Session, forloeb_id: int, today: date) -> Offer | None:
-    """What comes next: the soonest offer not yet started, else the latest one going on now
-    (one query: upcoming ones sort first, soonest first; then running ones, latest first)."""
-    return db.scalar(_NEXT_OFFER, {"forloeb_id": forloeb_id, "today": today})
 
 
 def coordinating_caseworker(db: Session, principal: Principal) -> Caseworker | None:
@@ -84,11 +86,12 @@ def coordinating_caseworker(db: Session, principal: Principal) -> Caseworker | N
 
 
 def overview(db: Session, principal: Principal, today: date) -> Overview:
-    """The citizen's latest forløb, its progress and the next offer: two queries (three for a
+    """The citizen's latest forløb, its progress and the next offer: one query (two for a
     person without a forløb)."""
     if principal.citizen_id is None:
         return Overview(principal.name, None, None, None, None, False)
-    forloeb = db.scalar(_LATEST_FORLOEB, {"citizen_id": principal.citizen_id})
+    found = db.execute(_LATEST_FORLOEB, {"citizen_id": principal.citizen_id, "today": today})
+    forloeb, next_offer = found.first() or (None, None)
     citizen = (
         forloeb.citizen
         if forloeb is not None
@@ -104,7 +107,6 @@ def overview(db: Session, principal: Principal, today: date) -> Overview:
         return Overview(
             _shown_name(principal, citizen), citizen.municipality, None, None, None, False
         )
-    next_offer = _next_offer(db, forloeb.id, today)
     return Overview(
         name=_shown_name(principal, citizen),
         municipality=citizen.municipality,

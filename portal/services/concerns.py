@@ -120,9 +120,10 @@ _OWN_CONCERN = (
     .options(
         joinedload(Concern.citizen).joinedload(Citizen.municipality),
         joinedload(Concern.offer).joinedload(Offer.forloeb).joinedload(Forloeb.caseworker),
+        # One decision at most: joined, one round trip fewer than a second select.
+        joinedload(Concern.plan_decision),
         selectinload(Concern.events),
         selectinload(Concern.meetings),
-        selectinload(Concern.plan_decision),
     )
 )
 

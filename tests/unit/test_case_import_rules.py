@@ -9,8 +9,10 @@ import copy
 import json
 from pathlib import Path
 
+import jsonschema_rs
 import pytest
 
+from portal.domain import case_import
 from portal.domain.case_import import (
     MAX_DEPTH,
     MAX_PROBLEMS,
@@ -133,15 +135,15 @@ def test_a_missing_field_is_named():
     ], "said once"
 
 
-def test_a_value_python_reads_but_the_schema_words_cannot_name_is_refused_where_it_is():
-    """A date like 2026-13-01 has the form of a date; the compiled check knows there is no 13th
-    month, the schema's messages have no word for it: it is refused at its place."""
+def test_a_date_of_the_right_form_that_is_no_date_is_refused_where_it_is():
+    """2026-13-01 has the form of a date and passes the schema (formats are not checked); the
+    rules know there is no 13th month, and say so at its place."""
     payload = batch()
     offer(payload)["start"] = "2026-13-01"
-    assert problems_of(payload) == [f"{OFFER}.start (id 'demo-offer-mette-1'): is not valid"]
+    assert problems_of(payload) == [f"{OFFER}.start (id 'demo-offer-mette-1'): not a real date"]
     payload["citizens"][0]["forloeb"][0]["start"] = "2026-00-10"
     assert problems_of(payload)[0] == (
-        "citizens[0].forloeb[0].start (id 'demo-forloeb-mette'): is not valid"
+        "citizens[0].forloeb[0].start (id 'demo-forloeb-mette'): not a real date"
     )
 
 
@@ -343,3 +345,13 @@ def test_locations_read_as_paths_and_a_problem_names_its_record():
 def test_a_batch_that_is_not_an_object_is_refused_as_a_whole():
     (problem,) = validate_batch([])
     assert problem.where == "(the batch)" and problem.message == "must be of type object"
+
+
+def test_a_batch_one_reading_of_the_schema_refuses_is_refused_at_its_place(monkeypatch):
+    """Should the quick check (jsonschema-rs) refuse what the full validator and the rules let
+    through, the batch is still refused — never imported — and the place is named."""
+    stricter = jsonschema_rs.validator_for(
+        {"properties": {"citizens": {"items": {"properties": {"name": {"maxLength": 3}}}}}}
+    )
+    monkeypatch.setattr(case_import, "_fast_check", lambda: stricter)
+    assert problems_of(batch()) == ["citizens[0].name: is not valid"]
