@@ -107,7 +107,9 @@ def refuse_writes_while_reading(conn, _cursor, statement, _parameters, _context,
 def saved(db: Session) -> Iterator[None]:
     """Run the block in a savepoint and commit it; on any error only the block is undone (the
     session stays usable for the page that says what happened), and one of the above is raised.
-    """
+    A page that was reading reads on after the commit, without a transaction again (the queue
+    writes its access log, then counts)."""
+    was_reading = is_reading(db)
     stop_reading(db)
     try:
         with db.begin_nested():
@@ -123,6 +125,15 @@ def saved(db: Session) -> Iterator[None]:
         raise NotSaved from error
     except SQLAlchemyError as error:
         raise NotSaved from error
+    if was_reading:
+        _read_on(db)
+
+
+def _read_on(db: Session) -> None:
+    try:
+        only_reading(db)
+    except SQLAlchemyError:  # saved, but the database went away: the next statement says so
+        _forget(db)
 
 
 def _forget(db: Session) -> None:

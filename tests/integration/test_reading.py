@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from portal import create_app
 from portal import db as database
-from portal.models import GuidanceShown, Municipality, Offer
+from portal.models import Concern, GuidanceShown, Municipality, Offer
+from portal.services.demo_data import personas
 from portal.services.demo_seed import seed_demo
 from portal.services.transaction import (
     AlreadyExists,
@@ -26,10 +27,12 @@ from portal.services.transaction import (
 from tests.factories import (
     CPR_KEY,
     TODAY,
+    caseworker_login,
     database_url_for,
     drop_schema,
     login,
     portal_settings,
+    sent,
 )
 from tests.pages import text_of
 from tests.processes import postgres_database
@@ -178,3 +181,30 @@ def test_stop_reading_lets_the_session_write_again(engine):
         db.commit()
     finally:
         db.close()
+
+
+def test_a_page_that_writes_its_access_log_reads_on_without_a_transaction(portal, engine):
+    """The queue writes the caseworker's look, then counts: the counting is reading again, so
+    the page ends without a ROLLBACK (which would forget the prepared statements)."""
+    with Session(engine, expire_on_commit=False) as db:
+        if db.scalar(select(func.count()).select_from(Concern)) == 0:
+            sent(db, {persona.key: persona for persona in personas(TODAY)})
+    caseworker = portal.test_client()
+    assert caseworker_login(caseworker, "lone").status_code == 302
+    assert caseworker.get("/sagsbehandler/bekymringer").status_code == 200
+    seen: list[tuple[str, bool]] = []
+
+    def note(conn, _cursor, statement, *_rest):
+        seen.append((statement.split()[0], in_transaction(conn.connection.dbapi_connection)))
+
+    event.listen(engine, "after_cursor_execute", note)
+    try:
+        page = caseworker.get("/sagsbehandler/bekymringer")
+    finally:
+        event.remove(engine, "after_cursor_execute", note)
+    assert page.status_code == 200
+    words = [word for word, _ in seen]
+    assert "INSERT" in words, "the look is logged"
+    written = len(words) - words[::-1].index("RELEASE")
+    assert all(inside for _, inside in seen[words.index("SAVEPOINT") : written]), seen
+    assert seen[written:] and not any(inside for _, inside in seen[written:]), seen
