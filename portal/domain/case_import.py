@@ -326,8 +326,8 @@ def validate_batch(payload: object) -> list[Problem]:
         # it where they can; else refuse it at its place.
         if named := _rule_problems(payload):
             return named[:MAX_PROBLEMS]
-        first = next(iter(_fast_check().iter_errors(payload)), None)
-        path = list(first.instance_path) if first is not None else []
+        first = next(iter(_fast_check().iter_errors(payload)))  # it refused: there is one
+        path = list(first.instance_path)
         return [Problem(location(path), "is not valid", _record_id(payload, path))]
     # One error per missing field names them all: a problem is said once.
     problems = dict.fromkeys(
