@@ -145,17 +145,17 @@ class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request: Request) -> ServerSession | None:
         if request.path.startswith(app.static_url_path or "/static"):
             return None
+        token = request.cookies.get(cookie_name(app))
+        if not token or len(token) > 100:
+            return ServerSession()  # most pages without a login touch no database at all
+        now = utcnow()
         # The request's own database session: one connection per request (docs/architecture.md §12).
         db = get_session()
         if request.method in ("GET", "HEAD"):
             try:  # a page reads until it writes (portal.services.transaction)
                 only_reading(db)
             except SQLAlchemyError:
-                db.rollback()  # the database is away: the page finds out if it needs it
-        token = request.cookies.get(cookie_name(app))
-        if not token or len(token) > 100:
-            return ServerSession()
-        now = utcnow()
+                db.rollback()  # the database is away: the read below says so
         try:
             record = _read(db, token_hash(token))
         except SQLAlchemyError as error:

@@ -64,6 +64,10 @@ def offer_list():
     today = today_in_denmark()
     db = get_session()
     lists = offers.offer_lists(db, current_user, today)
+    if lists:
+        remember_municipality(
+            offers.citizen_municipality([*lists.upcoming, *lists.current, *lists.past])
+        )
     caseworker = None if lists else citizens.coordinating_caseworker(db, current_user)
     return render_template(
         "citizen/offers.html",
@@ -78,6 +82,7 @@ def _own_offer_or_404(offer_id: int):
     offer = offers.own_offer(get_session(), current_user, offer_id)
     if offer is None:
         abort(404)
+    remember_municipality(offers.citizen_municipality([offer]))
     return offer
 
 

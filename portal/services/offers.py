@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload
 from portal.domain.concerns import ConcernRefusal, ForloebDates, concern_refusal, right_applies
 from portal.domain.offers import phase
 from portal.domain.principal import Principal
-from portal.models import Forloeb, ForloebStatus, Offer
+from portal.models import Citizen, Forloeb, ForloebStatus, Municipality, Offer
 
 
 @dataclass
@@ -32,18 +32,25 @@ class OfferLists:
 # Built once, with bound parameters: drawn on every look at "Dine tilbud" and an offer
 # (docs/architecture.md §10 — building a select with its loader options cost about 0.1 ms).
 _CITIZEN = bindparam("citizen_id")
+# The citizen and their municipality come along: the page's header names the municipality
+# (``citizen_municipality``), and a drawn page is bounded by its round trips.
 _OFFER_LISTS = (
     select(Offer)
     .join(Forloeb, Offer.forloeb_id == Forloeb.id)
     .where(Forloeb.citizen_id == _CITIZEN)
-    .options(contains_eager(Offer.forloeb))
+    .options(
+        contains_eager(Offer.forloeb).joinedload(Forloeb.citizen).joinedload(Citizen.municipality)
+    )
     .order_by(Offer.start_date, Offer.id)
 )
 _OWN_OFFER = (
     select(Offer)
     .join(Forloeb, Offer.forloeb_id == Forloeb.id)
     .where(Forloeb.citizen_id == _CITIZEN, Offer.id == bindparam("offer_id"))
-    .options(joinedload(Offer.forloeb).joinedload(Forloeb.caseworker))
+    .options(
+        joinedload(Offer.forloeb).joinedload(Forloeb.caseworker),
+        joinedload(Offer.forloeb).joinedload(Forloeb.citizen).joinedload(Citizen.municipality),
+    )
 )
 
 
@@ -57,6 +64,11 @@ def offer_lists(db: Session, principal: Principal, today: date) -> OfferLists:
         getattr(lists, phase(offer.start_date, offer.end_date, offer.status, today)).append(offer)
     lists.past.reverse()
     return lists
+
+
+def citizen_municipality(offers: list[Offer]) -> Municipality | None:
+    """The citizen's municipality, loaded with their offers (all are the same citizen's)."""
+    return offers[0].forloeb.citizen.municipality if offers else None
 
 
 def own_offer(db: Session, principal: Principal, offer_id: int) -> Offer | None:
