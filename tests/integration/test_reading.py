@@ -69,20 +69,26 @@ def in_transaction(dbapi_connection) -> bool:
     return dbapi_connection.in_transaction
 
 
-def test_a_page_that_only_reads_sends_no_transaction(portal, engine):
-    citizen = portal.test_client()
-    assert login(citizen, "mette").status_code == 302
+def look(client, path: str, engine) -> tuple:
+    """Ask for the page; its answer, and each statement it sent with whether the connection was
+    in a transaction then."""
     seen: list[tuple[str, bool]] = []
 
     def note(conn, _cursor, statement, *_rest):
         seen.append((statement.split()[0], in_transaction(conn.connection.dbapi_connection)))
 
-    assert citizen.get("/mit-forloeb").status_code == 200  # the login's session is saved
     event.listen(engine, "after_cursor_execute", note)
     try:
-        page = citizen.get("/mit-forloeb")
+        return client.get(path), seen
     finally:
         event.remove(engine, "after_cursor_execute", note)
+
+
+def test_a_page_that_only_reads_sends_no_transaction(portal, engine):
+    citizen = portal.test_client()
+    assert login(citizen, "mette").status_code == 302
+    assert citizen.get("/mit-forloeb").status_code == 200  # the login's session is saved
+    page, seen = look(citizen, "/mit-forloeb", engine)
     assert page.status_code == 200 and "Mette" in text_of(page)
     assert len(seen) >= 3, "the session, the forløb, the concerns: all read"
     assert [s for s in seen if s[1]] == [], f"no statement in a transaction: {seen}"
@@ -192,16 +198,7 @@ def test_a_page_that_writes_its_access_log_reads_on_without_a_transaction(portal
     caseworker = portal.test_client()
     assert caseworker_login(caseworker, "lone").status_code == 302
     assert caseworker.get("/sagsbehandler/bekymringer").status_code == 200
-    seen: list[tuple[str, bool]] = []
-
-    def note(conn, _cursor, statement, *_rest):
-        seen.append((statement.split()[0], in_transaction(conn.connection.dbapi_connection)))
-
-    event.listen(engine, "after_cursor_execute", note)
-    try:
-        page = caseworker.get("/sagsbehandler/bekymringer")
-    finally:
-        event.remove(engine, "after_cursor_execute", note)
+    page, seen = look(caseworker, "/sagsbehandler/bekymringer", engine)
     assert page.status_code == 200
     words = [word for word, _ in seen]
     assert "INSERT" in words, "the look is logged"
