@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Date, case, func, literal, select, tuple_, type_coerce
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from portal import page_marks
 from portal.domain.casework import (
@@ -43,6 +43,7 @@ from portal.models import (
 )
 from portal.models.base import UTCDateTime
 from portal.services import access_log, cursors, documents
+from portal.services.concerns import CONCERN_PAGE
 from portal.services.decisions import DISAGREES
 
 PAGE_SIZE = 25
@@ -461,13 +462,9 @@ def open_concern(
         select(Concern)
         .where(Concern.id == concern_id, Concern.status.not_in(UNSENT))
         .options(
-            joinedload(Concern.citizen).joinedload(Citizen.municipality),
-            joinedload(Concern.offer).joinedload(Offer.forloeb).joinedload(Forloeb.caseworker),
-            selectinload(Concern.events),
-            selectinload(Concern.meetings),
+            *CONCERN_PAGE,
             selectinload(Concern.proposals),
             selectinload(Concern.documents),
-            selectinload(Concern.plan_decision),
         )
     )
     if concern is None:

@@ -108,6 +108,16 @@ def _own(principal: Principal):
     )
 
 
+# A concern as its page shows it, the citizen's and the caseworker's alike: the citizen and
+# their municipality, the offer with its forløb and caseworker, the decision (one at most:
+# joined, a round trip fewer than a second select), the timeline and the meetings.
+CONCERN_PAGE = (
+    joinedload(Concern.citizen).joinedload(Citizen.municipality),
+    joinedload(Concern.offer).joinedload(Offer.forloeb).joinedload(Forloeb.caseworker),
+    joinedload(Concern.plan_decision),
+    selectinload(Concern.events),
+    selectinload(Concern.meetings),
+)
 # Built once, with bound parameters: every look at a concern draws it (docs/architecture.md
 # §10 — building a select with five loader options cost about 0.2 ms).
 _OWN_CONCERN = (
@@ -117,14 +127,7 @@ _OWN_CONCERN = (
         Concern.status != ConcernStatus.DISCARDED,
         Concern.id == bindparam("concern_id"),
     )
-    .options(
-        joinedload(Concern.citizen).joinedload(Citizen.municipality),
-        joinedload(Concern.offer).joinedload(Offer.forloeb).joinedload(Forloeb.caseworker),
-        # One decision at most: joined, one round trip fewer than a second select.
-        joinedload(Concern.plan_decision),
-        selectinload(Concern.events),
-        selectinload(Concern.meetings),
-    )
+    .options(*CONCERN_PAGE)
 )
 
 

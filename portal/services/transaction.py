@@ -97,8 +97,9 @@ _READS = ("SELECT", "PRAGMA", "SHOW")  # what may be sent while reading (PRAGMA:
 def refuse_writes_while_reading(conn, _cursor, statement, _parameters, _context, _many) -> None:
     """The engine's guard (``portal.db``): only statements that read on a reading connection,
     however they were sent."""
-    if conn.get_execution_options().get(READING) and not statement.lstrip().upper().startswith(
-        _READS
+    # Only the first word is looked at: this runs for every statement of a reading page.
+    if conn.get_execution_options().get(READING) and not (
+        statement.lstrip()[:6].upper().startswith(_READS)
     ):
         raise WriteWhileReading(statement.split(None, 1)[0])
 
