@@ -13,9 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from portal import config
 from portal import db as database
 from portal.auth.sessions import purge_expired
-from portal.domain.case_import import BatchUnreadable, parse_batch
+from portal.domain.case_import import BatchUnreadable
 from portal.services import api_clients
-from portal.services.case_import import ImportRejected, import_batch
+from portal.services.case_import import ImportRejected, import_body
 from portal.services.demo_seed import database_is_empty, seed_demo
 
 log = logging.getLogger(__name__)
@@ -53,13 +53,12 @@ def init_app(app: Flask) -> None:
 
         The operator's import may hold several municipalities; a case system's own import goes
         through the API and is held to its municipality."""
-        try:
-            payload = parse_batch(batch.read())
-        except BatchUnreadable as unreadable:
-            raise click.ClickException(f"The file cannot be read: {unreadable}") from None
+        body = batch.read()
         with database.new_session() as db:
             try:
-                summary = import_batch(db, payload, current_app.config["CPR_HASH_KEY"])
+                summary = import_body(db, body, current_app.config["CPR_HASH_KEY"])
+            except BatchUnreadable as unreadable:
+                raise click.ClickException(f"The file cannot be read: {unreadable}") from None
             except ImportRejected as rejected:
                 for problem in rejected.problems:
                     click.echo(f"- {problem}", err=True)

@@ -23,7 +23,7 @@ from portal import metrics
 from portal.auth.principal import public, token_protected
 from portal.config import PROJECT_ROOT
 from portal.db import get_session, utcnow
-from portal.domain.case_import import BatchUnreadable, parse_batch
+from portal.domain.case_import import BatchUnreadable
 from portal.domain.danish import today_in_denmark
 from portal.domain.figures import Period, PeriodProblem, last_twelve_months, period_problem
 from portal.domain.vocabulary import OFFER_KIND_NAMES
@@ -31,7 +31,7 @@ from portal.downloads import download
 from portal.figures.forms import month_or_day
 from portal.models import ApiClient
 from portal.services import api_clients, casework, concern_export, cursors, figures
-from portal.services.case_import import ImportRejected, import_batch
+from portal.services.case_import import ImportRejected, import_body
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -78,16 +78,14 @@ def case_import():
     if request.mimetype != "application/json":
         return problem(415, "Send the batch as application/json.")
     try:
-        payload = parse_batch(request.get_data(cache=False))
-    except BatchUnreadable as unreadable:
-        return problem(400, f"The body cannot be read: {unreadable}.")
-    try:
-        summary = import_batch(
+        summary = import_body(
             get_session(),
-            payload,
+            request.get_data(cache=False),
             current_app.config["CPR_HASH_KEY"],
             for_municipality=client.municipality.code,
         )
+    except BatchUnreadable as unreadable:
+        return problem(400, f"The body cannot be read: {unreadable}.")
     except ImportRejected as rejected:
         metrics.IMPORT_BATCHES.labels("rejected").inc()
         log.info(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from portal.domain.case_import import BatchUnreadable
 from portal.models import Citizen, Forloeb, Municipality, Offer
-from portal.services.case_import import ImportRejected, import_batch
+from portal.services.case_import import ImportRejected, import_batch, import_body
 from tests.factories import CPR_KEY, api_token, bearer
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "schemas" / "case-import.example.json"
@@ -36,6 +38,19 @@ def test_the_example_batch_imports_and_a_second_time_changes_nothing(db, example
     again = import_batch(db, example, CPR_KEY).as_dict()
     assert all(c["created"] == 0 and c["updated"] == 0 for c in again.values())
     assert counts(db) == {"municipality": 2, "citizen": 4, "forloeb": 4, "offer": 7}
+
+
+def test_an_import_leaves_the_cycle_collector_running_however_it_ends(db, example):
+    # The import pauses the collector for speed; a web worker left without it would grow.
+    assert import_body(db, json.dumps(example).encode(), CPR_KEY).as_dict()["citizens"]
+    assert gc.isenabled()
+    with pytest.raises(BatchUnreadable):
+        import_body(db, b"[" * 40, CPR_KEY)
+    assert gc.isenabled()
+    example["citizens"][0]["cpr"] = "not a cpr"
+    with pytest.raises(ImportRejected):
+        import_body(db, json.dumps(example).encode(), CPR_KEY)
+    assert gc.isenabled()
 
 
 def test_cpr_numbers_are_hashed_on_arrival(db, example):

@@ -59,8 +59,13 @@ def test_the_example_batch_is_valid():
         ('{"\\udc00": 1}', "a string holds an unpaired surrogate, which is not text"),
         ('[["\\udfff"]]', "a string holds an unpaired surrogate, which is not text"),
         ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), "the JSON is nested deeper than 16 levels"),
-        # Closing brackets count one each: siblings never hide how deep the next one goes.
+        # A shallow sibling never hides how deep the next one goes.
         ("[" + "[]," * 5 + "[" * MAX_DEPTH + "]" * (MAX_DEPTH + 1),
+         "the JSON is nested deeper than 16 levels"),
+        # Far deeper than the parser's recursion limit, closed or not: refused, never a crash.
+        ("[" * 100_000 + "]" * 100_000, "the JSON is nested deeper than 16 levels"),
+        ('{"a": ' * 100_000, "the JSON is nested deeper than 16 levels"),
+        ('[{"a": [' + "1," * 5 + "{}]}, " + "[" * MAX_DEPTH + "]" * (MAX_DEPTH + 1),
          "the JSON is nested deeper than 16 levels"),
     ],
 )  # fmt: skip
