@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Date, case, func, literal, select, tuple_, type_coerce
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from portal import page_marks
 from portal.domain.casework import (
@@ -43,7 +43,7 @@ from portal.models import (
 )
 from portal.models.base import UTCDateTime
 from portal.services import access_log, cursors, documents
-from portal.services.concerns import CONCERN_PAGE
+from portal.services.concerns import CONCERN_PAGE, with_lists
 from portal.services.decisions import DISAGREES
 
 PAGE_SIZE = 25
@@ -461,11 +461,7 @@ def open_concern(
     concern = db.scalar(
         select(Concern)
         .where(Concern.id == concern_id, Concern.status.not_in(UNSENT))
-        .options(
-            *CONCERN_PAGE,
-            selectinload(Concern.proposals),
-            selectinload(Concern.documents),
-        )
+        .options(*CONCERN_PAGE)
     )
     if concern is None:
         return None
@@ -482,7 +478,7 @@ def open_concern(
         return None
     if log_read:
         record_look(db, principal, concern)
-    return concern
+    return with_lists(db, concern)
 
 
 def open_document(

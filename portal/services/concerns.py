@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import page_marks
 from portal.domain.casework import queue_position
@@ -40,6 +41,7 @@ from portal.models import (
     Citizen,
     Concern,
     ConcernDocument,
+    ConcernEvent,
     CoordinatorMeeting,
     Forloeb,
     MeetingProposal,
@@ -110,16 +112,14 @@ def _own(principal: Principal):
 
 # A concern as its page shows it, the citizen's and the caseworker's alike: the citizen and
 # their municipality, the offer with its forløb and caseworker, the decision (one at most:
-# joined, a round trip fewer than a second select), the timeline and the meetings.
+# joined, a round trip fewer than a second select) — and its lists (``with_lists``).
 CONCERN_PAGE = (
     joinedload(Concern.citizen).joinedload(Citizen.municipality),
     joinedload(Concern.offer).joinedload(Offer.forloeb).joinedload(Forloeb.caseworker),
     joinedload(Concern.plan_decision),
-    selectinload(Concern.events),
-    selectinload(Concern.meetings),
 )
 # Built once, with bound parameters: every look at a concern draws it (docs/architecture.md
-# §10 — building a select with five loader options cost about 0.2 ms).
+# §10 — building a select with its loader options cost about 0.2 ms).
 _OWN_CONCERN = (
     select(Concern)
     .where(
@@ -129,12 +129,39 @@ _OWN_CONCERN = (
     )
     .options(*CONCERN_PAGE)
 )
+# The concern's timeline, meetings, offered times and files, in the relationships' own order.
+# Each is a select built once: SQLAlchemy's selectin loader builds its select anew for every
+# concern, and that was two thirds of the look-up (py-spy on the bench's data, issue 27).
+_LISTS = {
+    name: select(model)
+    .where(model.concern_id == bindparam("concern_id"))
+    .order_by(*Concern.__mapper__.relationships[name].order_by)
+    for name, model in (
+        ("events", ConcernEvent),
+        ("meetings", CoordinatorMeeting),
+        ("proposals", MeetingProposal),
+        ("documents", ConcernDocument),
+    )
+}
+
+
+def with_lists(db: Session, concern: Concern | None) -> Concern | None:
+    """The concern with its timeline, meetings, offered times and files loaded (one select
+    each, however long they are)."""
+    if concern is not None:
+        for name, statement in _LISTS.items():
+            found = list(db.scalars(statement, {"concern_id": concern.id}))
+            set_committed_value(concern, name, found)
+    return concern
 
 
 def own_concern(db: Session, principal: Principal, concern_id: int) -> Concern | None:
     if principal.citizen_id is None:
         return None
-    return db.scalar(_OWN_CONCERN, {"citizen_id": principal.citizen_id, "concern_id": concern_id})
+    return with_lists(
+        db,
+        db.scalar(_OWN_CONCERN, {"citizen_id": principal.citizen_id, "concern_id": concern_id}),
+    )
 
 
 def own_concerns(db: Session, principal: Principal) -> list[Concern]:
