@@ -277,30 +277,37 @@ def detail(concern_id: int):
 
 def _detail(concern, status: int = 200, problem=None, **forms):
     """The concern's page, with the forms that may be used now; a form passed in (as it was
-    sent, with its problems) replaces the empty one."""
-    blank = {
-        "form": InformationForm,
-        "comment_form": CommentForm,
-        "choose_form": ChooseTimeForm,
-        "decline_form": DeclineTimesForm,
-    }
-    for name, form_class in blank.items():
-        forms.setdefault(name, form_class(formdata=None))
-    for name in ("form", "comment_form"):
-        forms[name].version.data = str(concern.version)
+    sent, with its problems) replaces the empty one. A form the page does not show is not built
+    (four forms were a tenth of a drawn page, issue 27)."""
     today = today_in_denmark()
     proposal = concern_steps.open_proposal(concern)
+    is_open = concern.status in OPEN
+    may_comment = (
+        concern.status is ConcernStatus.ADVICE_GIVEN
+        and concern.comment_until is not None
+        and today <= concern.comment_until
+    )
+    shown = {
+        "form": (InformationForm, is_open),
+        "comment_form": (CommentForm, may_comment),
+        "choose_form": (ChooseTimeForm, is_open and proposal is not None),
+        "decline_form": (DeclineTimesForm, is_open and proposal is not None),
+    }
+    for name, (form_class, is_shown) in shown.items():
+        if name not in forms:
+            forms[name] = form_class(formdata=None) if is_shown else None
+    for name in ("form", "comment_form"):
+        if forms[name] is not None:
+            forms[name].version.data = str(concern.version)
     return render_template(
         "concerns/detail.html",
         concern=concern,
         now_state=story.state_of(concern, proposal.proposed_at if proposal else None),
-        is_open=concern.status in OPEN,
+        is_open=is_open,
         problem=problem,
         meeting=concern_steps.current_meeting(concern),
         proposal=proposal,
-        may_comment=concern.status is ConcernStatus.ADVICE_GIVEN
-        and concern.comment_until is not None
-        and today <= concern.comment_until,
+        may_comment=may_comment,
         consent_since=concern_steps.consent_since(concern),
         may_ask_consent=may(concern.status, ConcernAction.GIVE_CONSENT, concern.right_applies),
         forloeb_ends_first=casework.forloeb_ends_before_meeting(
