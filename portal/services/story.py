@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, joinedload, load_only
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
 
 from portal.domain.concerns import FINISHED, OPEN, ConcernStatus
 from portal.models import Concern, CoordinatorMeeting, MeetingProposal, Offer, OfferDecision
@@ -31,6 +31,33 @@ class PlanChange:
 
 
 @dataclass(frozen=True)
+class BookedMeeting:
+    """A meeting as the citizen's pages show it: when, how, where and with whom."""
+
+    id: int
+    starts_at: datetime
+    form: str
+    place: str
+    video_url: str
+    coordinator: str
+    clinical_unit: str
+    moves: int
+
+    @classmethod
+    def of(cls, meeting: CoordinatorMeeting) -> BookedMeeting:
+        return cls(
+            meeting.id,
+            meeting.starts_at,
+            meeting.form,
+            meeting.place,
+            meeting.video_url,
+            meeting.coordinator,
+            meeting.clinical_unit,
+            meeting.moves,
+        )
+
+
+@dataclass(frozen=True)
 class ConcernState:
     concern_id: int
     offer_id: int
@@ -43,7 +70,7 @@ class ConcernState:
     right_applies: bool
     on_hold: bool
     started_when_sent: bool | None
-    meeting: CoordinatorMeeting | None  # booked, not yet held or not held
+    meeting: BookedMeeting | None  # booked, not yet held or not held
     comment_until: date | None
     decision: str | None  # adapted, kept, replaced or stopped, once decided
     changes: str
@@ -75,71 +102,113 @@ def _rank(state: ConcernState) -> tuple:
     return (group, -state.updated_at.timestamp(), -state.concern_id)
 
 
-# Built once, with bound parameters: every page of the citizen's runs them (docs/architecture.md
-# §10 — building a select with its loader options cost about 0.1 ms each).
+# Each concern of the citizen with its offer, its latest meeting, its decision and when open
+# times were offered: one statement, built once, read as plain rows. Every page of the citizen
+# runs it; as ORM objects with their loader options, and up to three statements, it was an
+# eighth of a drawn front page (py-spy on the bench's data, issue 27).
+_LATEST_MEETING_ID = (
+    select(func.max(CoordinatorMeeting.id))
+    .where(CoordinatorMeeting.concern_id == Concern.id)
+    .correlate(Concern)
+    .scalar_subquery()
+)
+_TIMES_OFFERED_AT = (
+    select(func.max(MeetingProposal.proposed_at))
+    .where(MeetingProposal.concern_id == Concern.id, MeetingProposal.status == "open")
+    .correlate(Concern)
+    .scalar_subquery()
+)
+_MEETING_COLUMNS = (
+    CoordinatorMeeting.id,
+    CoordinatorMeeting.starts_at,
+    CoordinatorMeeting.form,
+    CoordinatorMeeting.place,
+    CoordinatorMeeting.video_url,
+    CoordinatorMeeting.coordinator,
+    CoordinatorMeeting.clinical_unit,
+    CoordinatorMeeting.moves,
+)
 _CONCERNS = (
-    select(Concern)
+    # What the story tells, not the answers (health data, and the biggest column).
+    select(
+        Concern.id,
+        Concern.offer_id,
+        Offer.title,
+        Offer.start_date,
+        Concern.status,
+        Concern.reference,
+        Concern.submitted_at,
+        Concern.updated_at,
+        Concern.right_applies,
+        Concern.held_offer_status,
+        Concern.offer_started_when_sent,
+        Concern.comment_until,
+        Concern.complaint_deadline,
+        OfferDecision.outcome,
+        OfferDecision.change_text,
+        OfferDecision.decided_at,
+        _TIMES_OFFERED_AT,
+        CoordinatorMeeting.outcome,
+        *_MEETING_COLUMNS,
+    )
+    .join(Offer, Offer.id == Concern.offer_id)
+    .outerjoin(OfferDecision, OfferDecision.concern_id == Concern.id)
+    .outerjoin(CoordinatorMeeting, CoordinatorMeeting.id == _LATEST_MEETING_ID)
     .where(
         Concern.citizen_id == bindparam("citizen_id"),
         Concern.status != ConcernStatus.DISCARDED,
     )
-    .options(
-        # What the story tells, not the answers (health data, and the biggest column).
-        load_only(
-            Concern.id,
-            Concern.offer_id,
-            Concern.status,
-            Concern.reference,
-            Concern.submitted_at,
-            Concern.updated_at,
-            Concern.created_at,
-            Concern.right_applies,
-            Concern.held_offer_status,
-            Concern.offer_started_when_sent,
-            Concern.comment_until,
-            Concern.complaint_deadline,
-            Concern.version,
-        ),
-        joinedload(Concern.meetings),
-        joinedload(Concern.offer).load_only(Offer.id, Offer.title, Offer.start_date),
-    )
     .order_by(Concern.created_at.desc(), Concern.id.desc())
 )
-_DECISIONS = select(OfferDecision).where(
-    OfferDecision.concern_id.in_(bindparam("ids", expanding=True))
-)
-_OFFERED = select(MeetingProposal.concern_id, MeetingProposal.proposed_at).where(
-    MeetingProposal.concern_id.in_(bindparam("ids", expanding=True)),
-    MeetingProposal.status == "open",
-)
+_MEETING_AT = len(_CONCERNS.selected_columns) - len(_MEETING_COLUMNS)
 
 
 def all_states(db: Session, citizen_id: int | None) -> list[ConcernState]:
-    """The state of every concern of the citizen, newest first (one query; a second for the
-    decisions when some concern is finished, a third for offered times when one waits for a
-    meeting)."""
+    """The state of every concern of the citizen, newest first (one query)."""
     if citizen_id is None:
         return []
-    concerns = list(db.scalars(_CONCERNS, {"citizen_id": citizen_id}).unique())
-    finished = [c.id for c in concerns if c.status in FINISHED]
-    decisions: dict[int, OfferDecision] = {}
-    if finished:
-        for decision in db.scalars(_DECISIONS, {"ids": finished}):
-            decisions[decision.concern_id] = decision
-    waiting = [c.id for c in concerns if c.status in _TIMES_OFFERED_IN]
-    offered = dict(db.execute(_OFFERED, {"ids": waiting}).all()) if waiting else {}
-    return [
-        _state(concern, decisions.get(concern.id), offered.get(concern.id)) for concern in concerns
-    ]
+    return [_state_of_row(row) for row in db.execute(_CONCERNS, {"citizen_id": citizen_id})]
 
 
 # Where times can be waiting for an answer (portal.domain.concerns: PROPOSE_TIMES).
 _TIMES_OFFERED_IN = frozenset({ConcernStatus.ACKNOWLEDGED, ConcernStatus.MEETING_BOOKED})
 
 
-def _state(
-    concern: Concern, decided: OfferDecision | None, times_offered_at: datetime | None = None
-) -> ConcernState:
+def _state_of_row(row) -> ConcernState:
+    (
+        concern_id, offer_id, offer_title, offer_start, status, reference, submitted_at,
+        updated_at, right_applies, held_offer_status, started_when_sent, comment_until,
+        complaint_deadline, decision, changes, decided_at, times_offered_at, meeting_outcome,
+    ) = row[:_MEETING_AT]  # fmt: skip
+    meeting_id = row[_MEETING_AT]
+    finished = status in FINISHED  # a decision is told once the concern is finished
+    return ConcernState(
+        concern_id=concern_id,
+        offer_id=offer_id,
+        offer_title=offer_title,
+        offer_start=offer_start,
+        status=status,
+        reference=reference,
+        submitted_at=submitted_at,
+        updated_at=updated_at,
+        right_applies=right_applies,
+        on_hold=held_offer_status is not None,
+        started_when_sent=started_when_sent,
+        meeting=BookedMeeting(*row[_MEETING_AT:])
+        if meeting_id is not None and meeting_outcome is None
+        else None,
+        comment_until=comment_until,
+        decision=decision if finished else None,
+        changes=(changes or "") if finished else "",
+        decided_at=decided_at if finished else None,
+        times_offered_at=times_offered_at if status in _TIMES_OFFERED_IN else None,
+        complaint_deadline=complaint_deadline,
+    )
+
+
+def state_of(concern: Concern, times_offered_at: datetime | None = None) -> ConcernState:
+    """The state of one concern already loaded with its offer and meetings (its own page, which
+    shows the decision itself)."""
     meeting = concern.meetings[-1] if concern.meetings else None
     return ConcernState(
         concern_id=concern.id,
@@ -153,19 +222,16 @@ def _state(
         right_applies=concern.right_applies,
         on_hold=concern.held_offer_status is not None,
         started_when_sent=concern.offer_started_when_sent,
-        meeting=meeting if meeting is not None and meeting.outcome is None else None,
+        meeting=BookedMeeting.of(meeting)
+        if meeting is not None and meeting.outcome is None
+        else None,
         comment_until=concern.comment_until,
-        decision=decided.outcome if decided else None,
-        changes=decided.change_text if decided else "",
-        decided_at=decided.decided_at if decided else None,
+        decision=None,
+        changes="",
+        decided_at=None,
         times_offered_at=times_offered_at,
         complaint_deadline=concern.complaint_deadline,
     )
-
-
-def state_of(concern: Concern, times_offered_at: datetime | None = None) -> ConcernState:
-    """The state of one concern already loaded with its offer and meetings (its own page)."""
-    return _state(concern, None, times_offered_at)
 
 
 def by_offer(states: list[ConcernState]) -> dict[int, ConcernState]:
