@@ -8,7 +8,7 @@ finished one. A few queries for a citizen's whole case, however many offers and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import bindparam, func, select
@@ -45,16 +45,7 @@ class BookedMeeting:
 
     @classmethod
     def of(cls, meeting: CoordinatorMeeting) -> BookedMeeting:
-        return cls(
-            meeting.id,
-            meeting.starts_at,
-            meeting.form,
-            meeting.place,
-            meeting.video_url,
-            meeting.coordinator,
-            meeting.clinical_unit,
-            meeting.moves,
-        )
+        return cls(*(getattr(meeting, field.name) for field in fields(cls)))
 
 
 @dataclass(frozen=True)
@@ -118,15 +109,8 @@ _TIMES_OFFERED_AT = (
     .correlate(Concern)
     .scalar_subquery()
 )
-_MEETING_COLUMNS = (
-    CoordinatorMeeting.id,
-    CoordinatorMeeting.starts_at,
-    CoordinatorMeeting.form,
-    CoordinatorMeeting.place,
-    CoordinatorMeeting.video_url,
-    CoordinatorMeeting.coordinator,
-    CoordinatorMeeting.clinical_unit,
-    CoordinatorMeeting.moves,
+_MEETING_COLUMNS = tuple(  # in BookedMeeting's order: a row's tail is one
+    getattr(CoordinatorMeeting, field.name) for field in fields(BookedMeeting)
 )
 _CONCERNS = (
     # What the story tells, not the answers (health data, and the biggest column).
