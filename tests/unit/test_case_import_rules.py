@@ -62,6 +62,8 @@ def test_the_example_batch_is_valid():
         # A shallow sibling never hides how deep the next one goes.
         ("[" + "[]," * 5 + "[" * MAX_DEPTH + "]" * (MAX_DEPTH + 1),
          "the JSON is nested deeper than 16 levels"),
+        ('{"a": ' * (MAX_DEPTH + 1) + "1" + "}" * (MAX_DEPTH + 1),
+         "the JSON is nested deeper than 16 levels"),
         # Far deeper than the parser's recursion limit, closed or not: refused, never a crash.
         ("[" * 100_000 + "]" * 100_000, "the JSON is nested deeper than 16 levels"),
         ('{"a": ' * 100_000, "the JSON is nested deeper than 16 levels"),
@@ -73,6 +75,12 @@ def test_a_body_that_is_not_a_batch_is_refused_with_the_reason(body, reason):
     with pytest.raises(BatchUnreadable) as refused:
         parse_batch(body)
     assert str(refused.value) == reason
+
+
+def test_a_bare_value_is_read_and_left_to_the_schema_to_refuse():
+    assert parse_batch("5") == 5
+    assert parse_batch('"[[[["') == "[[[["
+    assert validate_batch(5)[0].where == "(the batch)"
 
 
 def test_numbers_booleans_and_null_are_values_like_any_other():
