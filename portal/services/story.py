@@ -109,16 +109,18 @@ _TIMES_OFFERED_AT = (
     .correlate(Concern)
     .scalar_subquery()
 )
-_MEETING_COLUMNS = tuple(  # in BookedMeeting's order: a row's tail is one
-    getattr(CoordinatorMeeting, field.name) for field in fields(BookedMeeting)
-)
+# A booked meeting's columns, each named after its BookedMeeting field ("meeting_starts_at").
+_MEETING_COLUMNS = [
+    getattr(CoordinatorMeeting, field.name).label(f"meeting_{field.name}")
+    for field in fields(BookedMeeting)
+]
 _CONCERNS = (
     # What the story tells, not the answers (health data, and the biggest column).
     select(
-        Concern.id,
+        Concern.id.label("concern_id"),
         Concern.offer_id,
-        Offer.title,
-        Offer.start_date,
+        Offer.title.label("offer_title"),
+        Offer.start_date.label("offer_start"),
         Concern.status,
         Concern.reference,
         Concern.submitted_at,
@@ -128,11 +130,11 @@ _CONCERNS = (
         Concern.offer_started_when_sent,
         Concern.comment_until,
         Concern.complaint_deadline,
-        OfferDecision.outcome,
+        OfferDecision.outcome.label("decision"),
         OfferDecision.change_text,
         OfferDecision.decided_at,
-        _TIMES_OFFERED_AT,
-        CoordinatorMeeting.outcome,
+        _TIMES_OFFERED_AT.label("times_offered_at"),
+        CoordinatorMeeting.outcome.label("meeting_outcome"),
         *_MEETING_COLUMNS,
     )
     .join(Offer, Offer.id == Concern.offer_id)
@@ -144,7 +146,6 @@ _CONCERNS = (
     )
     .order_by(Concern.created_at.desc(), Concern.id.desc())
 )
-_MEETING_AT = len(_CONCERNS.selected_columns) - len(_MEETING_COLUMNS)
 
 
 def all_states(db: Session, citizen_id: int | None) -> list[ConcernState]:
@@ -159,34 +160,29 @@ _TIMES_OFFERED_IN = frozenset({ConcernStatus.ACKNOWLEDGED, ConcernStatus.MEETING
 
 
 def _state_of_row(row) -> ConcernState:
-    (
-        concern_id, offer_id, offer_title, offer_start, status, reference, submitted_at,
-        updated_at, right_applies, held_offer_status, started_when_sent, comment_until,
-        complaint_deadline, decision, changes, decided_at, times_offered_at, meeting_outcome,
-    ) = row[:_MEETING_AT]  # fmt: skip
-    meeting_id = row[_MEETING_AT]
-    finished = status in FINISHED  # a decision is told once the concern is finished
+    meeting = None
+    if row.meeting_id is not None and row.meeting_outcome is None:  # booked, not yet held
+        meeting = BookedMeeting(*(getattr(row, column.name) for column in _MEETING_COLUMNS))
+    finished = row.status in FINISHED  # a decision is told once the concern is finished
     return ConcernState(
-        concern_id=concern_id,
-        offer_id=offer_id,
-        offer_title=offer_title,
-        offer_start=offer_start,
-        status=status,
-        reference=reference,
-        submitted_at=submitted_at,
-        updated_at=updated_at,
-        right_applies=right_applies,
-        on_hold=held_offer_status is not None,
-        started_when_sent=started_when_sent,
-        meeting=BookedMeeting(*row[_MEETING_AT:])
-        if meeting_id is not None and meeting_outcome is None
-        else None,
-        comment_until=comment_until,
-        decision=decision if finished else None,
-        changes=(changes or "") if finished else "",
-        decided_at=decided_at if finished else None,
-        times_offered_at=times_offered_at if status in _TIMES_OFFERED_IN else None,
-        complaint_deadline=complaint_deadline,
+        concern_id=row.concern_id,
+        offer_id=row.offer_id,
+        offer_title=row.offer_title,
+        offer_start=row.offer_start,
+        status=row.status,
+        reference=row.reference,
+        submitted_at=row.submitted_at,
+        updated_at=row.updated_at,
+        right_applies=row.right_applies,
+        on_hold=row.held_offer_status is not None,
+        started_when_sent=row.offer_started_when_sent,
+        meeting=meeting,
+        comment_until=row.comment_until,
+        decision=row.decision if finished else None,
+        changes=(row.change_text or "") if finished else "",
+        decided_at=row.decided_at if finished else None,
+        times_offered_at=row.times_offered_at if row.status in _TIMES_OFFERED_IN else None,
+        complaint_deadline=row.complaint_deadline,
     )
 
 
