@@ -117,7 +117,7 @@ _MEETING_COLUMNS = [
 _CONCERNS = (
     # What the story tells, not the answers (health data, and the biggest column).
     select(
-        Concern.id.label("concern_id"),
+        Concern.id,
         Concern.offer_id,
         Offer.title.label("offer_title"),
         Offer.start_date.label("offer_start"),
@@ -164,25 +164,13 @@ def _state_of_row(row) -> ConcernState:
     if row.meeting_id is not None and row.meeting_outcome is None:  # booked, not yet held
         meeting = BookedMeeting(*(getattr(row, column.name) for column in _MEETING_COLUMNS))
     finished = row.status in FINISHED  # a decision is told once the concern is finished
-    return ConcernState(
-        concern_id=row.concern_id,
-        offer_id=row.offer_id,
-        offer_title=row.offer_title,
-        offer_start=row.offer_start,
-        status=row.status,
-        reference=row.reference,
-        submitted_at=row.submitted_at,
-        updated_at=row.updated_at,
-        right_applies=row.right_applies,
-        on_hold=row.held_offer_status is not None,
-        started_when_sent=row.offer_started_when_sent,
-        meeting=meeting,
-        comment_until=row.comment_until,
-        decision=row.decision if finished else None,
-        changes=(row.change_text or "") if finished else "",
-        decided_at=row.decided_at if finished else None,
-        times_offered_at=row.times_offered_at if row.status in _TIMES_OFFERED_IN else None,
-        complaint_deadline=row.complaint_deadline,
+    return _state(
+        row,
+        row.offer_title,
+        row.offer_start,
+        meeting,
+        (row.decision, row.change_text or "", row.decided_at) if finished else (None, "", None),
+        row.times_offered_at if row.status in _TIMES_OFFERED_IN else None,
     )
 
 
@@ -190,11 +178,32 @@ def state_of(concern: Concern, times_offered_at: datetime | None = None) -> Conc
     """The state of one concern already loaded with its offer and meetings (its own page, which
     shows the decision itself)."""
     meeting = concern.meetings[-1] if concern.meetings else None
+    return _state(
+        concern,
+        concern.offer.title,
+        concern.offer.start_date,
+        BookedMeeting.of(meeting) if meeting is not None and meeting.outcome is None else None,
+        (None, "", None),
+        times_offered_at,
+    )
+
+
+def _state(
+    concern,
+    offer_title: str,
+    offer_start: date,
+    meeting: BookedMeeting | None,
+    decided: tuple[str | None, str, datetime | None],
+    times_offered_at: datetime | None,
+) -> ConcernState:
+    """A concern's state from a Concern or a row of ``_CONCERNS`` (its columns carry the
+    Concern's own attribute names)."""
+    decision, changes, decided_at = decided
     return ConcernState(
         concern_id=concern.id,
         offer_id=concern.offer_id,
-        offer_title=concern.offer.title,
-        offer_start=concern.offer.start_date,
+        offer_title=offer_title,
+        offer_start=offer_start,
         status=concern.status,
         reference=concern.reference,
         submitted_at=concern.submitted_at,
@@ -202,13 +211,11 @@ def state_of(concern: Concern, times_offered_at: datetime | None = None) -> Conc
         right_applies=concern.right_applies,
         on_hold=concern.held_offer_status is not None,
         started_when_sent=concern.offer_started_when_sent,
-        meeting=BookedMeeting.of(meeting)
-        if meeting is not None and meeting.outcome is None
-        else None,
+        meeting=meeting,
         comment_until=concern.comment_until,
-        decision=None,
-        changes="",
-        decided_at=None,
+        decision=decision,
+        changes=changes,
+        decided_at=decided_at,
         times_offered_at=times_offered_at,
         complaint_deadline=concern.complaint_deadline,
     )
