@@ -30,7 +30,14 @@ from portal.concerns.forms import (
     chosen_files,
 )
 from portal.db import get_session
-from portal.domain.concerns import OPEN, ConcernAction, ConcernStatus, TransitionRefused, may
+from portal.domain.concerns import (
+    OPEN,
+    ConcernAction,
+    ConcernStatus,
+    TransitionRefused,
+    may,
+    may_comment,
+)
 from portal.domain.danish import today_in_denmark
 from portal.links import calendar_host, concern_link, offer_link
 from portal.page_cache import kept_for_the_citizen
@@ -282,14 +289,10 @@ def _detail(concern, status: int = 200, problem=None, **forms):
     today = today_in_denmark()
     proposal = concern_steps.open_proposal(concern)
     is_open = concern.status in OPEN
-    may_comment = (
-        concern.status is ConcernStatus.ADVICE_GIVEN
-        and concern.comment_until is not None
-        and today <= concern.comment_until
-    )
+    comment_open = may_comment(concern.status, concern.comment_until, today)
     shown = {
         "form": (InformationForm, is_open),
-        "comment_form": (CommentForm, may_comment),
+        "comment_form": (CommentForm, comment_open),
         "choose_form": (ChooseTimeForm, is_open and proposal is not None),
         "decline_form": (DeclineTimesForm, is_open and proposal is not None),
     }
@@ -307,7 +310,7 @@ def _detail(concern, status: int = 200, problem=None, **forms):
         problem=problem,
         meeting=concern_steps.current_meeting(concern),
         proposal=proposal,
-        may_comment=may_comment,
+        may_comment=comment_open,
         consent_since=concern_steps.consent_since(concern),
         may_ask_consent=may(concern.status, ConcernAction.GIVE_CONSENT, concern.right_applies),
         forloeb_ends_first=casework.forloeb_ends_before_meeting(

@@ -320,6 +320,12 @@ def comment_until(advice_recorded_on: date, period_days: int) -> date:
     return advice_recorded_on + timedelta(days=period_days)
 
 
+def may_comment(status: ConcernStatus, until: date | None, today: date) -> bool:
+    """Whether the citizen can still comment on the advice: it is given and the period has not
+    passed — its last day included (forvaltningsloven § 19)."""
+    return status is ConcernStatus.ADVICE_GIVEN and until is not None and today <= until
+
+
 # -- consent to contact the doctor --------------------------------------------------------------
 class ConsentAnswer(enum.StrEnum):
     """The citizen's last word on letting the coordinator contact their doctor."""

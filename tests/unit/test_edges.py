@@ -14,7 +14,13 @@ from portal.domain.casework import Attention, ProposalProblem
 from portal.domain.concerns import ConcernAction as A
 from portal.domain.concerns import ConcernRefusal as R
 from portal.domain.concerns import ConcernStatus as S
-from portal.domain.concerns import ForloebDates, TransitionRefused, concern_refusal, next_status
+from portal.domain.concerns import (
+    ForloebDates,
+    TransitionRefused,
+    concern_refusal,
+    may_comment,
+    next_status,
+)
 from portal.domain.delegations import FULDMAGT_ACT, FULDMAGT_SEE, Scope, fuldmagt_grants
 from portal.domain.forloeb import progress
 from portal.domain.principal import Actor, Principal
@@ -461,3 +467,11 @@ def test_a_name_with_dots_and_letters_is_a_name(name):
     from portal.domain.documents import name_problem
 
     assert name_problem(name) is None
+
+
+def test_the_comment_period_includes_its_last_day_and_needs_the_advice():
+    last = date(2026, 12, 10)
+    assert may_comment(S.ADVICE_GIVEN, last, last)
+    assert not may_comment(S.ADVICE_GIVEN, last, last + timedelta(days=1))
+    assert not may_comment(S.ADVICE_GIVEN, None, last), "no period: nothing to comment within"
+    assert not may_comment(S.DECIDED, last, last), "decided: the comment came too late"
