@@ -53,6 +53,22 @@ def test_an_import_leaves_the_cycle_collector_running_however_it_ends(db, exampl
     assert gc.isenabled()
 
 
+def test_what_the_case_system_wrote_is_stored_to_the_letter_and_found_again(db, example):
+    # On PostgreSQL new rows go in by a binary COPY and are found again by keys sent as JSON:
+    # quotes, backslashes, line breaks, Danish letters and hours with a decimal survive both.
+    offer = example["citizens"][0]["forloeb"][0]["offers"][0]
+    offer["title"] = 'Praktik hos "Bager \\ Søn" – æøå 🙂'
+    offer["purpose"] = "Første linje.\r\nAnden linje, med {krøllede} [klammer] og , komma."
+    offer["hours_per_week"] = 7.5
+    import_batch(db, example, CPR_KEY)
+    stored = db.scalar(select(Offer).where(Offer.external_id == offer["id"]))
+    assert stored.title == offer["title"]
+    assert stored.purpose == offer["purpose"]
+    assert str(stored.hours_per_week) == "7.5"
+    again = import_batch(db, example, CPR_KEY).as_dict()
+    assert all(c["created"] == 0 and c["updated"] == 0 for c in again.values())
+
+
 def test_cpr_numbers_are_hashed_on_arrival(db, example):
     import_batch(db, example, CPR_KEY)
     stored = " ".join(db.scalars(select(Citizen.cpr_hash)))
