@@ -43,7 +43,7 @@ from portal.models import (
 )
 from portal.models.base import UTCDateTime
 from portal.services import access_log, cursors, documents
-from portal.services.concerns import CONCERN_PAGE, with_lists
+from portal.services.concerns import page_select, with_lists
 from portal.services.decisions import DISAGREES
 
 PAGE_SIZE = 25
@@ -458,13 +458,10 @@ def open_concern(
     Opening it to read is logged (``log_read``; an action logs itself instead, so one action is
     one entry). Another municipality's concern is None, and the attempt is always logged.
     """
-    concern = db.scalar(
-        select(Concern)
-        .where(Concern.id == concern_id, Concern.status.not_in(UNSENT))
-        .options(*CONCERN_PAGE)
-    )
-    if concern is None:
+    found = db.execute(page_select(Concern.id == concern_id, Concern.status.not_in(UNSENT))).first()
+    if found is None:
         return None
+    concern = found[0]
     actor = Actor.caseworker(principal)
     if concern.municipality_id != principal.municipality_id:
         access_log.note(
@@ -478,7 +475,7 @@ def open_concern(
         return None
     if log_read:
         record_look(db, principal, concern)
-    return with_lists(db, concern)
+    return with_lists(db, found)
 
 
 def open_document(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Row, Select, bindparam, exists, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -118,50 +118,65 @@ CONCERN_PAGE = (
     joinedload(Concern.offer).joinedload(Offer.forloeb).joinedload(Forloeb.caseworker),
     joinedload(Concern.plan_decision),
 )
-# Built once, with bound parameters: every look at a concern draws it (docs/architecture.md
-# §10 — building a select with its loader options cost about 0.2 ms).
-_OWN_CONCERN = (
-    select(Concern)
-    .where(
-        Concern.citizen_id == bindparam("citizen_id"),
-        Concern.status != ConcernStatus.DISCARDED,
-        Concern.id == bindparam("concern_id"),
-    )
-    .options(*CONCERN_PAGE)
-)
 # The concern's timeline, meetings, offered times and files, in the relationships' own order.
 # Each is a select built once: SQLAlchemy's selectin loader builds its select anew for every
 # concern, and that was two thirds of the look-up (py-spy on the bench's data, issue 27).
+_LIST_MODELS = {
+    "events": ConcernEvent,
+    "meetings": CoordinatorMeeting,
+    "proposals": MeetingProposal,
+    "documents": ConcernDocument,
+}
 _LISTS = {
     name: select(model)
     .where(model.concern_id == bindparam("concern_id"))
     .order_by(*Concern.__mapper__.relationships[name].order_by)
-    for name, model in (
-        ("events", ConcernEvent),
-        ("meetings", CoordinatorMeeting),
-        ("proposals", MeetingProposal),
-        ("documents", ConcernDocument),
-    )
+    for name, model in _LIST_MODELS.items()
 }
+# Whether the concern has each list at all, read with the concern: a list it does not have is
+# not asked for. Most concerns have a timeline and little else, and each select is a round
+# trip (three of the concern page's five statements, issue 27).
+_HAS_LIST = tuple(
+    exists().where(model.concern_id == Concern.id).label(name)
+    for name, model in _LIST_MODELS.items()
+)
 
 
-def with_lists(db: Session, concern: Concern | None) -> Concern | None:
-    """The concern with its timeline, meetings, offered times and files loaded (one select
-    each, however long they are)."""
-    if concern is not None:
-        for name, statement in _LISTS.items():
-            found = list(db.scalars(statement, {"concern_id": concern.id}))
-            set_committed_value(concern, name, found)
+def page_select(*conditions) -> Select:
+    """A concern as its page shows it (``CONCERN_PAGE``) and whether it has each of its lists;
+    ``with_lists`` loads them."""
+    return select(Concern, *_HAS_LIST).where(*conditions).options(*CONCERN_PAGE)
+
+
+def with_lists(db: Session, found: Row | None) -> Concern | None:
+    """The concern of a ``page_select`` row, with its timeline, meetings, offered times and
+    files loaded: one select for each it has, however long, none for those it has not."""
+    if found is None:
+        return None
+    concern = found[0]
+    for name, statement in _LISTS.items():
+        has = getattr(found, name)
+        listed = list(db.scalars(statement, {"concern_id": concern.id})) if has else []
+        set_committed_value(concern, name, listed)
     return concern
+
+
+# Built once, with bound parameters: every look at a concern draws it (docs/architecture.md
+# §10 — building a select with its loader options cost about 0.2 ms).
+_OWN_CONCERN = page_select(
+    Concern.citizen_id == bindparam("citizen_id"),
+    Concern.status != ConcernStatus.DISCARDED,
+    Concern.id == bindparam("concern_id"),
+)
 
 
 def own_concern(db: Session, principal: Principal, concern_id: int) -> Concern | None:
     if principal.citizen_id is None:
         return None
-    return with_lists(
-        db,
-        db.scalar(_OWN_CONCERN, {"citizen_id": principal.citizen_id, "concern_id": concern_id}),
-    )
+    found = db.execute(
+        _OWN_CONCERN, {"citizen_id": principal.citizen_id, "concern_id": concern_id}
+    ).first()
+    return with_lists(db, found)
 
 
 def own_concerns(db: Session, principal: Principal) -> list[Concern]:

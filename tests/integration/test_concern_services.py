@@ -225,3 +225,23 @@ def test_a_caseworkers_steps_are_in_the_access_log_and_the_citizens_are_not(db, 
     )
     assert event.subject_citizen_id == concern.citizen_id
     assert event.purpose == "concern_handling"
+
+
+def test_a_concern_is_read_with_the_lists_it_has_and_no_select_for_those_it_has_not(
+    db, demo, count_queries
+):
+    # Each list is a round trip; most concerns have a timeline and little else (issue 27).
+    mette, concern = sent(db, demo)
+    db.expunge_all()
+    with count_queries() as fresh:
+        found = concerns.own_concern(db, mette, concern.id)
+    assert fresh.count == 2, "the concern with what it has, then its timeline"
+    assert [event.kind for event in found.events] == ["submitted"]
+    assert (found.meetings, found.proposals, found.documents) == ([], [], [])
+    walk(db, found, "meeting_booked")
+    db.expunge_all()
+    with count_queries() as booked:
+        found = concerns.own_concern(db, mette, concern.id)
+    assert booked.count == 3, "and now its meeting"
+    assert [meeting.coordinator for meeting in found.meetings] == ["Dr. Anne Berg"]
+    assert [event.kind for event in found.events][-1] == "meeting_booked"
