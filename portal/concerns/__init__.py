@@ -49,7 +49,6 @@ from portal.services import (
     concerns,
     decisions,
     documents,
-    notices,
     story,
 )
 from portal.services.offers import own_offer
@@ -60,8 +59,8 @@ bp = Blueprint("concerns", __name__, url_prefix="/bekymringer")
 TOTAL_STEPS = len(STEPS) + 1  # the summary is the last step
 
 
-def _concern_or_404(concern_id: int):
-    concern = concerns.own_concern(get_session(), current_user, concern_id)
+def _concern_or_404(concern_id: int, opened: bool = False):
+    concern = concerns.own_concern(get_session(), current_user, concern_id, opened)
     if concern is None:
         abort(404)
     remember_municipality(concern.citizen.municipality)  # loaded with it: the header's
@@ -271,14 +270,13 @@ def receipt(concern_id: int):
 @requires("citizen")
 @kept_for_the_citizen
 def detail(concern_id: int):
-    concern = _concern_or_404(concern_id)
+    concern = _concern_or_404(concern_id, opened=True)
     if concern.status is ConcernStatus.DRAFT:
         return redirect(
             url_for("concerns.summary", concern_id=concern.id)
             if concern.steps_done >= len(STEPS)
             else url_for("concerns.step", concern_id=concern.id, number=concern.steps_done + 1)
         )
-    notices.mark_read(get_session(), current_user.citizen_id, concern.id)
     return _detail(concern)
 
 

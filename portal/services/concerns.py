@@ -45,11 +45,12 @@ from portal.models import (
     CoordinatorMeeting,
     Forloeb,
     MeetingProposal,
+    Notice,
     Offer,
     OfferStatus,
 )
 from portal.models.base import utcnow
-from portal.services import documents
+from portal.services import documents, notices
 from portal.services.concern_steps import (
     MeetingPlan,
     act_without_transition,
@@ -142,10 +143,10 @@ _HAS_LIST = tuple(
 )
 
 
-def page_select(*conditions) -> Select:
+def page_select(*conditions, also=()) -> Select:
     """A concern as its page shows it (``CONCERN_PAGE``) and whether it has each of its lists;
-    ``with_lists`` loads them."""
-    return select(Concern, *_HAS_LIST).where(*conditions).options(*CONCERN_PAGE)
+    ``with_lists`` loads them. ``also``: more columns to read with it."""
+    return select(Concern, *_HAS_LIST, *also).where(*conditions).options(*CONCERN_PAGE)
 
 
 def with_lists(db: Session, found: Row | None) -> Concern | None:
@@ -162,21 +163,44 @@ def with_lists(db: Session, found: Row | None) -> Concern | None:
 
 
 # Built once, with bound parameters: every look at a concern draws it (docs/architecture.md
-# §10 — building a select with its loader options cost about 0.2 ms).
+# §10 — building a select with its loader options cost about 0.2 ms). Whether the citizen has
+# news about it not yet read comes along: opening the page reads them, and asking apart was
+# a round trip on every look, with news or not.
 _OWN_CONCERN = page_select(
     Concern.citizen_id == bindparam("citizen_id"),
     Concern.status != ConcernStatus.DISCARDED,
     Concern.id == bindparam("concern_id"),
+    also=(
+        exists()
+        .where(
+            Notice.concern_id == Concern.id,
+            Notice.citizen_id == Concern.citizen_id,
+            Notice.read_at.is_(None),
+        )
+        .label("unread_notices"),
+    ),
 )
 
 
-def own_concern(db: Session, principal: Principal, concern_id: int) -> Concern | None:
+def own_concern(
+    db: Session, principal: Principal, concern_id: int, opened: bool = False
+) -> Concern | None:
+    """The citizen's own concern with everything its page shows. ``opened``: its page is
+    opened to be read, and its news (notices) are read with it."""
     if principal.citizen_id is None:
         return None
     found = db.execute(
         _OWN_CONCERN, {"citizen_id": principal.citizen_id, "concern_id": concern_id}
     ).first()
-    return with_lists(db, found)
+    concern = with_lists(db, found)
+    if (
+        opened
+        and found is not None
+        and found.unread_notices
+        and concern.status is not ConcernStatus.DRAFT
+    ):
+        notices.mark_read(db, principal.citizen_id, concern.id)
+    return concern
 
 
 def own_concerns(db: Session, principal: Principal) -> list[Concern]:

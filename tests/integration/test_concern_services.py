@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from portal.domain.concerns import ConcernAction as A
 from portal.domain.concerns import ConcernStatus as S
 from portal.domain.concerns import TransitionRefused
-from portal.models import Concern, ConcernEvent, OfferStatus
+from portal.models import Concern, ConcernEvent, Notice, OfferStatus
 from portal.services import casework_steps, concern_steps, concerns, decisions
 from portal.services.concerns import Actor
 from tests.factories import (
@@ -245,3 +245,23 @@ def test_a_concern_is_read_with_the_lists_it_has_and_no_select_for_those_it_has_
     assert booked.count == 3, "and now its meeting"
     assert [meeting.coordinator for meeting in found.meetings] == ["Dr. Anne Berg"]
     assert [event.kind for event in found.events][-1] == "meeting_booked"
+
+
+def test_opening_a_concern_reads_its_news_and_a_look_without_news_writes_nothing(
+    db, demo, count_queries
+):
+    mette, concern = sent(db, demo)
+
+    def unread() -> int:
+        return db.scalar(select(func.count()).select_from(Notice).where(Notice.read_at.is_(None)))
+
+    with count_queries() as quiet:
+        concerns.own_concern(db, mette, concern.id, opened=True)
+    assert not [s for s in quiet.statements if s.lstrip().upper().startswith("UPDATE")]
+    concern_steps.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)  # news for Mette
+    concerns.own_concern(db, mette, concern.id)  # a form's page: the news stays unread
+    assert unread() == 1
+    with count_queries() as news:
+        concerns.own_concern(db, mette, concern.id, opened=True)
+    assert [s for s in news.statements if s.lstrip().upper().startswith("UPDATE NOTICE")]
+    assert unread() == 0
