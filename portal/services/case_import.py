@@ -470,7 +470,7 @@ def _copy(db: Session, model, rows: list[dict]) -> None:
     cursor = db.connection().connection.cursor()
     try:
         # In binary, typed by the table's own columns: formatting 60,000 rows as text was a
-        # sixth of the import (py-spy on make bench's files, issue 27); binary halves it.
+        # sixth of the import (py-spy on make bench's files, issue 27); binary takes a third off.
         types = _column_types(cursor, table.name, [*columns, *defaults])
         with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(types)

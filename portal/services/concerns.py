@@ -136,7 +136,7 @@ _LISTS = {
 }
 # Whether the concern has each list at all, read with the concern: a list it does not have is
 # not asked for. Most concerns have a timeline and little else, and each select is a round
-# trip (three of the concern page's five statements, issue 27).
+# trip (for a concern just sent, three of the four lists, issue 27).
 _HAS_LIST = tuple(
     exists().where(model.concern_id == Concern.id).label(name)
     for name, model in _LIST_MODELS.items()
