@@ -215,6 +215,8 @@ WHERE_SHOWN = {
     "forloeb": Shown.CITIZEN_AND_QUEUE,  # its caseworker decides "mine" in the queue
     "offer": Shown.CITIZEN_AND_QUEUE,
     "concern": Shown.CITIZEN_AND_QUEUE,
+    # Written only by the database's triggers, with the concern row whose marks it renews.
+    "concern_count": Shown.NOWHERE,
     "coordinator_meeting": Shown.CITIZEN_AND_QUEUE,
     "meeting_proposal": Shown.CITIZEN_AND_QUEUE,
     "offer_decision": Shown.CITIZEN_AND_QUEUE,

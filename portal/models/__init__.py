@@ -4,6 +4,7 @@ from portal.models.api_client import ApiClient
 from portal.models.audit import AuditEvent
 from portal.models.concern import (
     Concern,
+    ConcernCount,
     ConcernDocument,
     ConcernEvent,
     CoordinatorMeeting,
@@ -32,6 +33,7 @@ __all__ = [
     "Caseworker",
     "Citizen",
     "Concern",
+    "ConcernCount",
     "ConcernDocument",
     "ConcernEvent",
     "CoordinatorMeeting",

@@ -106,6 +106,20 @@ class Concern(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
+class ConcernCount(Base):
+    """How many concerns a municipality has in each status, with and without the right: kept
+    by the database's own triggers on ``concern`` (migration 0016) in the same transaction as
+    every change, and never written by the portal. The queue's counts per status read these
+    few rows instead of every concern the municipality has had (issue 27)."""
+
+    __tablename__ = "concern_count"
+
+    municipality_id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[ConcernStatus] = mapped_column(_enum(ConcernStatus), primary_key=True)
+    right_applies: Mapped[bool] = mapped_column(primary_key=True)
+    concerns: Mapped[int]
+
+
 class ConcernEvent(Base):
     """One step in a concern's timeline: status changes, messages, added information."""
 

@@ -10,11 +10,14 @@ practice on access to log files, 2024).
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import insert, select
+from sqlalchemy import Integer, String, Text, bindparam, cast, func, insert, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from portal.domain.danish import C_, DANISH_TIME, N_
@@ -80,21 +83,44 @@ def record(
 ) -> None:
     """Add one entry per citizen to the caller's transaction (one statement however many). A
     look about no citizen (a manager's at the figures) is the one id ``None``."""
-    now = utcnow()
-    rows = [
+    ids = list(dict.fromkeys(citizen_ids))
+    if not ids:
+        return
+    db.execute(
+        _entries_for(db.get_bind().dialect.name),
         {
-            "occurred_at": now,
+            "occurred_at": utcnow(),
             "actor_role": actor_role,
             "actor_ref": actor_ref,
-            "subject_citizen_id": citizen_id,
+            "citizen_ids": json.dumps(ids),
             "action": action,
             "purpose": str(purpose),
-        }
-        for citizen_id in dict.fromkeys(citizen_ids)
-    ]
-    if rows:
-        # Core, not the ORM's bulk path: a queue page writes 25 of these on every view.
-        db.execute(insert(AuditEvent.__table__), rows)
+        },
+    )
+
+
+@cache
+def _entries_for(dialect: str):
+    """One INSERT … SELECT of one entry per citizen id, the ids sent as one JSON text that the
+    database unpacks: a queue page writes 25 entries on every view, and 25 rows of parameters
+    (an executemany) cost psycopg and PostgreSQL four times what one statement does."""
+    if dialect == "postgresql":
+        ids = func.jsonb_array_elements_text(cast(bindparam("citizen_ids", type_=Text), JSONB))
+    else:
+        ids = func.json_each(bindparam("citizen_ids", type_=Text))
+    citizen_id = ids.table_valued("value")
+    table = AuditEvent.__table__
+    return insert(table).from_select(
+        ["occurred_at", "actor_role", "actor_ref", "subject_citizen_id", "action", "purpose"],
+        select(
+            bindparam("occurred_at", type_=table.c.occurred_at.type),
+            bindparam("actor_role", type_=String),
+            bindparam("actor_ref", type_=String),
+            cast(citizen_id.c.value, Integer),
+            bindparam("action", type_=String),
+            bindparam("purpose", type_=String),
+        ),
+    )
 
 
 def note(db: Session, *entry, **named) -> None:

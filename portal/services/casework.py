@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Date, case, func, literal, select, tuple_, type_coerce
+from sqlalchemy import Date, bindparam, case, func, literal, select, tuple_, type_coerce
 from sqlalchemy.orm import Session
 
 from portal import page_marks
@@ -34,6 +34,7 @@ from portal.domain.principal import Actor, Principal
 from portal.models import (
     Citizen,
     Concern,
+    ConcernCount,
     ConcernDocument,
     CoordinatorMeeting,
     Forloeb,
@@ -305,10 +306,10 @@ _QUEUE_COLUMNS = (
 
 def count_by_status(db: Session, principal: Principal, filters: QueueFilter) -> dict[str, int]:
     """How many sent concerns of each status the filters' scope holds, with the sums the
-    status filter offers ("open", "finished" and "all"). Counting a large municipality's
-    concerns is most of the cost of a queue page, and they change far less often than the
-    queue is looked at: the counts are kept until one of the municipality's concerns (or
-    forløb, for "mine") changes (portal.page_marks)."""
+    status filter offers ("open", "finished" and "all"). The municipality's counts are read
+    from the few rows the database keeps (``ConcernCount``); "mine" counts the caseworker's
+    concerns. Either is kept with the queue's pages until one of the municipality's concerns
+    (or forløb, for "mine") changes (portal.page_marks)."""
     key = (
         "queue-counts",
         principal.municipality_id,
@@ -324,12 +325,32 @@ def count_by_status(db: Session, principal: Principal, filters: QueueFilter) -> 
     )
 
 
+# The municipality's counts as the database keeps them (ConcernCount, migration 0016): a few
+# rows, however many concerns it has had. "Mine" counts the caseworker's own concerns.
+_KEPT_COUNTS = (
+    select(ConcernCount.status, func.sum(ConcernCount.concerns))
+    .where(
+        ConcernCount.municipality_id == bindparam("municipality_id"),
+        ConcernCount.status.not_in(UNSENT),
+        ConcernCount.right_applies.in_(bindparam("right", expanding=True)),
+    )
+    .group_by(ConcernCount.status)
+)
+_RIGHTS = {"any": [True, False], "yes": [True], "no": [False]}
+
+
 def _count_by_status(db: Session, principal: Principal, filters: QueueFilter) -> dict[str, int]:
-    counts = db.execute(
-        select(Concern.status, func.count())
-        .where(*_in_scope(principal, filters))
-        .group_by(Concern.status)
-    ).all()
+    if filters.scope == "mine":
+        counts = db.execute(
+            select(Concern.status, func.count())
+            .where(*_in_scope(principal, filters))
+            .group_by(Concern.status)
+        ).all()
+    else:
+        counts = db.execute(
+            _KEPT_COUNTS,
+            {"municipality_id": principal.municipality_id, "right": _RIGHTS[filters.right]},
+        ).all()
     per_status = {str(status): n for status, n in counts}
     per_status["open"] = sum(per_status.get(str(s), 0) for s in OPEN)
     per_status["finished"] = sum(per_status.get(str(s), 0) for s in FINISHED)
