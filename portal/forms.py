@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 
+from babel import support
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SelectMultipleField, StringField
 from wtforms import TextAreaField as _TextAreaField
+from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.i18n import lazy_to_the_reader
+from portal.i18n import current_language, lazy_to_the_reader
 
 # C0 and C1 control characters (NUL included). Line breaks are allowed in multi-line text only.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -129,7 +132,24 @@ class Checkboxes(_Choice, SelectMultipleField):
             raise self._unknown_choice()
 
 
-class VersionedForm(FlaskForm):
+@cache
+def _wtforms_messages(language: str) -> support.NullTranslations:
+    """WTForms' own messages in a language, found on disk once per process. Flask-WTF looks the
+    catalog up again on every request that builds a form — a dozen file-system look-ups, a
+    thirtieth of a drawn concern page (py-spy, issue 27)."""
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
+
+
+class PortalForm(FlaskForm):
+    """Every form of the portal: Flask-WTF's, with WTForms' messages looked up once per
+    language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _wtforms_messages(current_language())
+
+
+class VersionedForm(PortalForm):
     """A form that changes a record carries the version of the record the person saw, so two
     people (or two tabs) acting at once cannot overwrite each other (optimistic locking)."""
 

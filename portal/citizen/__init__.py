@@ -45,7 +45,7 @@ def overview():
     if data.forloeb is None:
         return render_template("citizen/no_forloeb.html", overview=data)
     db = get_session()
-    news = notices.unread(db, current_user.citizen_id)
+    news = notices.unread(db, current_user.citizen_id) if data.has_news else []
     stories = story.concern_states(db, current_user.citizen_id)
     return render_template(
         "citizen/overview.html",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, MultipleFileField
 from wtforms.validators import ValidationError
 
@@ -19,6 +18,7 @@ from portal.domain.danish import C_, N_
 from portal.domain.vocabulary import ANSWER_CHOICES
 from portal.forms import (
     Checkboxes,
+    PortalForm,
     Radios,
     TextAreaField,
     TextField,
@@ -34,7 +34,7 @@ OTHER_TEXT_LIMIT = 500
 SHORT_TEXT_LIMIT = 300
 
 
-class StepForm(FlaskForm):
+class StepForm(PortalForm):
     """A step of the concern form. ``for_concern`` drops the questions that do not belong to this
     concern: without the right there is no coordinator, so no question about the doctor."""
 
@@ -149,13 +149,13 @@ class CommentForm(VersionedForm):
     )
 
 
-class ChooseTimeForm(FlaskForm):
+class ChooseTimeForm(PortalForm):
     """One of the times the caseworker offered; the view checks it is one of them."""
 
     time = TextField(validators=[required(_lc("Vælg den tid, der passer dig."))])
 
 
-class DeclineTimesForm(FlaskForm):
+class DeclineTimesForm(PortalForm):
     """None of the offered times fit: why, so the next times can fit better."""
 
     reason = TextAreaField(

@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
 from portal.domain.danish import N_
 from portal.domain.identity import normalise_cpr
-from portal.forms import Radios, TextField, at_most, required
+from portal.forms import PortalForm, Radios, TextField, at_most, required
 
 
-class GrantForm(FlaskForm):
+class GrantForm(PortalForm):
     cpr = TextField(validators=[required(_l("Skriv CPR-nummeret på din pårørende."))])
     name = TextField(validators=[required(_l("Skriv navnet på din pårørende.")), at_most(200)])
     scope = Radios(

@@ -8,7 +8,6 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import StopValidation
 
@@ -20,7 +19,7 @@ from portal.domain.figures import (
     period_problem,
 )
 from portal.domain.vocabulary import OFFER_KIND_NAMES
-from portal.forms import TextField, required
+from portal.forms import PortalForm, TextField, required
 
 PERIOD_PROBLEMS = {
     PeriodProblem.REVERSED: _l("Den sidste måned skal ligge efter den første måned."),
@@ -62,7 +61,7 @@ def _kinds() -> list[SelectChoice]:
     ]
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(PortalForm):
     class Meta:
         csrf = False
 

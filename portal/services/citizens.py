@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, bindparam, case, or_, select
+from sqlalchemy import Date, bindparam, case, exists, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from portal.domain.concerns import ForloebDates, right_applies
@@ -18,6 +18,7 @@ from portal.models import (
     Forloeb,
     ForloebStatus,
     Municipality,
+    Notice,
     Offer,
 )
 
@@ -31,6 +32,8 @@ class Overview:
     next_offer: Offer | None
     # Whether the § 113, stk. 3 right applies to the next offer today (inside the forløb).
     next_offer_right: bool
+    # Whether the citizen has news not yet read (``notices.unread`` lists it only then).
+    has_news: bool = False
 
 
 # The front page's statements, built once (with bound parameters) rather than on every drawn
@@ -59,8 +62,15 @@ _NEXT_OFFER_ID = (
 )
 # The latest forløb with its next offer, in one statement: a drawn front page is bounded by its
 # round trips (docs/architecture.md §10).
+# Whether there is news not yet read comes along: most looks at the front page have none, and
+# asking for the list apart was a round trip on every one (issue 27).
+_HAS_NEWS = (
+    exists()
+    .where(Notice.citizen_id == Forloeb.citizen_id, Notice.read_at.is_(None))
+    .label("has_news")
+)
 _LATEST_FORLOEB = (
-    select(Forloeb, Offer)
+    select(Forloeb, Offer, _HAS_NEWS)
     .outerjoin(Offer, Offer.id == _NEXT_OFFER_ID)
     .options(
         joinedload(Forloeb.caseworker),
@@ -91,7 +101,7 @@ def overview(db: Session, principal: Principal, today: date) -> Overview:
     if principal.citizen_id is None:
         return Overview(principal.name, None, None, None, None, False)
     found = db.execute(_LATEST_FORLOEB, {"citizen_id": principal.citizen_id, "today": today})
-    forloeb, next_offer = found.first() or (None, None)
+    forloeb, next_offer, has_news = found.first() or (None, None, False)
     citizen = (
         forloeb.citizen
         if forloeb is not None
@@ -126,6 +136,7 @@ def overview(db: Session, principal: Principal, today: date) -> Overview:
                 today,
             )
         ),
+        has_news=has_news,
     )
 
 

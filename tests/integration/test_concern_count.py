@@ -86,8 +86,9 @@ def test_the_queue_counts_from_the_kept_count_what_it_would_count_from_the_rows(
             str(status): n
             for status, n in db.execute(
                 select(Concern.status, func.count())
-                .where(*casework._in_scope(who, filters))
-                .group_by(Concern.status)
+                .where(*casework._in_scope(filters.scope, filters.right))
+                .group_by(Concern.status),
+                {"municipality_id": municipality_id},
             ).all()
         }
         shown = casework._count_by_status(db, who, filters)

@@ -184,3 +184,20 @@ def test_the_cli_delivers_the_outbox(app, db, caplog):
     result = app.test_cli_runner().invoke(args=["outbox", "send"])
     assert result.exit_code == 0, result.output
     assert "Sent 1, to retry 0, failed 0." in result.output
+
+
+def test_the_front_page_asks_for_the_news_only_when_there_is_some(client, db, demo, count_queries):
+    """Whether there is news comes with the forløb's own select: a front page without news
+    sends no select of notices; with news it lists them."""
+    login(client, "mette")
+    client.get("/mit-forloeb")  # the first page after login saves the session's data
+    with count_queries() as without_news:
+        front = text_of(client.get("/mit-forloeb"))
+    assert "Der er nyt i din sag" not in front
+    assert not [s for s in without_news.statements if s.lstrip().startswith("SELECT notice.")]
+
+    concern_steps.transition(db, CASEWORKER, sent_concern(client, db), A.ACKNOWLEDGE)
+    with count_queries() as with_news:
+        front = text_of(client.get("/mit-forloeb"))
+    assert "Der er nyt i din sag" in front
+    assert with_news.count == without_news.count + 1
