@@ -10,7 +10,7 @@ export FLASK_APP := wsgi.py
 export PORTAL_ENV ?= development
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-clock lock mutate lint format assets db-upgrade readability openapi bench lighthouse \
+.PHONY: help install run test test-clock lock mutate lint format assets db-upgrade readability openapi bench bench-pair lighthouse \
         translations-update translations-compile clean
 
 help: ## List the commands
@@ -84,6 +84,10 @@ readability: install ## LIX of every rules page and help text (goal 30, limit 35
 bench: install ## Measure the portal against a bare Flask app (PostgreSQL, Redis, wrk; 10–20 min)
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 	PORTAL_ENV=development $(BIN)/python scripts/bench.py
+
+bench-pair: install ## This tree's drawn pages against AGAINST=<commit>'s, in turns, on the last bench's data (5 min)
+	@test -n "$(AGAINST)" || { echo "usage: make bench-pair AGAINST=<commit>"; exit 1; }
+	PORTAL_ENV=development $(BIN)/python scripts/bench_pair.py $(AGAINST)
 
 lighthouse: install ## Lighthouse (mobile) on the start, a rules and the logged-in front page (npx, chromium)
 	$(BIN)/python scripts/lighthouse.py

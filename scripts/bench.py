@@ -330,7 +330,8 @@ def environment() -> dict:
     }
 
 
-def gunicorn(app: str, port: int, **settings: str) -> subprocess.Popen:
+def gunicorn(app: str, port: int, cwd: Path = ROOT, **settings: str) -> subprocess.Popen:
+    """``app`` under 2 sync workers; ``cwd``: the tree whose code it runs (``bench_pair.py``)."""
     return subprocess.Popen(  # noqa: S603 - our own command line
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -344,7 +345,7 @@ def gunicorn(app: str, port: int, **settings: str) -> subprocess.Popen:
             "warning",
             app,
         ],
-        cwd=ROOT,
+        cwd=cwd,
         env=environment() | settings,
         stderr=subprocess.DEVNULL,
     )
