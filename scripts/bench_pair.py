@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -110,6 +111,7 @@ def main() -> None:
             ["git", "worktree", "remove", "--force", str(tree)],  # noqa: S607
             cwd=ROOT, check=False, capture_output=True,
         )  # fmt: skip
+        shutil.rmtree(tree.parent, ignore_errors=True)
     print(
         f"\n{'Drawn page':20} {'old req/s':>10} {'new req/s':>10} {'new/old':>8}  runs (old | new)"
     )

@@ -245,9 +245,12 @@ def _in_scope(scope: str, right: str) -> list:
                 .where(Forloeb.caseworker_id == bindparam("caseworker_id"))
             )
         )
-    if right != "any":
-        conditions.append(Concern.right_applies.is_(right == "yes"))
-    return conditions
+    return conditions + _right_is(Concern.right_applies, right)
+
+
+def _right_is(column, right: str) -> list:
+    """The right filter ("any", "yes", "no") on a column that says whether the right applies."""
+    return [] if right == "any" else [column.is_(right == "yes")]
 
 
 def _scope_values(principal: Principal) -> dict:
@@ -345,18 +348,19 @@ def count_by_status(db: Session, principal: Principal, filters: QueueFilter) -> 
     )
 
 
-# The municipality's counts as the database keeps them (ConcernCount, migration 0016): a few
-# rows, however many concerns it has had. "Mine" counts the caseworker's own concerns.
-_KEPT_COUNTS = (
-    select(ConcernCount.status, func.sum(ConcernCount.concerns))
-    .where(
-        ConcernCount.municipality_id == bindparam("municipality_id"),
-        ConcernCount.status.not_in(UNSENT),
-        ConcernCount.right_applies.in_(bindparam("right", expanding=True)),
+@lru_cache(maxsize=8)
+def _kept_counts(right: str):
+    """The municipality's counts as the database keeps them (ConcernCount, migration 0016): a
+    few rows, however many concerns it has had."""
+    return (
+        select(ConcernCount.status, func.sum(ConcernCount.concerns))
+        .where(
+            ConcernCount.municipality_id == bindparam("municipality_id"),
+            ConcernCount.status.not_in(UNSENT),
+            *_right_is(ConcernCount.right_applies, right),
+        )
+        .group_by(ConcernCount.status)
     )
-    .group_by(ConcernCount.status)
-)
-_RIGHTS = {"any": [True, False], "yes": [True], "no": [False]}
 
 
 def _count_by_status(db: Session, principal: Principal, filters: QueueFilter) -> dict[str, int]:
@@ -369,8 +373,7 @@ def _count_by_status(db: Session, principal: Principal, filters: QueueFilter) ->
         ).all()
     else:
         counts = db.execute(
-            _KEPT_COUNTS,
-            {"municipality_id": principal.municipality_id, "right": _RIGHTS[filters.right]},
+            _kept_counts(filters.right), {"municipality_id": principal.municipality_id}
         ).all()
     per_status = {str(status): n for status, n in counts}
     per_status["open"] = sum(per_status.get(str(s), 0) for s in OPEN)
@@ -383,7 +386,7 @@ _AFTER = ("after_group", "after_day", "after_submitted", "after_id")
 
 
 @lru_cache(maxsize=128)
-def _queue_select(scope: str, right: str, status: str | None, by_reference: bool, paged: bool):
+def _queue_select(scope: str, right: str, status: str, by_reference: bool, paged: bool):
     """The queue's select for one combination of filters, built once: its values (the
     municipality, the caseworker, the number looked for, the key a page starts after) are
     bound when it runs. Building it anew, with its four correlated sub-selects, was a
@@ -397,9 +400,9 @@ def _queue_select(scope: str, right: str, status: str | None, by_reference: bool
         .order_by(*_URGENCY_KEY)
         .limit(PAGE_SIZE + 1)
     )
-    if by_reference:
+    if by_reference:  # a number looked for is found whatever its status
         statement = statement.where(Concern.reference == bindparam("reference"))
-    elif status is not None and (condition := _status_condition(status)) is not None:
+    elif (condition := _status_condition(status)) is not None:
         statement = statement.where(condition)
     if paged:
         statement = statement.where(
@@ -437,7 +440,7 @@ def queue(
     statement = _queue_select(
         filters.scope,
         filters.right,
-        None if filters.reference else filters.status,
+        filters.status,
         by_reference=bool(filters.reference),
         paged=after is not None,
     )

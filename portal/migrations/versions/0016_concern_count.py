@@ -39,84 +39,72 @@ STATUSES = (
     "discarded",
 )
 
-# PostgreSQL: one function for the three triggers. When a concern moves from one row of the
-# count to another, the two rows are locked in the order of their keys, so two transactions
-# moving concerns in opposite directions (booked → acknowledged, acknowledged → booked) wait
-# for each other instead of deadlocking.
-_POSTGRESQL_FUNCTION = """
-CREATE FUNCTION concern_count_follows() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    first_add boolean := false;
-BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        first_add := (NEW.municipality_id, NEW.status, NEW.right_applies)
-            < (OLD.municipality_id, OLD.status, OLD.right_applies);
-    END IF;
-    IF first_add OR TG_OP = 'INSERT' THEN
-        INSERT INTO concern_count (municipality_id, status, right_applies, concerns)
-        VALUES (NEW.municipality_id, NEW.status, NEW.right_applies, 1)
-        ON CONFLICT (municipality_id, status, right_applies) DO UPDATE SET concerns = concern_count.concerns + 1;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        UPDATE concern_count SET concerns = concerns - 1
-        WHERE municipality_id = OLD.municipality_id AND status = OLD.status
-          AND right_applies = OLD.right_applies;
-    END IF;
-    IF TG_OP = 'UPDATE' AND NOT first_add THEN
-        INSERT INTO concern_count (municipality_id, status, right_applies, concerns)
-        VALUES (NEW.municipality_id, NEW.status, NEW.right_applies, 1)
-        ON CONFLICT (municipality_id, status, right_applies) DO UPDATE SET concerns = concern_count.concerns + 1;
-    END IF;
-    RETURN NULL;
-END
-$$
-"""
-
+# A concern counted in its row of the count, and taken out of its old one: the same statements
+# for both databases (qualified, as PostgreSQL's ON CONFLICT needs).
+_ADD = (
+    "INSERT INTO concern_count (municipality_id, status, right_applies, concerns) "
+    "VALUES (NEW.municipality_id, NEW.status, NEW.right_applies, 1) "
+    "ON CONFLICT (municipality_id, status, right_applies) "
+    "DO UPDATE SET concerns = concern_count.concerns + 1;"
+)
+_REMOVE = (
+    "UPDATE concern_count SET concerns = concerns - 1 WHERE municipality_id = OLD.municipality_id "
+    "AND status = OLD.status AND right_applies = OLD.right_applies;"
+)
 _CHANGED = (
     "OLD.municipality_id IS DISTINCT FROM NEW.municipality_id "
     "OR OLD.status IS DISTINCT FROM NEW.status "
     "OR OLD.right_applies IS DISTINCT FROM NEW.right_applies"
 )
 
+# PostgreSQL: one function for the three triggers. When a concern moves from one row of the
+# count to another, the two rows are locked in the order of their keys, so two transactions
+# moving concerns in opposite directions (booked → acknowledged, acknowledged → booked) wait
+# for each other instead of deadlocking.
+_POSTGRESQL_FUNCTION = f"""
+CREATE FUNCTION concern_count_follows() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {_ADD}
+    ELSIF TG_OP = 'DELETE' THEN
+        {_REMOVE}
+    ELSIF (NEW.municipality_id, NEW.status, NEW.right_applies)
+            < (OLD.municipality_id, OLD.status, OLD.right_applies) THEN
+        {_ADD}
+        {_REMOVE}
+    ELSE
+        {_REMOVE}
+        {_ADD}
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
 _POSTGRESQL_TRIGGERS = (
     "CREATE TRIGGER concern_count_on_insert AFTER INSERT ON concern "
     "FOR EACH ROW EXECUTE FUNCTION concern_count_follows()",
     "CREATE TRIGGER concern_count_on_delete AFTER DELETE ON concern "
     "FOR EACH ROW EXECUTE FUNCTION concern_count_follows()",
     "CREATE TRIGGER concern_count_on_update AFTER UPDATE OF municipality_id, status, right_applies "
-    "ON concern "
-    f"FOR EACH ROW WHEN ({_CHANGED}) EXECUTE FUNCTION concern_count_follows()",
+    f"ON concern FOR EACH ROW WHEN ({_CHANGED}) EXECUTE FUNCTION concern_count_follows()",
 )
 
 # SQLite writes one transaction at a time: no order of locks to keep.
-_SQLITE_ADD = (
-    "INSERT INTO concern_count (municipality_id, status, right_applies, concerns) "
-    "VALUES (NEW.municipality_id, NEW.status, NEW.right_applies, 1) "
-    "ON CONFLICT (municipality_id, status, right_applies) DO UPDATE SET concerns = concerns + 1;"
-)
-_SQLITE_REMOVE = (
-    "UPDATE concern_count SET concerns = concerns - 1 WHERE municipality_id = OLD.municipality_id "
-    "AND status = OLD.status AND right_applies = OLD.right_applies;"
-)
 _SQLITE_TRIGGERS = (
-    f"CREATE TRIGGER concern_count_on_insert AFTER INSERT ON concern BEGIN {_SQLITE_ADD} END",
-    f"CREATE TRIGGER concern_count_on_delete AFTER DELETE ON concern BEGIN {_SQLITE_REMOVE} END",
+    f"CREATE TRIGGER concern_count_on_insert AFTER INSERT ON concern BEGIN {_ADD} END",
+    f"CREATE TRIGGER concern_count_on_delete AFTER DELETE ON concern BEGIN {_REMOVE} END",
     "CREATE TRIGGER concern_count_on_update AFTER UPDATE OF municipality_id, status, right_applies "
-    "ON concern "
-    f"WHEN {_CHANGED.replace('IS DISTINCT FROM', 'IS NOT')} "
-    f"BEGIN {_SQLITE_REMOVE} {_SQLITE_ADD} END",
+    f"ON concern WHEN {_CHANGED.replace('IS DISTINCT FROM', 'IS NOT')} "
+    f"BEGIN {_REMOVE} {_ADD} END",
 )
 
 
 def create_triggers() -> None:
     """The triggers that keep concern_count (again, after a migration that rebuilt concern on
     SQLite)."""
-    if op.get_bind().dialect.name == "postgresql":
-        for statement in _POSTGRESQL_TRIGGERS:
-            op.execute(statement)
-    else:
-        for statement in _SQLITE_TRIGGERS:
-            op.execute(statement)
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for statement in _POSTGRESQL_TRIGGERS if postgresql else _SQLITE_TRIGGERS:
+        op.execute(statement)
 
 
 def upgrade() -> None:
@@ -149,11 +137,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    postgresql = op.get_bind().dialect.name == "postgresql"
     for trigger in ("insert", "delete", "update"):
-        if op.get_bind().dialect.name == "postgresql":
-            op.execute(f"DROP TRIGGER concern_count_on_{trigger} ON concern")
-        else:
-            op.execute(f"DROP TRIGGER concern_count_on_{trigger}")
-    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            f"DROP TRIGGER concern_count_on_{trigger}" + (" ON concern" if postgresql else "")
+        )
+    if postgresql:
         op.execute("DROP FUNCTION concern_count_follows()")
     op.drop_table("concern_count")
