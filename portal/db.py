@@ -7,11 +7,14 @@ session from ``get_session()`` and own their transactions (``portal.services.tra
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import psycopg
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
+from psycopg.pq import ExecStatus
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -69,7 +72,55 @@ def _engine(url: str) -> Engine:
     # the friendly "try again" page, and the next request connects afresh.
     # LIFO: a request that gives its connection back and takes one again (the session read,
     # then the page) gets the same, warm one.
-    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800, pool_use_lifo=True)
+    return create_engine(
+        url,
+        pool_size=10,
+        max_overflow=10,
+        pool_recycle=1800,
+        pool_use_lifo=True,
+        connect_args={"cursor_factory": DescribedWhenRead},
+    )
+
+
+class DescribedWhenRead(psycopg.Cursor):
+    """psycopg's cursor, its ``description`` built when it is read rather than after every
+    statement.
+
+    psycopg makes a Column object for each column of a result whenever ``description`` is asked
+    for, and SQLAlchemy asks after every statement — but for a statement it has run before it
+    only looks whether there is a description at all: its result's columns are known from the
+    first time. A drawn front page reads 87 columns in three statements, and building them was
+    about a tenth of each statement's time in Python (issue 27, docs/architecture.md §10)."""
+
+    @property
+    def description(self) -> Sequence | None:
+        found = self.pgresult
+        if found is None or not (found.nfields or found.status in _HAS_ROWS):
+            return None  # psycopg's own rule: no result, or one without columns
+        return _Description(self, found)
+
+
+_HAS_ROWS = (ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE, ExecStatus.TUPLES_CHUNK)
+
+
+class _Description(Sequence):
+    """The columns of one result, made by psycopg the first time one of them is read."""
+
+    __slots__ = ("_columns", "_cursor", "_result")
+
+    def __init__(self, cursor: psycopg.Cursor, result) -> None:
+        self._cursor, self._result, self._columns = cursor, result, None
+
+    def __len__(self) -> int:
+        return self._result.nfields
+
+    def __getitem__(self, index):
+        if self._columns is None:
+            if self._cursor.pgresult is not self._result:
+                # Read after the cursor went on to another result: never describe the wrong one.
+                raise RuntimeError("the cursor has moved on from the result it described")
+            self._columns = psycopg.Cursor.description.fget(self._cursor)
+        return self._columns[index]
 
 
 def init_app(app: Flask) -> None:
