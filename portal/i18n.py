@@ -237,6 +237,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", TIMEZONE)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
     Babel(app, locale_selector=select_locale)
+    # Jinja's extension needs a gettext to install the others (ngettext, pgettext, …); the
+    # template's own _() and gettext() are then page_text, the same meaning in one call.
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),

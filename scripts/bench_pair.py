@@ -17,15 +17,12 @@ Printed: requests per second of each, run by run, and new ÷ old per page.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-
-import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -35,6 +32,7 @@ from scripts.bench import (  # noqa: E402 - the path above first
     PORTAL_PORT,
     cookie_header,
     environment,
+    first_concern,
     gunicorn,
     log,
     log_in,
@@ -86,7 +84,7 @@ def main() -> None:
         pages = [
             ("front page", "/mit-forloeb", mette),
             ("offers list", "/tilbud", mette),
-            ("concern page", first_concern(mette), mette),
+            ("concern page", concern_of(mette), mette),
             ("queue, first page", "/sagsbehandler/bekymringer", lone),
         ]
         ratios = []
@@ -124,14 +122,11 @@ def main() -> None:
         )
 
 
-def first_concern(cookie: str) -> str:
-    page = requests.get(
-        f"http://127.0.0.1:{PORTAL_PORT}/bekymringer/", headers={"Cookie": cookie}, timeout=10
-    ).text
-    found = re.search(r'href="(/bekymringer/\d+)"', page)
+def concern_of(cookie: str) -> str:
+    found = first_concern(cookie)
     if found is None:
         raise SystemExit("the bench's citizen has no concern: run make bench first")
-    return found.group(1)
+    return found
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ from portal.services import (
     citizens,
     feedback,
     figures,
-    notices,
     offers,
     story,
 )
@@ -45,13 +44,12 @@ def overview():
     if data.forloeb is None:
         return render_template("citizen/no_forloeb.html", overview=data)
     db = get_session()
-    news = notices.unread(db, current_user.citizen_id) if data.has_news else []
     stories = story.concern_states(db, current_user.citizen_id)
     return render_template(
         "citizen/overview.html",
         overview=data,
         today=today,
-        news=news,
+        news=data.news,
         stories=stories,
         meetings=story.booked_meetings(stories),
     )

@@ -349,9 +349,16 @@ def count_by_status(db: Session, principal: Principal, filters: QueueFilter) -> 
 
 
 @lru_cache(maxsize=8)
-def _kept_counts(right: str):
-    """The municipality's counts as the database keeps them (ConcernCount, migration 0016): a
-    few rows, however many concerns it has had."""
+def _counts_select(scope: str, right: str):
+    """The counts per status, built once per scope and right filter. The municipality's come
+    from what the database keeps (ConcernCount, migration 0016): a few rows, however many
+    concerns it has had. "Mine" counts the caseworker's own concerns."""
+    if scope == "mine":
+        return (
+            select(Concern.status, func.count())
+            .where(*_in_scope(scope, right))
+            .group_by(Concern.status)
+        )
     return (
         select(ConcernCount.status, func.sum(ConcernCount.concerns))
         .where(
@@ -364,17 +371,9 @@ def _kept_counts(right: str):
 
 
 def _count_by_status(db: Session, principal: Principal, filters: QueueFilter) -> dict[str, int]:
-    if filters.scope == "mine":
-        counts = db.execute(
-            select(Concern.status, func.count())
-            .where(*_in_scope(filters.scope, filters.right))
-            .group_by(Concern.status),
-            _scope_values(principal),
-        ).all()
-    else:
-        counts = db.execute(
-            _kept_counts(filters.right), {"municipality_id": principal.municipality_id}
-        ).all()
+    counts = db.execute(
+        _counts_select(filters.scope, filters.right), _scope_values(principal)
+    ).all()
     per_status = {str(status): n for status, n in counts}
     per_status["open"] = sum(per_status.get(str(s), 0) for s in OPEN)
     per_status["finished"] = sum(per_status.get(str(s), 0) for s in FINISHED)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Date, bindparam, case, exists, or_, select
@@ -21,6 +21,7 @@ from portal.models import (
     Notice,
     Offer,
 )
+from portal.services import notices
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,9 @@ class Overview:
     next_offer: Offer | None
     # Whether the § 113, stk. 3 right applies to the next offer today (inside the forløb).
     next_offer_right: bool
-    # Whether the citizen has news not yet read (``notices.unread`` lists it only then).
-    has_news: bool = False
+    # The citizen's news not yet read (``notices.unread``), asked for only when the forløb's
+    # own select says there is some.
+    news: list[Notice] = field(default_factory=list)
 
 
 # The front page's statements, built once (with bound parameters) rather than on every drawn
@@ -96,8 +98,8 @@ def coordinating_caseworker(db: Session, principal: Principal) -> Caseworker | N
 
 
 def overview(db: Session, principal: Principal, today: date) -> Overview:
-    """The citizen's latest forløb, its progress and the next offer: one query (two for a
-    person without a forløb)."""
+    """The citizen's latest forløb, its progress, the next offer and whether there is news: one
+    query (two for a person without a forløb, or with news not yet read)."""
     if principal.citizen_id is None:
         return Overview(principal.name, None, None, None, None, False)
     found = db.execute(_LATEST_FORLOEB, {"citizen_id": principal.citizen_id, "today": today})
@@ -136,7 +138,7 @@ def overview(db: Session, principal: Principal, today: date) -> Overview:
                 today,
             )
         ),
-        has_news=has_news,
+        news=notices.unread(db, principal.citizen_id) if has_news else [],
     )
 
 

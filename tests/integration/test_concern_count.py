@@ -13,9 +13,11 @@ from portal.models import (
     ConcernDocument,
     ConcernEvent,
     CoordinatorMeeting,
+    Forloeb,
     MeetingProposal,
     Municipality,
     Notice,
+    Offer,
 )
 from portal.services import casework
 from tests.factories import CASEWORKER, offer, sent, walk
@@ -95,3 +97,35 @@ def test_the_queue_counts_from_the_kept_count_what_it_would_count_from_the_rows(
         assert {s: n for s, n in shown.items() if s in expected} == expected
         assert shown["all"] == sum(expected.values())
     assert casework._count_by_status(db, who, casework.QueueFilter(right="no"))["acknowledged"] >= 1
+
+
+def test_mine_counts_the_caseworkers_own_concerns_whoever_asked_first(db, demo):
+    """The counts' select is built once per filter, the caseworker bound when it runs: the
+    coordinating caseworker sees their concerns under "Mine", a colleague asking next sees
+    none of them."""
+    sent(db, demo, external_id="demo-offer-mette-1")
+    forloeb = offer(db, "demo-offer-mette-1").forloeb
+    own = Principal(
+        "caseworker", "own", "Own", municipality_id=forloeb.municipality_id,
+        caseworker_id=forloeb.caseworker_id,
+    )  # fmt: skip
+    colleague = Principal(
+        "caseworker", "other", "Other", municipality_id=forloeb.municipality_id,
+        caseworker_id=forloeb.caseworker_id + 10_000,
+    )  # fmt: skip
+    mine = casework.QueueFilter(scope="mine")
+    expected = db.scalar(
+        select(func.count())
+        .select_from(Concern)
+        .join(Offer, Offer.id == Concern.offer_id)
+        .join(Forloeb, Forloeb.id == Offer.forloeb_id)
+        .where(
+            Forloeb.caseworker_id == forloeb.caseworker_id,
+            Forloeb.municipality_id == forloeb.municipality_id,
+            Concern.status.not_in(casework.UNSENT),
+        )
+    )
+    assert expected >= 1
+    assert casework._count_by_status(db, own, mine)["all"] == expected
+    assert casework._count_by_status(db, colleague, mine)["all"] == 0
+    assert casework._count_by_status(db, own, mine)["all"] == expected
