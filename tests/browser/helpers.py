@@ -16,6 +16,21 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 _axe = Axe()
 
 
+def laid_out(page: Page) -> Page:
+    """The page as a person sees it: its stylesheet and fonts loaded. A click returns once the
+    next page starts loading, and what is measured before the stylesheet arrives is the browser's
+    default layout (CI once measured the front page unstyled, at the default 8 px margin)."""
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    return page
+
+
+def box(page: Page, locator) -> dict | None:
+    """Where ``locator`` is drawn on the laid-out page (None when it is not shown)."""
+    laid_out(page)
+    return locator.bounding_box()
+
+
 def assert_accessible(page: Page) -> None:
     """Zero axe-core violations of the WCAG 2.1 A and AA rules on the page as shown."""
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})

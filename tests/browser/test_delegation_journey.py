@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.helpers import PHONE, assert_accessible, forloeb_ends_in, send_concern
+from tests.browser.helpers import PHONE, assert_accessible, box, forloeb_ends_in, send_concern
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,7 @@ def test_a_relative_acts_for_her_father_and_loses_access_when_it_is_withdrawn(
     expect(sofie.get_by_text("Teksterne handler om Jens.")).to_be_visible()
     expect(sofie.get_by_role("heading", name="Jens' sagsbehandler")).to_be_visible()
     expect(sofie.get_by_text(re.compile("Hej Jens"))).to_have_count(0)
-    switch = sofie.get_by_role("link", name=re.compile("^Skift")).bounding_box()
+    switch = box(sofie, sofie.get_by_role("link", name=re.compile("^Skift")))
     assert switch["width"] >= 44 and switch["height"] >= 44, "Skift is a full-size control"
     assert_accessible(sofie)
 

@@ -15,7 +15,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from portal.domain.casework import add_working_days, danish_holidays
-from tests.browser.helpers import assert_accessible, fill_meeting, meeting_form, send_concern
+from tests.browser.helpers import (
+    assert_accessible,
+    box,
+    fill_meeting,
+    laid_out,
+    meeting_form,
+    send_concern,
+)
 from tests.factories import TODAY
 
 pytestmark = pytest.mark.browser
@@ -94,15 +101,15 @@ TOO_SMALL = """(selector) => Array.from(document.querySelectorAll(selector))
 
 
 def too_small(page: Page) -> list[dict]:
-    return page.evaluate(TOO_SMALL, CONTROLS)
+    return laid_out(page).evaluate(TOO_SMALL, CONTROLS)
 
 
 def in_view_without_scrolling(page: Page, locator) -> bool:
-    box = locator.bounding_box()
+    drawn = box(page, locator)
     return (
-        box is not None
-        and box["y"] >= 0
-        and box["y"] + box["height"] <= page.viewport_size["height"]
+        drawn is not None
+        and drawn["y"] >= 0
+        and drawn["y"] + drawn["height"] <= page.viewport_size["height"]
     )
 
 

@@ -12,7 +12,13 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import assert_accessible, forloeb_ends_in, send_concern
+from tests.browser.helpers import (
+    assert_accessible,
+    box,
+    forloeb_ends_in,
+    laid_out,
+    send_concern,
+)
 
 pytestmark = pytest.mark.browser
 SMALL_PHONE = {"width": 375, "height": 667}
@@ -37,10 +43,10 @@ def tablet(browser: Browser) -> Iterator[Page]:
 
 def on_first_screen(page: Page, locator) -> None:
     """Seen without scrolling: the element ends within the viewport's height."""
-    box = locator.bounding_box()
-    assert box is not None, "not shown"
+    drawn = box(page, locator)
+    assert drawn is not None, "not shown"
     height = page.viewport_size["height"]
-    assert box["y"] + box["height"] <= height, f"{box['y'] + box['height']:.0f} px down"
+    assert drawn["y"] + drawn["height"] <= height, f"{drawn['y'] + drawn['height']:.0f} px down"
 
 
 def words_apart(locator) -> None:
@@ -137,7 +143,7 @@ def test_the_goal_lines_never_cross_the_figures_words(small_phone, live_portal):
     small_phone.get_by_role("link", name="Log ind med MitID Erhverv").click()
     small_phone.get_by_role("button", name="Karim Olsen").click()
     small_phone.get_by_role("link", name="Tal om retten").click()
-    crossings = small_phone.evaluate(
+    crossings = laid_out(small_phone).evaluate(
         """() => {
           const hit = (a, b) => a.left < b.right && b.left < a.right
                                 && a.top < b.bottom && b.top < a.bottom;
