@@ -60,3 +60,8 @@ _.undefined  # unused attribute (portal/templating.py:45)
 ui_locales  # unused variable (portal/testidp/provider.py:81)
 _.make_globals  # unused method (portal/templating.py): Jinja calls it, the override of Environment.make_globals
 _.jinja_environment  # unused attribute (portal/__init__.py): Flask reads it to make app.jinja_env
+home_url  # read by layouts/frame.html (portal/frame.py)
+user_name  # read by layouts/frame.html (portal/frame.py)
+language_links  # read by layouts/frame.html (portal/frame.py)
+back_to  # read by layouts/frame.html (portal/frame.py)
+acting_for_first_name  # read by layouts/frame.html (portal/frame.py)

@@ -11,6 +11,7 @@ from portal import (
     config,
     db,
     errors,
+    frame,
     i18n,
     limits,
     logs,
@@ -71,6 +72,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     Compress(app)
     i18n.init_app(app)
     templating.init_portal(app)
+    frame.init_app(app)
     issuers = sorted({settings["issuer"] for settings in app.config["OIDC"].values()})
     security.init_app(app, form_targets=lambda: issuers)
     principal.init_app(app)
