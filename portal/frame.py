@@ -98,14 +98,11 @@ class Frame:
 
 @dataclass(frozen=True)
 class Drawing:
-    """A kind's frame with its holes: text, hole name, text, …, text."""
+    """A kind's frame with its holes: text, hole name, text, …, text; and the holes it has."""
 
     top: tuple[str, ...]
     bottom: tuple[str, ...]
-
-    @property
-    def holes(self) -> frozenset[str]:
-        return frozenset(self.top[1::2]) | frozenset(self.bottom[1::2])
+    holes: frozenset[str]
 
 
 def draw(kind: FrameKind, holes: Holes, content: str) -> str:
@@ -118,7 +115,9 @@ def draw(kind: FrameKind, holes: Holes, content: str) -> str:
 def drawing(kind: FrameKind) -> Drawing:
     """The kind's frame drawn with a marker for each hole and for the page's content."""
     top, bottom = draw(kind, _markers(), _marker(CONTENT)).split(_marker(CONTENT))
-    return Drawing(tuple(top.split(MARK)), tuple(bottom.split(MARK)))
+    top_parts, bottom_parts = tuple(top.split(MARK)), tuple(bottom.split(MARK))
+    holes = frozenset(top_parts[1::2]) | frozenset(bottom_parts[1::2])
+    return Drawing(top_parts, bottom_parts, holes)
 
 
 def hole_names() -> frozenset[str]:
@@ -145,14 +144,13 @@ class KeptDrawings:
     """This process's drawings, one per kind, at most ``KEPT_KINDS`` (the oldest go first)."""
 
     def __init__(self) -> None:
-        self._drawings: dict[FrameKind, tuple[Drawing, frozenset[str]]] = {}
+        self._drawings: dict[FrameKind, Drawing] = {}
         self._lock = Lock()
 
-    def get(self, kind: FrameKind) -> tuple[Drawing, frozenset[str]]:
+    def get(self, kind: FrameKind) -> Drawing:
         found = self._drawings.get(kind)
         if found is None:
-            drawn = drawing(kind)
-            found = (drawn, drawn.holes)
+            found = drawing(kind)
             if not current_app.jinja_env.auto_reload:
                 with self._lock:
                     if len(self._drawings) >= KEPT_KINDS:
@@ -166,9 +164,9 @@ class KeptDrawings:
 
 def page_frame(title: str, description: str | None) -> Frame:
     """This request's frame (``layouts/base.html``), with the page's title and description."""
-    drawn, holes = current_app.extensions["portal_frames"].get(this_kind())
+    drawn = current_app.extensions["portal_frames"].get(this_kind())
     finders = _finders(title, description)
-    return fill(drawn, {name: finders[name]() for name in holes})
+    return fill(drawn, {name: finders[name]() for name in drawn.holes})
 
 
 def fill(drawn: Drawing, values: Mapping[str, object]) -> Frame:

@@ -137,14 +137,16 @@ def _header_name(page: str) -> str:
 
 def test_two_citizens_share_a_drawing_and_each_sees_their_own_name_and_token(app, demo):
     kept = app.extensions["portal_frames"]
-    pages = []
-    for persona in ("mette", "ali"):  # both in Nordby Kommune
+
+    def front_page(persona: str) -> str:  # Mette and Ali both live in Nordby Kommune
         client = app.test_client()
         login(client, persona)
-        pages.append(client.get("/mit-forloeb").get_data(as_text=True))
-        if persona == "mette":
-            after_first = len(kept)
-    assert len(kept) == after_first, "the second citizen's page used the first one's drawing"
+        return client.get("/mit-forloeb").get_data(as_text=True)
+
+    pages = [front_page("mette")]
+    drawings = len(kept)
+    pages.append(front_page("ali"))
+    assert len(kept) == drawings, "the second citizen's page used the first one's drawing"
     assert [_header_name(page) for page in pages] == ["Mette Testesen", "Ali Prøvesen"]
     tokens = [set(re.findall(r'name="csrf_token" value="([^"]+)"', page)) for page in pages]
     assert all(len(found) == 1 for found in tokens) and tokens[0] != tokens[1]
