@@ -120,10 +120,18 @@ def drawing(kind: FrameKind) -> Drawing:
     return Drawing(top_parts, bottom_parts, holes)
 
 
+def by_name(holes: Holes) -> dict[str, object]:
+    """The holes' values by the name a drawing gives each hole: each language's link is a hole
+    of its own."""
+    values = {field.name: getattr(holes, field.name) for field in fields(Holes)}
+    for code, link in values.pop("language_links"):
+        values[_link_hole(code)] = link
+    return values
+
+
 def hole_names() -> frozenset[str]:
     """Every hole a frame can have."""
-    named = {field.name for field in fields(Holes)} - {"language_links"}
-    return frozenset(named | {_link_hole(code) for code in i18n.LANGUAGES})
+    return frozenset(by_name(_markers()))
 
 
 def _marker(name: str) -> Markup:
@@ -165,8 +173,7 @@ class KeptDrawings:
 def page_frame(title: str, description: str | None) -> Frame:
     """This request's frame (``layouts/base.html``), with the page's title and description."""
     drawn = current_app.extensions["portal_frames"].get(this_kind())
-    finders = _finders(title, description)
-    return fill(drawn, {name: finders[name]() for name in drawn.holes})
+    return fill(drawn, {name: FINDERS[name](title, description) for name in drawn.holes})
 
 
 def fill(drawn: Drawing, values: Mapping[str, object]) -> Frame:
@@ -200,23 +207,26 @@ def _filled(parts: tuple[str, ...], values: dict[str, str]) -> Markup:
     return Markup("".join(filled))  # noqa: S704
 
 
-def _finders(title: str, description: str | None) -> dict[str, Callable[[], object]]:
-    """How each hole's value is found; only the holes the kind's frame has are asked for (a
-    page without a login signs no CSRF token)."""
-    return {
-        "title": lambda: title,
-        "description": lambda: (
-            description if description is not None else Markup(gettext(DEFAULT_DESCRIPTION))  # noqa: S704 - the catalog's, as in _()
-        ),
-        "nonce": csp_nonce,
-        "csrf": generate_csrf,
-        "user_name": lambda: current_user.name,
-        "back_to": this_page,
-        "seconds_left": session_seconds_left,
-        "acting_for_name": lambda: current_user.acting_for_name,
-        "acting_for_first_name": lambda: current_user.acting_for_name.split()[0],
-        **{_link_hole(code): (lambda code=code: in_language(code)) for code in i18n.LANGUAGES},
-    }
+def _description(description: str | None) -> str:
+    if description is not None:
+        return description
+    return Markup(gettext(DEFAULT_DESCRIPTION))  # noqa: S704 - the catalog's text, as _() gives it
+
+
+# How each hole's value is found, from the page's title and description and the request. Only
+# the holes the kind's frame has are asked for: a page without a login signs no CSRF token.
+FINDERS: dict[str, Callable[[str, str | None], object]] = {
+    "title": lambda title, _: title,
+    "description": lambda _, description: _description(description),
+    "nonce": lambda *_: csp_nonce(),
+    "csrf": lambda *_: generate_csrf(),
+    "user_name": lambda *_: current_user.name,
+    "back_to": lambda *_: this_page(),
+    "seconds_left": lambda *_: session_seconds_left(),
+    "acting_for_name": lambda *_: current_user.acting_for_name,
+    "acting_for_first_name": lambda *_: current_user.acting_for_name.split()[0],
+    **{_link_hole(code): (lambda *_, code=code: in_language(code)) for code in i18n.LANGUAGES},
+}
 
 
 def init_app(app: Flask) -> None:

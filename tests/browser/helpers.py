@@ -31,6 +31,14 @@ def box(page: Page, locator) -> dict | None:
     return locator.bounding_box()
 
 
+def on_first_screen(page: Page, locator, what: str = "") -> None:
+    """Seen without scrolling: the element is shown and lies within the viewport's height."""
+    drawn = box(page, locator)
+    assert drawn is not None, f"{what} not shown"
+    bottom, height = drawn["y"] + drawn["height"], page.viewport_size["height"]
+    assert drawn["y"] >= 0 and bottom <= height, f"{what} ends {bottom:.0f} px down of {height}"
+
+
 def assert_accessible(page: Page) -> None:
     """Zero axe-core violations of the WCAG 2.1 A and AA rules on the page as shown."""
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})

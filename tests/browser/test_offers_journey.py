@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import PHONE, assert_accessible, box, forloeb_ends_in
+from tests.browser.helpers import assert_accessible, forloeb_ends_in, on_first_screen
 
 pytestmark = pytest.mark.browser
 
@@ -23,8 +23,7 @@ def test_what_is_next_is_visible_without_scrolling(phone: Page, live_portal: str
     heading = phone.get_by_role("heading", name="Dit næste tilbud")
     title = phone.get_by_text("Virksomhedspraktik i en planteskole")
     for element in (heading, title):
-        drawn = box(phone, element)
-        assert drawn is not None and drawn["y"] + drawn["height"] <= PHONE["height"], drawn
+        on_first_screen(phone, element)
 
 
 def test_from_the_front_page_to_an_offer_and_the_right(phone: Page, live_portal: str):

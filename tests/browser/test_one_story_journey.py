@@ -17,10 +17,10 @@ from playwright.sync_api import Browser, Page, expect
 from portal.domain.casework import add_working_days, danish_holidays
 from tests.browser.helpers import (
     assert_accessible,
-    box,
     fill_meeting,
     laid_out,
     meeting_form,
+    on_first_screen,
     send_concern,
 )
 from tests.factories import TODAY
@@ -102,15 +102,6 @@ TOO_SMALL = """(selector) => Array.from(document.querySelectorAll(selector))
 
 def too_small(page: Page) -> list[dict]:
     return laid_out(page).evaluate(TOO_SMALL, CONTROLS)
-
-
-def in_view_without_scrolling(page: Page, locator) -> bool:
-    drawn = box(page, locator)
-    return (
-        drawn is not None
-        and drawn["y"] >= 0
-        and drawn["y"] + drawn["height"] <= page.viewport_size["height"]
-    )
 
 
 def printed_pages(page: Page) -> int:
@@ -202,8 +193,8 @@ def test_a_step_shows_its_question_and_button_at_once_and_save_later_keeps_the_t
     for number in range(1, 6):
         expect(page.get_by_text(f"Trin {number} af 6")).to_be_visible()
         question = page.locator("h1, legend h1").first
-        assert in_view_without_scrolling(page, question), f"step {number}: the question"
-        assert in_view_without_scrolling(page, primary), f"step {number}: the button"
+        on_first_screen(page, question, f"step {number}: the question")
+        on_first_screen(page, primary, f"step {number}: the button")
         assert_accessible(page)
         if number == 1:
             shoot(page, "step-1")

@@ -14,9 +14,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.helpers import (
     assert_accessible,
-    box,
     forloeb_ends_in,
     laid_out,
+    on_first_screen,
     send_concern,
 )
 
@@ -39,14 +39,6 @@ def tablet(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
-
-
-def on_first_screen(page: Page, locator) -> None:
-    """Seen without scrolling: the element ends within the viewport's height."""
-    drawn = box(page, locator)
-    assert drawn is not None, "not shown"
-    height = page.viewport_size["height"]
-    assert drawn["y"] + drawn["height"] <= height, f"{drawn['y'] + drawn['height']:.0f} px down"
 
 
 def words_apart(locator) -> None:
