@@ -45,6 +45,7 @@ from portal.routing import parse_id
 from portal.services import (
     calendar,
     casework,
+    concern_page,
     concern_steps,
     concerns,
     decisions,
@@ -59,11 +60,22 @@ bp = Blueprint("concerns", __name__, url_prefix="/bekymringer")
 TOTAL_STEPS = len(STEPS) + 1  # the summary is the last step
 
 
-def _concern_or_404(concern_id: int, opened: bool = False):
-    concern = concerns.own_concern(get_session(), current_user, concern_id, opened)
+def _concern_or_404(concern_id: int):
+    """The concern to change (the ORM's), or 404."""
+    concern = concerns.own_concern(get_session(), current_user, concern_id)
     if concern is None:
         abort(404)
     remember_municipality(concern.citizen.municipality)  # loaded with it: the header's
+    return concern
+
+
+def _page_or_404(concern_id: int):
+    """The concern to show, read as plain rows (``portal.services.concern_page``), or 404;
+    opening it reads its news."""
+    concern = concern_page.own_concern_page(get_session(), current_user, concern_id, True)
+    if concern is None:
+        abort(404)
+    remember_municipality(concern.citizen.municipality)
     return concern
 
 
@@ -270,7 +282,7 @@ def receipt(concern_id: int):
 @requires("citizen")
 @kept_for_the_citizen
 def detail(concern_id: int):
-    concern = _concern_or_404(concern_id, opened=True)
+    concern = _page_or_404(concern_id)
     if concern.status is ConcernStatus.DRAFT:
         return redirect(
             url_for("concerns.summary", concern_id=concern.id)

@@ -45,12 +45,11 @@ from portal.models import (
     CoordinatorMeeting,
     Forloeb,
     MeetingProposal,
-    Notice,
     Offer,
     OfferStatus,
 )
 from portal.models.base import utcnow
-from portal.services import documents, notices
+from portal.services import documents
 from portal.services.concern_steps import (
     MeetingPlan,
     act_without_transition,
@@ -122,31 +121,40 @@ CONCERN_PAGE = (
 # The concern's timeline, meetings, offered times and files, in the relationships' own order.
 # Each is a select built once: SQLAlchemy's selectin loader builds its select anew for every
 # concern, and that was two thirds of the look-up (py-spy on the bench's data, issue 27).
-_LIST_MODELS = {
+# ``portal.services.concern_page`` reads the same lists, in the same order, as plain rows.
+CONCERN_LISTS = {
     "events": ConcernEvent,
     "meetings": CoordinatorMeeting,
     "proposals": MeetingProposal,
     "documents": ConcernDocument,
 }
-_LISTS = {
-    name: select(model)
-    .where(model.concern_id == bindparam("concern_id"))
-    .order_by(*Concern.__mapper__.relationships[name].order_by)
-    for name, model in _LIST_MODELS.items()
-}
+
+
+def list_select(name: str, *columns) -> Select:
+    """The select of one of a concern's lists (``CONCERN_LISTS``) in its relationship's order:
+    of its model, or of ``columns``."""
+    model = CONCERN_LISTS[name]
+    return (
+        select(*(columns or (model,)))
+        .where(model.concern_id == bindparam("concern_id"))
+        .order_by(*Concern.__mapper__.relationships[name].order_by)
+    )
+
+
+_LISTS = {name: list_select(name) for name in CONCERN_LISTS}
 # Whether the concern has each list at all, read with the concern: a list it does not have is
 # not asked for. Most concerns have a timeline and little else, and each select is a round
 # trip (for a concern just sent, three of the four lists, issue 27).
 _HAS_LIST = tuple(
     exists().where(model.concern_id == Concern.id).label(name)
-    for name, model in _LIST_MODELS.items()
+    for name, model in CONCERN_LISTS.items()
 )
 
 
-def page_select(*conditions, also=()) -> Select:
+def page_select(*conditions) -> Select:
     """A concern as its page shows it (``CONCERN_PAGE``) and whether it has each of its lists;
-    ``with_lists`` loads them. ``also``: more columns to read with it."""
-    return select(Concern, *_HAS_LIST, *also).where(*conditions).options(*CONCERN_PAGE)
+    ``with_lists`` loads them."""
+    return select(Concern, *_HAS_LIST).where(*conditions).options(*CONCERN_PAGE)
 
 
 def with_lists(db: Session, found: Row | None) -> Concern | None:
@@ -162,45 +170,24 @@ def with_lists(db: Session, found: Row | None) -> Concern | None:
     return concern
 
 
-# Built once, with bound parameters: every look at a concern draws it (docs/architecture.md
-# §10 — building a select with its loader options cost about 0.2 ms). Whether the citizen has
-# news about it not yet read comes along: opening the page reads them, and asking apart was
-# a round trip on every look, with news or not.
+# Built once, with bound parameters (docs/architecture.md §10 — building a select with its
+# loader options cost about 0.2 ms).
 _OWN_CONCERN = page_select(
     Concern.citizen_id == bindparam("citizen_id"),
     Concern.status != ConcernStatus.DISCARDED,
     Concern.id == bindparam("concern_id"),
-    also=(
-        exists()
-        .where(
-            Notice.concern_id == Concern.id,
-            Notice.citizen_id == Concern.citizen_id,
-            Notice.read_at.is_(None),
-        )
-        .label("unread_notices"),
-    ),
 )
 
 
-def own_concern(
-    db: Session, principal: Principal, concern_id: int, opened: bool = False
-) -> Concern | None:
-    """The citizen's own concern with everything its page shows. ``opened``: its page is
-    opened to be read, and its news (notices) are read with it."""
+def own_concern(db: Session, principal: Principal, concern_id: int) -> Concern | None:
+    """The citizen's own concern, to change, with everything its page shows (the page itself
+    reads it as plain rows: ``portal.services.concern_page``)."""
     if principal.citizen_id is None:
         return None
     found = db.execute(
         _OWN_CONCERN, {"citizen_id": principal.citizen_id, "concern_id": concern_id}
     ).first()
-    concern = with_lists(db, found)
-    if (
-        opened
-        and found is not None
-        and found.unread_notices
-        and concern.status is not ConcernStatus.DRAFT
-    ):
-        notices.mark_read(db, principal.citizen_id, concern.id)
-    return concern
+    return with_lists(db, found)
 
 
 def own_concerns(db: Session, principal: Principal) -> list[Concern]:

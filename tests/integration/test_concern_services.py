@@ -11,7 +11,7 @@ from portal.domain.concerns import ConcernAction as A
 from portal.domain.concerns import ConcernStatus as S
 from portal.domain.concerns import TransitionRefused
 from portal.models import Concern, ConcernEvent, Notice, OfferStatus
-from portal.services import casework_steps, concern_steps, concerns, decisions
+from portal.services import casework_steps, concern_page, concern_steps, concerns, decisions
 from portal.services.concerns import Actor
 from tests.factories import (
     CASEWORKER,
@@ -227,24 +227,36 @@ def test_a_caseworkers_steps_are_in_the_access_log_and_the_citizens_are_not(db, 
     assert event.purpose == "concern_handling"
 
 
+@pytest.mark.parametrize(
+    "read", [concerns.own_concern, concern_page.own_concern_page], ids=["to change", "its page"]
+)
 def test_a_concern_is_read_with_the_lists_it_has_and_no_select_for_those_it_has_not(
-    db, demo, count_queries
+    db, demo, count_queries, read
 ):
     # Each list is a round trip; most concerns have a timeline and little else (issue 27).
     mette, concern = sent(db, demo)
     db.expunge_all()
     with count_queries() as fresh:
-        found = concerns.own_concern(db, mette, concern.id)
+        found = read(db, mette, concern.id)
     assert fresh.count == 2, "the concern with what it has, then its timeline"
     assert [event.kind for event in found.events] == ["submitted"]
     assert (found.meetings, found.proposals, found.documents) == ([], [], [])
-    walk(db, found, "meeting_booked")
+    walk(db, concerns.own_concern(db, mette, concern.id), "meeting_booked")
     db.expunge_all()
     with count_queries() as booked:
-        found = concerns.own_concern(db, mette, concern.id)
+        found = read(db, mette, concern.id)
     assert booked.count == 3, "and now its meeting"
     assert [meeting.coordinator for meeting in found.meetings] == ["Dr. Anne Berg"]
     assert [event.kind for event in found.events][-1] == "meeting_booked"
+
+
+def test_a_concern_page_is_only_the_citizens_own(db, demo):
+    mette, concern = sent(db, demo)
+    ali = principal(db, demo["ali"])
+    assert concern_page.own_concern_page(db, ali, concern.id) is None
+    assert concern_page.own_concern_page(db, mette, concern.id + 1000) is None
+    concerns.withdraw(db, mette, concern)
+    assert concern_page.own_concern_page(db, mette, concern.id).status == "withdrawn"
 
 
 def test_opening_a_concern_reads_its_news_and_a_look_without_news_writes_nothing(
@@ -256,12 +268,13 @@ def test_opening_a_concern_reads_its_news_and_a_look_without_news_writes_nothing
         return db.scalar(select(func.count()).select_from(Notice).where(Notice.read_at.is_(None)))
 
     with count_queries() as quiet:
-        concerns.own_concern(db, mette, concern.id, opened=True)
+        concern_page.own_concern_page(db, mette, concern.id, opened=True)
     assert not [s for s in quiet.statements if s.lstrip().upper().startswith("UPDATE")]
     concern_steps.transition(db, CASEWORKER, concern, A.ACKNOWLEDGE)  # news for Mette
     concerns.own_concern(db, mette, concern.id)  # a form's page: the news stays unread
+    concern_page.own_concern_page(db, mette, concern.id)  # not opened to be read: nor here
     assert unread() == 1
     with count_queries() as news:
-        concerns.own_concern(db, mette, concern.id, opened=True)
+        concern_page.own_concern_page(db, mette, concern.id, opened=True)
     assert [s for s in news.statements if s.lstrip().upper().startswith("UPDATE NOTICE")]
     assert unread() == 0
