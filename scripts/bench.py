@@ -436,7 +436,13 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     if os.environ.get("BENCH_REUSE"):  # measuring again after a change: keep the data
-        figures = json.loads((ROOT / "build" / "bench.json").read_text(encoding="utf-8"))
+        last = ROOT / "build" / "bench.json"
+        if not last.exists():  # the data and the import's figures come from a full run here
+            raise SystemExit(
+                f"BENCH_REUSE=1 needs {last.relative_to(ROOT)} from a full `make bench` in this"
+                " checkout (or copied from the checkout that ran it): run that first"
+            )
+        figures = json.loads(last.read_text(encoding="utf-8"))
         figures.pop("results", None)
         figures.pop("profiles", None)
     else:
