@@ -62,20 +62,19 @@ TOTAL_STEPS = len(STEPS) + 1  # the summary is the last step
 
 def _concern_or_404(concern_id: int):
     """The concern to change (the ORM's), or 404."""
-    concern = concerns.own_concern(get_session(), current_user, concern_id)
-    if concern is None:
-        abort(404)
-    remember_municipality(concern.citizen.municipality)  # loaded with it: the header's
-    return concern
+    return _shown(concerns.own_concern(get_session(), current_user, concern_id))
 
 
 def _page_or_404(concern_id: int):
     """The concern to show, read as plain rows (``portal.services.concern_page``), or 404;
     opening it reads its news."""
-    concern = concern_page.own_concern_page(get_session(), current_user, concern_id, True)
+    return _shown(concern_page.own_concern_page(get_session(), current_user, concern_id, True))
+
+
+def _shown(concern):
     if concern is None:
         abort(404)
-    remember_municipality(concern.citizen.municipality)
+    remember_municipality(concern.citizen.municipality)  # read with it: the header's
     return concern
 
 

@@ -34,7 +34,7 @@ from portal.models import (
     OfferDecision,
 )
 from portal.services import notices
-from portal.services.concerns import CONCERN_LISTS, list_select
+from portal.services.concerns import CONCERN_LISTS, HAS_LISTS, list_select
 
 
 class Record(SimpleNamespace):
@@ -73,13 +73,9 @@ _PARTS = tuple(
 )
 # Each list's record: the ORM's lists (``concerns.CONCERN_LISTS``), in the same order.
 _RECORDS = {name: Record for name in CONCERN_LISTS} | {"proposals": ProposalRecord}
-# Whether it has each list and unread news, read with it: a list it has not is not asked for,
-# and most concerns have a timeline and little else.
+# Whether it has each list (``concerns.HAS_LISTS``) and unread news, read with it.
 _ALSO = (
-    *(
-        exists().where(model.concern_id == Concern.id).label(f"has_{name}")
-        for name, model in CONCERN_LISTS.items()
-    ),
+    *HAS_LISTS,
     exists()
     .where(
         Notice.concern_id == Concern.id,
@@ -150,8 +146,8 @@ def own_concern_page(
     concern.citizen, concern.offer = citizen, offer
     concern.plan_decision = _record(row, "plan_decision")
     for name, kind in _RECORDS.items():
-        found = getattr(row, f"has_{name}")
-        listed = connection.execute(_LISTS[name], {"concern_id": concern.id}) if found else ()
+        has = getattr(row, name)  # labelled as the list: no column of the models is so named
+        listed = connection.execute(_LISTS[name], {"concern_id": concern.id}) if has else ()
         setattr(concern, name, [kind(**item._mapping) for item in listed])
     if opened and row.unread_notices and concern.status is not ConcernStatus.DRAFT:
         notices.mark_read(db, principal.citizen_id, concern.id)

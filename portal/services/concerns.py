@@ -142,10 +142,11 @@ def list_select(name: str, *columns) -> Select:
 
 
 _LISTS = {name: list_select(name) for name in CONCERN_LISTS}
-# Whether the concern has each list at all, read with the concern: a list it does not have is
-# not asked for. Most concerns have a timeline and little else, and each select is a round
-# trip (for a concern just sent, three of the four lists, issue 27).
-_HAS_LIST = tuple(
+# Whether the concern has each list at all, read with the concern (a column named as the list):
+# a list it does not have is not asked for. Most concerns have a timeline and little else, and
+# each select is a round trip (for a concern just sent, three of the four lists, issue 27).
+# ``portal.services.concern_page`` reads them too.
+HAS_LISTS = tuple(
     exists().where(model.concern_id == Concern.id).label(name)
     for name, model in CONCERN_LISTS.items()
 )
@@ -154,7 +155,7 @@ _HAS_LIST = tuple(
 def page_select(*conditions) -> Select:
     """A concern as its page shows it (``CONCERN_PAGE``) and whether it has each of its lists;
     ``with_lists`` loads them."""
-    return select(Concern, *_HAS_LIST).where(*conditions).options(*CONCERN_PAGE)
+    return select(Concern, *HAS_LISTS).where(*conditions).options(*CONCERN_PAGE)
 
 
 def with_lists(db: Session, found: Row | None) -> Concern | None:

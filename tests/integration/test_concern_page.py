@@ -15,6 +15,7 @@ import pytest
 
 from portal.domain.casework import add_working_days, danish_holidays
 from portal.domain.danish import DANISH_TIME
+from portal.models import Concern
 from portal.services import casework_steps, concern_page, concerns, decisions
 from portal.services.documents import prepare
 from tests import files
@@ -47,16 +48,31 @@ def _answer(response) -> str:
 
 
 def drawn_both_ways(client, monkeypatch, concern_id: int) -> tuple[str, str]:
-    """The concern's page drawn from the ORM's concern, then from its plain rows."""
+    """The concern's page drawn from the ORM's concern, then from its plain rows; each is held
+    to have been drawn from what it says (were the view to stop asking ``own_concern_page``,
+    both would be one drawing and always equal)."""
     url = f"/bekymringer/{concern_id}"
+    read_page = concern_page.own_concern_page
+    drawn_from = []
+
+    def noted(concern):
+        drawn_from.append(type(concern))
+        return concern
+
+    def from_the_model(db, who, concern_id, opened=False):
+        return noted(concerns.own_concern(db, who, concern_id))
+
+    def from_rows(db, who, concern_id, opened=False):
+        return noted(read_page(db, who, concern_id, opened))
+
     with monkeypatch.context() as patched:
-        patched.setattr(
-            concern_page,
-            "own_concern_page",
-            lambda db, who, found, opened=False: concerns.own_concern(db, who, found),
-        )
+        patched.setattr(concern_page, "own_concern_page", from_the_model)
         from_model = _answer(client.get(url))
-    return from_model, _answer(client.get(url))
+    with monkeypatch.context() as patched:
+        patched.setattr(concern_page, "own_concern_page", from_rows)
+        from_records = _answer(client.get(url))
+    assert drawn_from == [Concern, concern_page.Record]
+    return from_model, from_records
 
 
 def _offered_times() -> list[datetime]:

@@ -257,6 +257,10 @@ def test_a_concern_page_is_only_the_citizens_own(db, demo):
     assert concern_page.own_concern_page(db, mette, concern.id + 1000) is None
     concerns.withdraw(db, mette, concern)
     assert concern_page.own_concern_page(db, mette, concern.id).status == "withdrawn"
+    draft = concerns.start(db, mette, offer(db, "demo-offer-mette-2").id, TODAY)
+    assert concern_page.own_concern_page(db, mette, draft.id).status == "draft"
+    concerns.delete_draft(db, draft, mette)
+    assert concern_page.own_concern_page(db, mette, draft.id) is None, "a deleted draft is gone"
 
 
 def test_opening_a_concern_reads_its_news_and_a_look_without_news_writes_nothing(
