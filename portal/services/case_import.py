@@ -166,20 +166,21 @@ def _upsert(
             new.append({key_column.key: key, **values})
         elif any(getattr(row, name) != value for name, value in values.items()):
             changed.append({"id": row.id, **values})
-    if new and db.get_bind().dialect.name == "postgresql":
-        _copy(db, model, new)
-        if ids_needed:
-            stored.update(_load(db, key_column, [row[key_column.key] for row in new]))
-    else:
-        for i in range(0, len(new), WRITE_CHUNK):
-            inserted = db.execute(
-                insert(model).returning(model.id, key_column, sort_by_parameter_order=True),
-                new[i : i + WRITE_CHUNK],
-            )
-            for row in inserted:
-                stored[getattr(row, key_column.key)] = row
-    for i in range(0, len(changed), WRITE_CHUNK):
-        db.execute(update(model), changed[i : i + WRITE_CHUNK])
+    with _plans_kept_while_writing(db):
+        if new and db.get_bind().dialect.name == "postgresql":
+            _copy(db, model, new)
+        else:
+            for i in range(0, len(new), WRITE_CHUNK):
+                inserted = db.execute(
+                    insert(model).returning(model.id, key_column, sort_by_parameter_order=True),
+                    new[i : i + WRITE_CHUNK],
+                )
+                for row in inserted:
+                    stored[getattr(row, key_column.key)] = row
+        for i in range(0, len(changed), WRITE_CHUNK):
+            db.execute(update(model), changed[i : i + WRITE_CHUNK])
+    if new and ids_needed and db.get_bind().dialect.name == "postgresql":
+        stored.update(_load(db, key_column, [row[key_column.key] for row in new]))
     summary.created[kind] += len(new)
     summary.updated[kind] += len(changed)
     summary.unchanged[kind] += len(wanted) - len(new) - len(changed)
@@ -188,6 +189,30 @@ def _upsert(
 
 def _time(value: str | None) -> time | None:
     return time.fromisoformat(value) if value else None
+
+
+def _plan_each_lookup(db: Session) -> None:
+    """For the rest of the import's transaction, PostgreSQL plans each statement for its
+    values. The look-ups are the same statement with thousands of keys, again and again;
+    psycopg prepares it, and PostgreSQL's generic plan for a table that just grew (stale
+    statistics) scans the whole table for each: 40 times slower than planning each one."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SET LOCAL plan_cache_mode TO force_custom_plan"))
+
+
+@contextmanager
+def _plans_kept_while_writing(db: Session) -> Iterator[None]:
+    """PostgreSQL's own choice of plans while rows are written, then planning each look-up
+    again. A foreign key is checked by a statement PostgreSQL runs for every row written
+    (``SELECT 1 FROM forloeb WHERE id = $1 FOR KEY SHARE``). Planned anew for each of the
+    70,000 foreign keys in a file of 5,000 citizens, the checks were three fifths of the import
+    (py-spy on make bench's files: the process waited for COPY to finish; issue 27); a kept
+    plan looks up the same primary key. Not restored on an error: the transaction is undone,
+    and the setting with it."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SET LOCAL plan_cache_mode TO auto"))
+    yield
+    _plan_each_lookup(db)
 
 
 @contextmanager
@@ -225,11 +250,7 @@ def import_batch(
     if problems:
         raise ImportRejected(problems)
     cpr_hashes = [hash_cpr(c["cpr"], cpr_hash_key) for c in payload.get("citizens", [])]
-    if db.get_bind().dialect.name == "postgresql":
-        # The look-ups below are the same statement with 500 keys, again and again; psycopg
-        # prepares it, and PostgreSQL's generic plan for a table that just grew (stale
-        # statistics) scans the whole table for each: 40 times slower than planning each one.
-        db.execute(text("SET LOCAL plan_cache_mode TO force_custom_plan"))
+    _plan_each_lookup(db)
     stored = _load_stored(db, payload, cpr_hashes)
     problems = _reference_problems(payload, stored, cpr_hashes, _cvr_owners(db, payload))
     if not problems and for_municipality is not None:

@@ -417,3 +417,45 @@ def test_tonights_batch_does_not_lift_a_hold_the_law_put_on(db, demo):
     db.expire_all()
     held = db.scalar(select(Offer).where(Offer.external_id == "demo-offer-mette-1"))
     assert held.status is OfferStatus.ON_HOLD
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_lookups_plan_for_their_keys_and_the_writes_keep_plans(
+    example, monkeypatch
+):
+    """A look-up is planned for its keys (a generic plan scanned a table that had just grown);
+    the rows are written under PostgreSQL's kept plans, for the foreign-key check it runs for
+    every row a COPY writes was planned anew each time: three fifths of the import (issue 27)."""
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from portal import db as database
+    from portal.services import case_import
+    from tests.processes import postgres_database
+
+    seen: dict[str, set[str]] = {"look-up": set(), "write": set()}
+
+    def noting(kind: str, original):
+        def run(db, *args, **kwargs):
+            seen[kind].add(db.scalar(text("SHOW plan_cache_mode")))
+            return original(db, *args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(case_import, "_load", noting("look-up", case_import._load))
+    monkeypatch.setattr(case_import, "_copy", noting("write", case_import._copy))
+    with postgres_database() as url:
+        engine = database.make_engine(url)
+        try:
+            with Session(engine) as db:
+                created = import_batch(db, example, CPR_KEY).as_dict()
+                # After the writes, the ids of the new rows are looked up as before.
+                assert created["offers"]["created"] == 7
+                example["citizens"][0]["forloeb"][0]["offers"][0]["title"] = "Nyt navn"
+                changed = import_batch(db, example, CPR_KEY).as_dict()
+                assert changed["offers"]["updated"] == 1
+                # Both settings ended with the import's transaction.
+                assert db.scalar(text("SHOW plan_cache_mode")) == "auto"
+        finally:
+            engine.dispose()
+    assert seen == {"look-up": {"force_custom_plan"}, "write": {"auto"}}
