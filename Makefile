@@ -85,7 +85,7 @@ bench: install ## Measure the portal against a bare Flask app (PostgreSQL, Redis
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 	PORTAL_ENV=development $(BIN)/python scripts/bench.py
 
-bench-pair: install ## This tree's drawn pages against AGAINST=<commit>'s, in turns, on the last bench's data (5 min)
+bench-pair: install ## This tree's drawn pages (BENCH_PAIR_MEASURE=pages,import: and import) against AGAINST=<commit>'s, in turns (5–10 min)
 	@test -n "$(AGAINST)" || { echo "usage: make bench-pair AGAINST=<commit>"; exit 1; }
 	PORTAL_ENV=development $(BIN)/python scripts/bench_pair.py $(AGAINST)
 

@@ -108,8 +108,8 @@ def log(message: str) -> None:
 
 
 # -- 1. the data ------------------------------------------------------------------------------
-def fresh_database() -> None:
-    name = urlsplit(DATABASE.replace("+psycopg", "")).path.lstrip("/")
+def fresh_database(url: str = DATABASE) -> None:
+    name = urlsplit(url.replace("+psycopg", "")).path.lstrip("/")
     with psycopg.connect(SERVER, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
@@ -273,17 +273,14 @@ def load_data() -> dict:
 IMPORT_FILE_CITIZENS = 5000
 
 
-def _timed(command: list[str]) -> float:
+def _timed(command: list[str], cwd: Path, env: dict) -> float:
     began = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, env=environment(), check=True, capture_output=True)  # noqa: S603
+    subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)  # noqa: S603
     return time.perf_counter() - began
 
 
-def import_through_the_cli(data: dict) -> dict:
-    """As an operator imports: `flask --app wsgi import-cases FILE`, one process per file of
-    5,000 citizens (issue 27). A process's start-up (Python, the app, its settings) is timed
-    on its own with a command that does nothing else, and reported apart."""
-    flask = [str(Path(sys.executable).with_name("flask")), "--app", "wsgi"]
+def import_files(data: dict) -> list[Path]:
+    """The batch as the operator's files of 5,000 citizens (build/bench-import)."""
     folder = ROOT / "build" / "bench-import"
     folder.mkdir(parents=True, exist_ok=True)
     files = []
@@ -292,23 +289,36 @@ def import_through_the_cli(data: dict) -> dict:
         path = folder / f"citizens-{first:06d}.json"
         path.write_text(json.dumps(part), encoding="utf-8")
         files.append(path)
-    startup = min(_timed([*flask, "settings-table"]) for _ in range(3))
-    seconds = [_timed([*flask, "import-cases", str(path)]) for path in files]
+    return files
+
+
+def import_through_the_cli(data: dict) -> dict:
+    """As an operator imports: `flask --app wsgi import-cases FILE`, one process per file of
+    5,000 citizens (issue 27)."""
+    rates = import_rates(import_files(data), len(data["citizens"]), ROOT, environment())
+    log(
+        f"import through the CLI, {rates['import_files']} files of {IMPORT_FILE_CITIZENS:,}: "
+        f"{rates['import_citizens_per_second']:,.0f} citizens/s without start-up "
+        f"({rates['import_process_startup_seconds']:.2f} s a process), "
+        f"{rates['import_citizens_per_second_with_startup']:,.0f}/s with it"
+    )
+    return rates
+
+
+def import_rates(files: list[Path], count: int, cwd: Path, env: dict) -> dict:
+    """The files imported by the code in ``cwd``, a process each, into the database ``env``
+    names. A process's start-up (Python, the app, its settings) is timed on its own with a
+    command that does nothing else, and reported apart."""
+    flask = [str(Path(sys.executable).with_name("flask")), "--app", "wsgi"]
+    startup = min(_timed([*flask, "settings-table"], cwd, env) for _ in range(3))
+    seconds = [_timed([*flask, "import-cases", str(path)], cwd, env) for path in files]
     total = sum(seconds)
-    count = len(data["citizens"])
-    rates = {
+    return {
         "import_files": len(files),
         "import_process_startup_seconds": startup,
         "import_citizens_per_second": count / (total - startup * len(files)),
         "import_citizens_per_second_with_startup": count / total,
     }
-    log(
-        f"import through the CLI, {len(files)} files of {IMPORT_FILE_CITIZENS:,}: "
-        f"{rates['import_citizens_per_second']:,.0f} citizens/s without start-up "
-        f"({startup:.2f} s a process), {rates['import_citizens_per_second_with_startup']:,.0f}/s "
-        "with it"
-    )
-    return rates
 
 
 # -- 2. the servers ---------------------------------------------------------------------------

@@ -11,11 +11,19 @@ its own translations compiled; it runs with this tree's virtualenv, so a commit 
 other packages cannot be compared. Its migrations must be those of the database, or fewer when
 the newer ones only add.
 
-Printed: requests per second of each, run by run, and new ÷ old per page.
+BENCH_PAIR_MEASURE says what: "pages" (the default), "import", or "pages,import". The import
+is the operator's, as `make bench` times it — `flask import-cases`, the last run's six files of
+5,000 citizens, a process each, start-up apart — by each tree in turn into a fresh database
+(BENCH_PAIR_IMPORT_DATABASE_URL, default the local server's `bench_pair_import`; the bench's
+own data is left alone), migrated and seeded with the demo personas by this tree.
+
+Printed: requests per second of each, run by run, and new ÷ old per page; for the import,
+citizens a second without start-up.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -29,11 +37,15 @@ sys.path.insert(0, str(ROOT))
 
 from scripts.bench import (  # noqa: E402 - the path above first
     IDP_PORT,
+    KEY,
     PORTAL_PORT,
+    TODAY,
     cookie_header,
     environment,
     first_concern,
+    fresh_database,
     gunicorn,
+    import_rates,
     log,
     log_in,
     wait_for,
@@ -43,6 +55,12 @@ from scripts.bench import (  # noqa: E402 - the path above first
 AGAINST_PORT = 8604
 ROUNDS = int(os.environ.get("BENCH_PAIR_ROUNDS", "3"))
 SECONDS = int(os.environ.get("BENCH_PAIR_SECONDS", "8"))
+MEASURE = {part.strip() for part in os.environ.get("BENCH_PAIR_MEASURE", "pages").split(",")}
+IMPORT_DATABASE = os.environ.get(
+    "BENCH_PAIR_IMPORT_DATABASE_URL",
+    "postgresql+psycopg://postgres@127.0.0.1:5432/bench_pair_import",
+)
+IMPORT_FILES = ROOT / "build" / "bench-import"
 
 
 def checked_out(commit: str) -> Path:
@@ -66,7 +84,60 @@ def checked_out(commit: str) -> Path:
 def main() -> None:
     if len(sys.argv) != 2:
         raise SystemExit("usage: bench_pair.py <commit>   (make bench-pair AGAINST=<commit>)")
+    if not MEASURE or MEASURE - {"pages", "import"}:
+        raise SystemExit('BENCH_PAIR_MEASURE is "pages", "import" or "pages,import"')
+    files = sorted(IMPORT_FILES.glob("citizens-*.json"))
+    if "import" in MEASURE and not files:
+        raise SystemExit(f"no files in {IMPORT_FILES.relative_to(ROOT)}: run make bench first")
     tree = checked_out(sys.argv[1])
+    try:
+        if "pages" in MEASURE:
+            pages_paired(tree)
+        if "import" in MEASURE:
+            import_paired(tree, files)
+    finally:
+        subprocess.run(  # noqa: S603
+            ["git", "worktree", "remove", "--force", str(tree)],  # noqa: S607
+            cwd=ROOT, check=False, capture_output=True,
+        )  # fmt: skip
+        shutil.rmtree(tree.parent, ignore_errors=True)
+
+
+def import_paired(tree: Path, files: list[Path]) -> None:
+    """Each tree imports the same files into a fresh database, in turns."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from portal import db as database
+    from portal.services.demo_seed import seed_demo
+
+    citizens = sum(len(json.loads(path.read_bytes())["citizens"]) for path in files)
+    env = environment() | {"PORTAL_DATABASE_URL": IMPORT_DATABASE}
+    runs: dict[str, list[float]] = {"old": [], "new": []}
+    for round_ in range(ROUNDS):
+        for which in ("old", "new") if round_ % 2 == 0 else ("new", "old"):
+            fresh_database(IMPORT_DATABASE)
+            database.upgrade(IMPORT_DATABASE)
+            engine = create_engine(IMPORT_DATABASE)
+            with Session(engine, expire_on_commit=False) as db:
+                seed_demo(db, KEY, TODAY)
+            engine.dispose()
+            rates = import_rates(files, citizens, tree if which == "old" else ROOT, env)
+            runs[which].append(rates["import_citizens_per_second"])
+            log(
+                f"import ({which}): {rates['import_citizens_per_second']:,.0f} citizens/s "
+                f"without start-up ({rates['import_process_startup_seconds']:.2f} s a process)"
+            )
+    old_rate, new_rate = (sum(runs[which]) / ROUNDS for which in ("old", "new"))
+    print(f"\n{'Import':20} {'old cit/s':>10} {'new cit/s':>10} {'new/old':>8}  runs (old | new)")
+    each_old, each_new = (" ".join(f"{r:.0f}" for r in runs[which]) for which in ("old", "new"))
+    print(
+        f"{'through the CLI':20} {old_rate:10.0f} {new_rate:10.0f} {new_rate / old_rate:8.3f}"
+        f"  {each_old} | {each_new}"
+    )
+
+
+def pages_paired(tree: Path) -> None:
     log(f"this tree on :{PORTAL_PORT}, {sys.argv[1]} ({tree.name}) on :{AGAINST_PORT}")
     idp = subprocess.Popen(
         [sys.executable, "-m", "portal.testidp"], cwd=ROOT, env=environment(),
@@ -105,11 +176,6 @@ def main() -> None:
         for process in (new, old, idp):
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=20)
-        subprocess.run(  # noqa: S603
-            ["git", "worktree", "remove", "--force", str(tree)],  # noqa: S607
-            cwd=ROOT, check=False, capture_output=True,
-        )  # fmt: skip
-        shutil.rmtree(tree.parent, ignore_errors=True)
     print(
         f"\n{'Drawn page':20} {'old req/s':>10} {'new req/s':>10} {'new/old':>8}  runs (old | new)"
     )
