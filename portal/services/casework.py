@@ -142,21 +142,16 @@ def forloeb_ends_before_meeting(concern: Concern, today: date, goals: ServiceGoa
         concern.status,
         concern.right_applies,
         concern.offer.forloeb.planned_end_date,
-        received_on(concern),
+        concern_goals(concern, today, goals),
         meeting.starts_at if meeting is not None and meeting.outcome is None else None,
-        today,
-        goals,
     )
 
 
 def _forloeb_ends_first(
-    status, right: bool, ends: date, received: date, meeting_at, today: date, goals: ServiceGoals
+    status, right: bool, ends: date, goals_open: list[GoalState], meeting_at
 ) -> bool:
-    due = [
-        goal.due for goal in open_goals(status, right, received, today, goals, danish_holidays())
-    ]
     meeting_on = danish_date(meeting_at) if meeting_at is not None else None
-    return forloeb_ends_first(status, right, ends, due, meeting_on)
+    return forloeb_ends_first(status, right, ends, [goal.due for goal in goals_open], meeting_on)
 
 
 @dataclass(frozen=True)
@@ -450,6 +445,7 @@ def queue(
     rows, changes = [], []
     for row in page:
         received = received_on(row)
+        goals_open = open_goals(row.status, row.right_applies, received, today, goals, holidays)
         facts = AttentionFacts(
             status=row.status,
             answer_disagrees=answer_disagrees(
@@ -463,10 +459,8 @@ def queue(
                 row.status,
                 row.right_applies,
                 row.forloeb_ends,
-                received,
+                goals_open,
                 row.meeting_unrecorded_from,
-                today,
-                goals,
             ),
             case_system_disagrees=row.case_system_disagrees,
         )
@@ -481,7 +475,7 @@ def queue(
                 offer_title=row.offer_title,
                 offer_start=row.offer_start,
                 received_on=received,
-                goals=open_goals(row.status, row.right_applies, received, today, goals, holidays),
+                goals=goals_open,
                 attention=[
                     point
                     for point in attention_of(facts, now, answer_days)
