@@ -159,6 +159,7 @@ def _upsert(
     """Insert the new rows and update the changed ones, in bulk; ``stored`` learns the new rows'
     ids when a lower level needs them."""
     model = key_column.class_
+    copied = db.get_bind().dialect.name == "postgresql"  # new rows by COPY, ids looked up after
     new, changed = [], []
     for key, values in wanted:
         row = stored.get(key)
@@ -167,7 +168,7 @@ def _upsert(
         elif any(getattr(row, name) != value for name, value in values.items()):
             changed.append({"id": row.id, **values})
     with _plans_kept_while_writing(db):
-        if new and db.get_bind().dialect.name == "postgresql":
+        if new and copied:
             _copy(db, model, new)
         else:
             for i in range(0, len(new), WRITE_CHUNK):
@@ -179,7 +180,7 @@ def _upsert(
                     stored[getattr(row, key_column.key)] = row
         for i in range(0, len(changed), WRITE_CHUNK):
             db.execute(update(model), changed[i : i + WRITE_CHUNK])
-    if new and ids_needed and db.get_bind().dialect.name == "postgresql":
+    if new and ids_needed and copied:
         stored.update(_load(db, key_column, [row[key_column.key] for row in new]))
     summary.created[kind] += len(new)
     summary.updated[kind] += len(changed)
