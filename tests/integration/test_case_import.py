@@ -426,7 +426,7 @@ def test_on_postgresql_the_lookups_plan_for_their_keys_and_the_writes_keep_plans
     """A look-up is planned for its keys (a generic plan scanned a table that had just grown);
     the rows are written under PostgreSQL's kept plans, for the foreign-key check it runs for
     every row a COPY writes was planned anew each time: three fifths of the import (issue 27)."""
-    from sqlalchemy import text
+    from sqlalchemy import event, text
     from sqlalchemy.orm import Session
 
     from portal import db as database
@@ -454,6 +454,15 @@ def test_on_postgresql_the_lookups_plan_for_their_keys_and_the_writes_keep_plans
                 example["citizens"][0]["forloeb"][0]["offers"][0]["title"] = "Nyt navn"
                 changed = import_batch(db, example, CPR_KEY).as_dict()
                 assert changed["offers"]["updated"] == 1
+                # A batch that changes nothing writes nothing, and switches no plans to do so.
+                settings: list[str] = []
+                noting_settings = lambda _c, _cur, statement, *_rest: settings.append(statement)  # noqa: E731
+                event.listen(engine, "before_cursor_execute", noting_settings)
+                unchanged = import_batch(db, example, CPR_KEY).as_dict()
+                event.remove(engine, "before_cursor_execute", noting_settings)
+                assert all(c["created"] == c["updated"] == 0 for c in unchanged.values())
+                switched = [s for s in settings if s.startswith("SET")]
+                assert switched == ["SET LOCAL plan_cache_mode TO force_custom_plan"]
                 # Both settings ended with the import's transaction.
                 assert db.scalar(text("SHOW plan_cache_mode")) == "auto"
         finally:
